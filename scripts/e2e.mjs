@@ -1,0 +1,103 @@
+// End-to-end tests in a real VS Code (code-server 1.139 in headless Chromium), offline:
+//  1. installs the packaged .vsix into a fresh code-server, as a user would;
+//  2. runs the mocha suites of out/test/e2e/suite inside its extension host;
+//  3. drives the workbench UI (command palette, Servers view) and saves screenshots in test-results/.
+// Exit code: 0 when every step passed.
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromiumPath, ensureHost, installVsix, launchBrowser, log, makeRunDir, ROOT, startCodeServer } from './vscodeHost.mjs';
+import { startHttpEverything, writeE2eWorkspace } from './workspaces.mjs';
+
+const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const vsix = join(ROOT, `mcp-warden-${version}.vsix`);
+const results = join(ROOT, 'test-results');
+const EXT_TEST_TIMEOUT_MS = 240_000;
+
+async function main() {
+  if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run npm run package first`);
+  if (!existsSync(join(ROOT, 'out/test/e2e/suite/index.js'))) throw new Error('compiled e2e tests are missing: run npm run compile-tests first');
+  chromiumPath();
+  const host = ensureHost();
+  mkdirSync(results, { recursive: true });
+  const cleanups = [];
+  let failed = 0;
+  try {
+    const http = await startHttpEverything(host.node24);
+    cleanups.push(http.stop);
+
+    // 1 + 2: extension-host tests against the installed .vsix
+    const run = makeRunDir('ext');
+    cleanups.push(() => rmSync(run, { recursive: true, force: true }));
+    const workspace = join(run, 'ws');
+    writeE2eWorkspace(workspace, { node: host.node24, httpUrl: http.url });
+    const installed = installVsix(host, run, vsix);
+    log(`installed ${vsix} into ${installed}`);
+    const server = await startCodeServer(host, run, {
+      workspace,
+      smokeTestDriver: true,
+      env: { MCP_WARDEN_E2E_RESULTS: results, MCP_WARDEN_E2E_NODE: host.node24, MCP_WARDEN_E2E_ROOT: ROOT },
+    });
+    cleanups.push(server.stop);
+    failed += await runExtensionTests(server.url, run, workspace, installed);
+    await server.stop();
+
+    // 3: the UI, as a user drives it (no smoke-test driver: real notifications and dialogs)
+    const uiRun = makeRunDir('ui');
+    cleanups.push(() => rmSync(uiRun, { recursive: true, force: true }));
+    const uiWorkspace = join(uiRun, 'ws');
+    writeE2eWorkspace(uiWorkspace, { node: host.node24, httpUrl: http.url });
+    installVsix(host, uiRun, vsix);
+    const uiServer = await startCodeServer(host, uiRun, { workspace: uiWorkspace, smokeTestDriver: false });
+    cleanups.push(uiServer.stop);
+    const { runUiTests } = await import(join(ROOT, 'out/test/e2e/ui/serversView.ui.js'));
+    failed += await runUiTests({ serverUrl: uiServer.url, workspace: uiWorkspace, results, launchBrowser: () => launchBrowser(uiRun), log });
+  } finally {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+  }
+  log(failed === 0 ? 'e2e passed' : `e2e failed: ${failed} failing step(s)`);
+  return failed === 0 ? 0 : 1;
+}
+
+/** Opens the workbench with the test payload; the workbench reports the mocha result through codeAutomationExit. */
+async function runExtensionTests(serverUrl, run, workspace, extensionPath) {
+  const u = new URL(serverUrl);
+  const remote = (p) => `vscode-remote://${u.host}${p}`;
+  const payload = JSON.stringify([
+    ['extensionDevelopmentPath', remote(extensionPath)],
+    ['extensionTestsPath', remote(join(ROOT, 'out/test/e2e/suite/index.js'))],
+    ['skipWelcome', 'true'],
+  ]);
+  const browser = await launchBrowser(run);
+  try {
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    let finish;
+    const finished = new Promise((resolve) => (finish = resolve));
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      const line = args.join(' ');
+      if (process.env.SHOW_WORKBENCH_LOG || (type === 'info' && !/^\[|^Creating a socket|^Resolv|^Updating additional/.test(line))) console.log(line);
+    });
+    await page.exposeFunction('codeAutomationExit', (code) => finish(code));
+    page.on('pageerror', (error) => log(`page error: ${error.message}`));
+    const started = Date.now();
+    await page.goto(`${u.origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), EXT_TEST_TIMEOUT_MS));
+    const code = await Promise.race([finished, timeout]);
+    await page.screenshot({ path: join(results, 'extension-tests.png') }).catch(() => undefined);
+    if (code === 'timeout') {
+      log(`extension tests did not finish within ${EXT_TEST_TIMEOUT_MS / 1000} s`);
+      return 1;
+    }
+    log(`extension tests exited with ${code} after ${Date.now() - started} ms`);
+    return code === 0 ? 0 : 1;
+  } finally {
+    await browser.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    process.exit(2);
+  },
+);

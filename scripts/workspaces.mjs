@@ -1,0 +1,87 @@
+// Workspaces of real MCP servers for the e2e tests and the demo (`npm start`).
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, log, ROOT } from './vscodeHost.mjs';
+
+const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+const FILESYSTEM = join(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
+const FIXTURE = join(ROOT, 'test/fixtures/fixture-server.mjs');
+
+/**
+ * Starts server-everything over Streamable HTTP on a free loopback port, as the leader of its own process
+ * group. Retries the start-up only.
+ */
+export async function startHttpEverything(node) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const child = spawn(node, [EVERYTHING, 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, detached: true, stdio: 'ignore' });
+    const url = `http://127.0.0.1:${port}/mcp`;
+    for (let i = 0; i < 100; i++) {
+      try {
+        await fetch(url, { method: 'GET' });
+        log(`server-everything (Streamable HTTP) answers on ${url}`);
+        return { url, stop: () => killGroup(child.pid) };
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    killGroup(child.pid);
+    if (attempt >= 3) throw new Error('server-everything over HTTP did not start');
+  }
+}
+
+function killGroup(pid) {
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    // gone
+  }
+}
+
+/** The e2e workspace: good servers of several eras and transports, and bad definitions that must not break them. */
+export function writeE2eWorkspace(dir, { node, httpUrl }) {
+  mkdirSync(join(dir, '.vscode'), { recursive: true });
+  const servers = {
+    everything: { command: node, args: [EVERYTHING, 'stdio'] },
+    modern: { command: node, args: [FIXTURE, '--era', 'modern'] },
+    'everything-http': { url: httpUrl },
+    broken: { command: 'mcp-warden-no-such-command' },
+    invalid: { url: 'http://example.com/mcp' },
+  };
+  writeFileSync(
+    join(dir, '.vscode', 'settings.json'),
+    `// Written by the e2e tests; comments like this one must survive edits.\n{\n  "mcpWarden.startupTimeoutSeconds": 20,\n  "mcpWarden.servers": ${indent(JSON.stringify(servers, null, 2))}\n}\n`,
+  );
+  writeFileSync(
+    join(dir, '.vscode', 'mcp.json'),
+    JSON.stringify({ servers: { 'from-mcp-json': { type: 'stdio', command: node, args: [EVERYTHING, 'stdio'] } }, inputs: [] }, null, 2),
+  );
+  writeFileSync(join(dir, 'README.md'), '# MCP Warden e2e workspace\n');
+}
+
+/** The demo workspace of `npm start`: real servers over stdio and HTTP, one per protocol era family. */
+export function writeDemoWorkspace(dir, { node, httpUrl }) {
+  mkdirSync(join(dir, '.vscode'), { recursive: true });
+  mkdirSync(join(dir, 'notes'), { recursive: true });
+  writeFileSync(join(dir, 'notes', 'hello.md'), '# Hello\n\nA file the filesystem server may read.\n');
+  const servers = {
+    everything: { command: node, args: [EVERYTHING, 'stdio'] },
+    'everything-http': { url: httpUrl },
+    files: { command: node, args: [FILESYSTEM, '${workspaceFolder}/notes'] },
+    'modern-2026': { command: node, args: [FIXTURE, '--era', 'modern'] },
+    'legacy-2024': { command: node, args: [FIXTURE, '--era', '2024-11-05'] },
+  };
+  writeFileSync(
+    join(dir, '.vscode', 'settings.json'),
+    `// MCP Warden demo: servers live in mcpWarden.servers. Try "MCP Warden: Add Server".\n{\n  "mcpWarden.servers": ${indent(JSON.stringify(servers, null, 2))}\n}\n`,
+  );
+  writeFileSync(
+    join(dir, '.mcp.json'),
+    JSON.stringify({ mcpServers: { 'claude-style': { command: node, args: [EVERYTHING, 'stdio'] } } }, null, 2),
+  );
+}
+
+function indent(json) {
+  return json.replace(/\n/g, '\n  ');
+}

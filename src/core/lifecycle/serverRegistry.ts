@@ -1,0 +1,180 @@
+import type { ConfigProblem, ConfigSource, ServerDefinition, ServerEntry } from '../config/serverDefinition';
+import { DisposableStore, type Disposable } from '../disposable';
+import { Emitter } from '../events';
+import { errorMessage, type Logger } from '../ports';
+import { ServerState } from './serverState';
+import { ServerSupervisor, type SupervisorDeps } from './serverSupervisor';
+import { EMPTY_CATALOG, type ServerCatalog, type ToolCallResult } from './session';
+
+/** What the configuration says right now: the servers to run, and what was found but not run. */
+export interface ConfigSnapshot {
+  /** Servers from `mcpWarden.servers`: usable or with problems. */
+  readonly servers: readonly ServerEntry[];
+  /** Servers found in `.vscode/mcp.json` / `.mcp.json`: shown for import, never started. */
+  readonly discovered: readonly ServerEntry[];
+  /** Problems of whole files or settings, e.g. a syntax error in mcp.json. */
+  readonly problems: readonly ConfigProblem[];
+}
+
+export type ServerStatus = 'configured' | 'invalid' | 'discovered';
+
+/** A read-only picture of one server for views and the API. */
+export interface ServerSnapshot {
+  readonly name: string;
+  readonly status: ServerStatus;
+  readonly source: ConfigSource;
+  readonly keyPath: string;
+  readonly definition?: ServerDefinition;
+  readonly problems: readonly ConfigProblem[];
+  readonly state: ServerState;
+  readonly catalog: ServerCatalog;
+}
+
+export interface RegistryDeps {
+  /** Everything a supervisor needs except its own logger. */
+  readonly supervisor: Omit<SupervisorDeps, 'logger'>;
+  readonly loggerFor: (serverName: string) => Logger;
+  readonly logger: Logger;
+  readonly requestTimeoutMs: () => number;
+}
+
+/**
+ * All servers of the workspace. Applies configuration changes by starting, stopping and restarting only the
+ * servers whose definition changed; one server's failure never touches another.
+ */
+export class ServerRegistry implements Disposable {
+  private readonly supervisors = new Map<string, ServerSupervisor>();
+  private readonly supervisorListeners = new Map<string, DisposableStore>();
+  private config: ConfigSnapshot = { servers: [], discovered: [], problems: [] };
+  private readonly disposables = new DisposableStore();
+  private readonly changeEmitter = this.disposables.add(new Emitter<string | undefined>());
+  private readonly giveUpEmitter = this.disposables.add(new Emitter<{ readonly name: string; readonly message: string }>());
+
+  /** Fires with a server name when that server changed, or undefined when the set of servers changed. */
+  readonly onDidChange = this.changeEmitter.event;
+  readonly onDidGiveUp = this.giveUpEmitter.event;
+
+  constructor(private readonly deps: RegistryDeps) {}
+
+  /**
+   * Takes a new configuration. New servers with `autostart` are started when `autostart` is true here (the
+   * workspace is trusted and this is not a reload the user did not ask for).
+   */
+  async applyConfiguration(config: ConfigSnapshot, options: { readonly autostart: boolean }): Promise<void> {
+    this.config = config;
+    const usable = new Map<string, { definition: ServerDefinition; keyPath: string }>();
+    for (const entry of config.servers) if (entry.ok) usable.set(entry.name, { definition: entry.definition, keyPath: entry.keyPath });
+
+    const work: Promise<void>[] = [];
+    for (const [name, supervisor] of this.supervisors) {
+      const entry = usable.get(name);
+      if (!entry || entry.keyPath !== supervisor.keyPath) work.push(this.remove(name, supervisor));
+    }
+    for (const [name, { definition, keyPath }] of usable) {
+      const existing = this.supervisors.get(name);
+      if (existing) {
+        work.push(existing.update(definition));
+      } else {
+        const supervisor = this.add(definition, keyPath);
+        if (options.autostart && definition.autostart && !definition.disabled) work.push(supervisor.start());
+      }
+    }
+    this.changeEmitter.fire(undefined);
+    await Promise.all(work.map((p) => p.catch((error: unknown) => this.deps.logger.error(errorMessage(error)))));
+  }
+
+  /** Every server, configured ones first, in configuration order. */
+  get servers(): ServerSnapshot[] {
+    const configured = this.config.servers.map((entry) => this.snapshotOf(entry, entry.ok ? 'configured' : 'invalid'));
+    const names = new Set(configured.map((s) => s.name));
+    const discovered = this.config.discovered.filter((e) => !names.has(e.name)).map((e) => this.snapshotOf(e, 'discovered'));
+    return [...configured, ...discovered];
+  }
+
+  get problems(): readonly ConfigProblem[] {
+    return this.config.problems;
+  }
+
+  server(name: string): ServerSnapshot | undefined {
+    return this.servers.find((s) => s.name === name);
+  }
+
+  start(name: string): Promise<void> {
+    return this.supervisor(name).start();
+  }
+
+  stop(name: string): Promise<void> {
+    return this.supervisor(name).stop();
+  }
+
+  restart(name: string): Promise<void> {
+    return this.supervisor(name).restart();
+  }
+
+  /** Starts every enabled server in parallel; one failing start does not hold back the others. */
+  async startAll(): Promise<void> {
+    await Promise.allSettled([...this.supervisors.values()].filter((s) => !s.definition.disabled).map((s) => s.start()));
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.allSettled([...this.supervisors.values()].map((s) => s.stop()));
+  }
+
+  /** The one path every tool call takes, whoever makes it. */
+  callTool(serverName: string, toolName: string, args: Readonly<Record<string, unknown>>, signal?: AbortSignal): Promise<ToolCallResult> {
+    const supervisor = this.supervisor(serverName);
+    if (supervisor.state.kind === 'running' && !supervisor.catalog.tools.some((t) => t.name === toolName)) {
+      return Promise.reject(new Error(`server '${serverName}' has no tool named '${toolName}'`));
+    }
+    return supervisor.callTool(toolName, args, { timeoutMs: this.deps.requestTimeoutMs(), ...(signal && { signal }) });
+  }
+
+  dispose(): void {
+    for (const store of this.supervisorListeners.values()) store.dispose();
+    for (const supervisor of this.supervisors.values()) supervisor.dispose();
+    this.supervisors.clear();
+    this.disposables.dispose();
+  }
+
+  private supervisor(name: string): ServerSupervisor {
+    const supervisor = this.supervisors.get(name);
+    if (supervisor) return supervisor;
+    const entry = this.servers.find((s) => s.name === name);
+    if (entry?.status === 'invalid') throw new Error(`server '${name}' cannot start: ${entry.problems.map((p) => `${p.keyPath} ${p.message}`).join('; ')}`);
+    if (entry?.status === 'discovered') throw new Error(`server '${name}' is only defined in ${entry.keyPath.split(':')[0]}; import it into mcpWarden.servers first`);
+    throw new Error(`no server is named '${name}'`);
+  }
+
+  private add(definition: ServerDefinition, keyPath: string): ServerSupervisor {
+    const supervisor = new ServerSupervisor(definition, keyPath, { ...this.deps.supervisor, logger: this.deps.loggerFor(definition.name) });
+    const listeners = new DisposableStore();
+    listeners.add(supervisor.onDidChangeState(() => this.changeEmitter.fire(definition.name)));
+    listeners.add(supervisor.onDidChangeCatalog(() => this.changeEmitter.fire(definition.name)));
+    listeners.add(supervisor.onDidGiveUp((message) => this.giveUpEmitter.fire({ name: definition.name, message })));
+    this.supervisors.set(definition.name, supervisor);
+    this.supervisorListeners.set(definition.name, listeners);
+    return supervisor;
+  }
+
+  private async remove(name: string, supervisor: ServerSupervisor): Promise<void> {
+    this.supervisors.delete(name);
+    await supervisor.stop();
+    this.supervisorListeners.get(name)?.dispose();
+    this.supervisorListeners.delete(name);
+    supervisor.dispose();
+  }
+
+  private snapshotOf(entry: ServerEntry, status: ServerStatus): ServerSnapshot {
+    const supervisor = status === 'configured' ? this.supervisors.get(entry.name) : undefined;
+    return {
+      name: entry.name,
+      status,
+      source: entry.source,
+      keyPath: entry.keyPath,
+      ...(entry.ok && { definition: entry.definition }),
+      problems: entry.ok ? [] : entry.problems,
+      state: supervisor?.state ?? ServerState.stopped,
+      catalog: supervisor?.catalog ?? EMPTY_CATALOG,
+    };
+  }
+}

@@ -1,0 +1,242 @@
+import { definitionFingerprint, type ServerDefinition } from '../config/serverDefinition';
+import type { LaunchSpec } from '../config/launchSpec';
+import { DisposableStore, type Disposable } from '../disposable';
+import { Emitter } from '../events';
+import { errorMessage, type Clock, type Logger } from '../ports';
+import { CrashHistory, DEFAULT_RESTART_POLICY, type RestartPolicyOptions } from './restartPolicy';
+import { ServerState } from './serverState';
+import { EMPTY_CATALOG, isPermanentLaunchError, type LaunchLimits, type ServerCatalog, type Session, type SessionLauncher, type ToolCallResult } from './session';
+
+export interface SupervisorDeps {
+  readonly launcher: SessionLauncher;
+  /** Replaces variables (asking for inputs); throws a non-retryable LaunchError for a bad definition. */
+  readonly resolveSpec: (definition: ServerDefinition, keyPath: string) => Promise<LaunchSpec>;
+  readonly limits: () => LaunchLimits;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly restartPolicy?: RestartPolicyOptions;
+}
+
+/**
+ * Runs one server: starts and stops it, restarts it after a crash with backoff, and gives up after too many
+ * crashes. Operations run one at a time in the order they were asked for; `stop` also cancels a start in flight.
+ */
+export class ServerSupervisor implements Disposable {
+  private _state: ServerState = ServerState.stopped;
+  private session: Session | undefined;
+  private readonly sessionListeners = new Set<Disposable>();
+  private launchAbort: AbortController | undefined;
+  private retryTimer: Disposable | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly crashes: CrashHistory;
+  private readonly disposables = new DisposableStore();
+
+  private readonly stateEmitter = this.disposables.add(new Emitter<ServerState>());
+  private readonly catalogEmitter = this.disposables.add(new Emitter<ServerCatalog>());
+  private readonly giveUpEmitter = this.disposables.add(new Emitter<string>());
+  /** Fires on every state change. */
+  readonly onDidChangeState = this.stateEmitter.event;
+  /** Fires when the server's tools, prompts or resources change. */
+  readonly onDidChangeCatalog = this.catalogEmitter.event;
+  /** Fires with the reason when MCP Warden stops restarting a crashing server. */
+  readonly onDidGiveUp = this.giveUpEmitter.event;
+
+  constructor(
+    private _definition: ServerDefinition,
+    /** Setting key of the definition, e.g. `mcpWarden.servers.github`. */
+    readonly keyPath: string,
+    private readonly deps: SupervisorDeps,
+  ) {
+    this.crashes = new CrashHistory(deps.restartPolicy ?? DEFAULT_RESTART_POLICY);
+  }
+
+  get name(): string {
+    return this._definition.name;
+  }
+
+  get definition(): ServerDefinition {
+    return this._definition;
+  }
+
+  get state(): ServerState {
+    return this._state;
+  }
+
+  get catalog(): ServerCatalog {
+    return this.session?.catalog ?? EMPTY_CATALOG;
+  }
+
+  /** Starts the server if it is not running; a user's start also forgets earlier crashes. */
+  start(): Promise<void> {
+    this.crashes.reset();
+    this.cancelRetry();
+    return this.enqueue(() => this.doStart());
+  }
+
+  /** Stops the server, cancelling a start or a pending restart. */
+  stop(): Promise<void> {
+    this.launchAbort?.abort();
+    this.cancelRetry();
+    return this.enqueue(() => this.doStop());
+  }
+
+  restart(): Promise<void> {
+    this.crashes.reset();
+    this.launchAbort?.abort();
+    this.cancelRetry();
+    return this.enqueue(async () => {
+      await this.doStop();
+      await this.doStart();
+    });
+  }
+
+  /** Takes a new definition; restarts the server only if it runs and the launch-relevant fields changed. */
+  update(definition: ServerDefinition): Promise<void> {
+    const changed = definitionFingerprint(definition) !== definitionFingerprint(this._definition);
+    this._definition = definition;
+    if (!changed) return Promise.resolve();
+    if (definition.disabled) return this.stop();
+    if (ServerState.isActive(this._state)) {
+      this.deps.logger.info('definition changed: restarting');
+      return this.restart();
+    }
+    return Promise.resolve();
+  }
+
+  async callTool(
+    name: string,
+    args: Readonly<Record<string, unknown>>,
+    options: { readonly signal?: AbortSignal; readonly timeoutMs: number },
+  ): Promise<ToolCallResult> {
+    const session = this.session;
+    if (!session || this._state.kind !== 'running') {
+      throw new Error(`server '${this.name}' is not running (${ServerState.label(this._state)})`);
+    }
+    return session.callTool(name, args, options);
+  }
+
+  /** Stops the server and releases everything; await `stop()` first for a clean shutdown. */
+  dispose(): void {
+    void this.stop().finally(() => this.disposables.dispose());
+  }
+
+  private enqueue(operation: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(operation);
+    this.queue = next.catch((error: unknown) => this.deps.logger.error(`lifecycle operation failed: ${errorMessage(error)}`));
+    return next;
+  }
+
+  private async doStart(): Promise<void> {
+    if (this._state.kind === 'running' || this._state.kind === 'starting') return;
+    if (this._definition.disabled) {
+      this.setState({ kind: 'error', message: 'the server is disabled (disabled: true)', gaveUp: false });
+      return;
+    }
+    const abort = new AbortController();
+    this.launchAbort = abort;
+    this.setState({ kind: 'starting', since: this.deps.clock.now() });
+    const started = this.deps.clock.now();
+    try {
+      const spec = await this.deps.resolveSpec(this._definition, this.keyPath);
+      abort.signal.throwIfAborted();
+      const session = await this.deps.launcher.launch({
+        serverName: this.name,
+        keyPath: this.keyPath,
+        spec,
+        limits: this.deps.limits(),
+        logger: this.deps.logger,
+        signal: abort.signal,
+      });
+      if (abort.signal.aborted) {
+        await session.close();
+        return;
+      }
+      this.attach(session);
+      const { info } = session;
+      this.deps.logger.info(
+        `running: protocol ${info.protocolVersion} (${info.era}) over ${info.transport}, server ${info.serverInfo.name} ${info.serverInfo.version}` +
+          `${info.pid ? `, pid ${info.pid}` : ''}, ${session.catalog.tools.length} tools, in ${this.deps.clock.now() - started} ms`,
+      );
+      this.setState({ kind: 'running', since: this.deps.clock.now(), session: info });
+    } catch (error) {
+      if (abort.signal.aborted) return; // stop() or restart() takes it from here
+      const message = errorMessage(error);
+      this.deps.logger.error(`start failed: ${message}`);
+      if (isPermanentLaunchError(error)) {
+        this.setState({ kind: 'error', message, gaveUp: false });
+      } else {
+        this.onCrash(message);
+      }
+    } finally {
+      if (this.launchAbort === abort) this.launchAbort = undefined;
+    }
+  }
+
+  private async doStop(): Promise<void> {
+    const session = this.session;
+    if (session) {
+      this.setState({ kind: 'stopping' });
+      this.detach();
+      try {
+        await session.close();
+      } catch (error) {
+        this.deps.logger.warn(`stop did not finish cleanly: ${errorMessage(error)}`);
+      }
+      this.deps.logger.info('stopped');
+    }
+    if (this._state.kind !== 'stopped') this.setState(ServerState.stopped);
+  }
+
+  private attach(session: Session): void {
+    this.session = session;
+    this.sessionListeners.add(session.onDidChangeCatalog((catalog) => this.catalogEmitter.fire(catalog)));
+    this.sessionListeners.add(
+      session.onDidEnd((end) => {
+        if (this.session !== session) return;
+        this.detach();
+        this.deps.logger.error(`session ended: ${end.reason}`);
+        if (end.fatal) {
+          this.setState({ kind: 'error', message: end.reason, gaveUp: false });
+        } else {
+          this.onCrash(end.reason);
+        }
+      }),
+    );
+    this.catalogEmitter.fire(session.catalog);
+  }
+
+  private detach(): void {
+    for (const listener of this.sessionListeners) listener.dispose();
+    this.sessionListeners.clear();
+    const hadCatalog = this.session !== undefined;
+    this.session = undefined;
+    if (hadCatalog) this.catalogEmitter.fire(EMPTY_CATALOG);
+  }
+
+  private onCrash(reason: string): void {
+    const verdict = this.crashes.record(this.deps.clock.now());
+    if (verdict.giveUp) {
+      const message = `${reason} — it crashed ${this.crashes.describeLimit()}, so MCP Warden stopped restarting it`;
+      this.deps.logger.error(message);
+      this.setState({ kind: 'error', message, gaveUp: true });
+      this.giveUpEmitter.fire(message);
+      return;
+    }
+    this.deps.logger.warn(`restarting in ${verdict.delayMs} ms (attempt ${verdict.attempt})`);
+    this.setState({ kind: 'waiting', retryAt: this.deps.clock.now() + verdict.delayMs, attempt: verdict.attempt, lastError: reason });
+    this.retryTimer = this.deps.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.enqueue(() => this.doStart());
+    }, verdict.delayMs);
+  }
+
+  private cancelRetry(): void {
+    this.retryTimer?.dispose();
+    this.retryTimer = undefined;
+  }
+
+  private setState(state: ServerState): void {
+    this._state = state;
+    this.stateEmitter.fire(state);
+  }
+}

@@ -1,0 +1,121 @@
+import type { Disposable } from '../disposable';
+import type { Event } from '../events';
+import type { LaunchSpec } from '../config/launchSpec';
+import type { Logger } from '../ports';
+
+/** Which family of protocol versions a session speaks: the initialize handshake (2024–2025) or stateless discovery (2026-07-28). */
+export type ProtocolEra = 'legacy' | 'modern';
+export type TransportKind = 'stdio' | 'streamable-http' | 'sse';
+
+/** What was agreed with a server when its session started. */
+export interface SessionInfo {
+  readonly protocolVersion: string;
+  readonly era: ProtocolEra;
+  readonly transport: TransportKind;
+  readonly serverInfo: { readonly name: string; readonly version: string; readonly title?: string };
+  readonly capabilities: Readonly<Record<string, unknown>>;
+  readonly instructions?: string;
+  /** Process id of a stdio server. */
+  readonly pid?: number;
+}
+
+export interface ToolInfo {
+  readonly name: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly inputSchema: Readonly<Record<string, unknown>>;
+  readonly annotations?: Readonly<Record<string, unknown>>;
+}
+
+export interface PromptInfo {
+  readonly name: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly arguments?: readonly { readonly name: string; readonly description?: string; readonly required?: boolean }[];
+}
+
+export interface ResourceInfo {
+  readonly uri: string;
+  readonly name: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly mimeType?: string;
+}
+
+/** What a server offers; refreshed when it sends a list-changed notification. */
+export interface ServerCatalog {
+  readonly tools: readonly ToolInfo[];
+  readonly prompts: readonly PromptInfo[];
+  readonly resources: readonly ResourceInfo[];
+}
+
+export const EMPTY_CATALOG: ServerCatalog = { tools: [], prompts: [], resources: [] };
+
+/** The result of `tools/call`, as the protocol defines it. */
+export interface ToolCallResult {
+  readonly content: readonly unknown[];
+  readonly structuredContent?: unknown;
+  readonly isError?: boolean;
+  readonly [key: string]: unknown;
+}
+
+/** Why a session ended without being asked to. `fatal` ends are not retried (e.g. an oversized message). */
+export interface SessionEnd {
+  readonly reason: string;
+  readonly fatal: boolean;
+}
+
+/** A live connection to one server. */
+export interface Session {
+  readonly info: SessionInfo;
+  readonly catalog: ServerCatalog;
+  readonly onDidChangeCatalog: Event<ServerCatalog>;
+  /** Fires once if the session ends on its own (crash, disconnect), never after `close()`. */
+  readonly onDidEnd: Event<SessionEnd>;
+  callTool(name: string, args: Readonly<Record<string, unknown>>, options: { readonly signal?: AbortSignal; readonly timeoutMs: number }): Promise<ToolCallResult>;
+  /** Ends the session gracefully; for stdio: close stdin, then SIGTERM, then SIGKILL to the process group. */
+  close(): Promise<void>;
+}
+
+export interface LaunchLimits {
+  readonly startupTimeoutMs: number;
+  readonly maxMessageBytes: number;
+  readonly serverLogLevel: string;
+}
+
+export interface LaunchRequest {
+  readonly serverName: string;
+  /** Setting key of the definition, for messages that say where to fix something. */
+  readonly keyPath: string;
+  readonly spec: LaunchSpec;
+  readonly limits: LaunchLimits;
+  readonly logger: Logger;
+  /** Aborted when the user stops the server while it is starting. */
+  readonly signal: AbortSignal;
+}
+
+/** Starts sessions; the node layer implements it with the MCP SDK. */
+export interface SessionLauncher {
+  launch(request: LaunchRequest): Promise<Session>;
+}
+
+/**
+ * A start that failed. `retryable` failures (a process that exited, a refused connection) are handled like
+ * crashes; the others (no such command, a bad URL, a handshake timeout) need the user to change something.
+ */
+export class LaunchError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'LaunchError';
+  }
+}
+
+/** True for a LaunchError that needs the user to change something; checked by shape, as the SDK side is a separate bundle. */
+export function isPermanentLaunchError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'LaunchError' && (error as { retryable?: unknown }).retryable === false;
+}
+
+export type { Disposable };

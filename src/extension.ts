@@ -1,0 +1,23 @@
+import * as vscode from 'vscode';
+import type { McpWardenApi } from './vscode/api';
+import { registerCommands } from './vscode/commands';
+import { Warden } from './vscode/warden';
+
+let warden: Warden | undefined;
+
+/** Builds MCP Warden for this window and returns its public API. Servers start after this returns. */
+export function activate(context: vscode.ExtensionContext): McpWardenApi {
+  const started = performance.now();
+  warden = new Warden(context);
+  for (const command of registerCommands(warden)) warden.disposables.add(command);
+  const activationMs = performance.now() - started;
+  warden.logger.info(`activated in ${activationMs.toFixed(1)} ms`);
+  return warden.api(activationMs);
+}
+
+/** Stops every server before the extension host goes away, so no server process is left behind. */
+export async function deactivate(): Promise<void> {
+  const current = warden;
+  warden = undefined;
+  await current?.shutdown();
+}

@@ -1,0 +1,294 @@
+import { stat } from 'node:fs/promises';
+import {
+  Client,
+  SdkError,
+  SdkErrorCode,
+  SdkHttpError,
+  SSEClientTransport,
+  StreamableHTTPClientTransport,
+  type Implementation,
+  type JSONRPCMessage,
+  type LoggingLevel,
+  type Transport,
+} from '@modelcontextprotocol/client';
+import { LaunchError, type LaunchRequest, type Session, type SessionEnd, type SessionLauncher, type TransportKind } from '../core/lifecycle/session';
+import { errorMessage, type Logger } from '../core/ports';
+import { limitedFetch } from './limitedFetch';
+import { MessageTooLargeError } from './lineFramer';
+import { fetchCatalog, logServerMessage, McpSession } from './mcpSession';
+import { ProcessTransport } from './processTransport';
+import { serverEnvironment } from './serverEnvironment';
+import { tapTransport } from './transportTap';
+
+/** On stdio, silence to `server/discover` means a server of the initialize era; do not wait long for it. */
+const STDIO_PROBE_TIMEOUT_MS = 5000;
+const TRACE_PREVIEW_CHARS = 64 * 1024;
+
+export interface McpLauncherOptions {
+  readonly clientInfo: Implementation;
+}
+
+/**
+ * Starts sessions with the MCP SDK's v2 client, which negotiates every protocol era: it probes with
+ * `server/discover` (2026-07-28) and falls back to the initialize handshake (2024-11-05 … 2025-11-25).
+ */
+export class McpLauncher implements SessionLauncher {
+  /** Servers that exit when probed with `server/discover`: they are started straight in the initialize era. */
+  private readonly exitsOnProbe = new Set<string>();
+
+  constructor(private readonly options: McpLauncherOptions) {}
+
+  launch(request: LaunchRequest): Promise<Session> {
+    return request.spec.type === 'stdio' ? this.launchStdio(request) : this.launchHttp(request);
+  }
+
+  private async launchStdio(request: LaunchRequest): Promise<Session> {
+    const { spec, keyPath } = request;
+    if (spec.type !== 'stdio') throw new Error('not a stdio definition');
+    if (spec.cwd !== undefined) await checkFolder(spec.cwd, `${keyPath}.cwd`);
+
+    const probeKey = `${request.serverName}\0${spec.command}\0${spec.args.join('\0')}`;
+    const attempt = async (legacyOnly: boolean): Promise<Session> => {
+      const transport = new ProcessTransport({
+        command: spec.command,
+        args: spec.args,
+        env: serverEnvironment(spec.env),
+        ...(spec.cwd !== undefined && { cwd: spec.cwd }),
+        maxMessageBytes: request.limits.maxMessageBytes,
+        logger: request.logger,
+      });
+      const explainEnd = (): SessionEnd => describeProcessEnd(transport);
+      try {
+        return await this.connect(request, transport, 'stdio', explainEnd, { legacyOnly, probeTimeoutMs: STDIO_PROBE_TIMEOUT_MS });
+      } catch (error) {
+        throw stdioLaunchError(error, transport, spec.command, keyPath);
+      }
+    };
+
+    if (this.exitsOnProbe.has(probeKey)) return attempt(true);
+    try {
+      return await attempt(false);
+    } catch (error) {
+      if (!isClosedDuringProbe(error)) throw error;
+      request.logger.info('the server exited when probed with server/discover: starting it again with the initialize handshake');
+      this.exitsOnProbe.add(probeKey);
+      return attempt(true);
+    }
+  }
+
+  private async launchHttp(request: LaunchRequest): Promise<Session> {
+    const { spec, keyPath } = request;
+    if (spec.type === 'stdio') throw new Error('not an http definition');
+    const url = new URL(spec.url);
+    let tooLarge: MessageTooLargeError | undefined;
+    let session: McpSession | undefined;
+    const fetch = limitedFetch(request.limits.maxMessageBytes, (error) => {
+      tooLarge = error;
+      request.logger.error(error.message);
+      session?.end({ reason: error.message, fatal: true });
+    });
+    const requestInit = { headers: { ...spec.headers } };
+    const explainEnd = (): SessionEnd => (tooLarge ? { reason: tooLarge.message, fatal: true } : { reason: 'the server closed the connection', fatal: false });
+
+    const connectSse = async () => {
+      const transport = new SSEClientTransport(url, { requestInit, fetch, eventSourceInit: { fetch } });
+      return this.connect(request, transport, 'sse', explainEnd, { legacyOnly: true });
+    };
+    try {
+      if (spec.type === 'sse') {
+        session = await connectSse();
+      } else {
+        try {
+          const transport = new StreamableHTTPClientTransport(url, { requestInit, fetch });
+          session = await this.connect(request, transport, 'streamable-http', explainEnd, { legacyOnly: false });
+        } catch (error) {
+          if (!(error instanceof SdkHttpError) || ![400, 404, 405].includes(error.status)) throw error;
+          request.logger.info(`Streamable HTTP was refused with HTTP ${error.status}: trying the legacy HTTP+SSE transport`);
+          session = await connectSse();
+        }
+      }
+      return session;
+    } catch (error) {
+      throw httpLaunchError(error, tooLarge, spec.url, keyPath);
+    }
+  }
+
+  /**
+   * Connects a client over a transport within the startup timeout, lists what the server offers, and wraps it
+   * in a session. On any failure, timeout or abort the transport is closed, so no process is left behind.
+   */
+  private async connect(
+    request: LaunchRequest,
+    rawTransport: Transport,
+    kind: TransportKind,
+    explainEnd: () => SessionEnd,
+    negotiation: { readonly legacyOnly: boolean; readonly probeTimeoutMs?: number },
+  ): Promise<McpSession> {
+    const { logger, limits, signal } = request;
+    let session: McpSession | undefined;
+    const pendingCatalog: Array<() => void> = [];
+    const client = new Client(this.options.clientInfo, {
+      capabilities: {},
+      versionNegotiation: {
+        mode: negotiation.legacyOnly ? 'legacy' : 'auto',
+        ...(negotiation.probeTimeoutMs !== undefined && { probe: { timeoutMs: negotiation.probeTimeoutMs } }),
+      },
+      listChanged: Object.fromEntries(
+        (['tools', 'prompts', 'resources'] as const).map((part) => [
+          part,
+          {
+            onChanged: (error: Error | null, items: unknown[] | null) => {
+              if (session?.isClosing) return;
+              if (error) logger.warn(`could not refresh ${part}: ${error.message}`);
+              else if (items) {
+                const apply = () => session?.updateCatalog(part, items);
+                if (session) apply();
+                else pendingCatalog.push(apply);
+              }
+            },
+          },
+        ]),
+      ),
+    });
+    client.onerror = (error) => logger.debug(`protocol: ${error.message}`);
+    client.setNotificationHandler('notifications/message', (notification) => logServerMessage(logger, notification.params));
+    const transport = logger.traceEnabled ? tapTransport(rawTransport, traceObserver(logger)) : rawTransport;
+
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), limits.startupTimeoutMs);
+    const onAbort = () => deadline.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const handshake = (async () => {
+        await client.connect(transport, { timeout: limits.startupTimeoutMs, signal: deadline.signal });
+        if (client.getProtocolEra() !== 'modern' && client.getServerCapabilities()?.logging) {
+          await client
+            .setLoggingLevel(limits.serverLogLevel as LoggingLevel, { timeout: limits.startupTimeoutMs })
+            .catch((error: unknown) => logger.debug(`logging/setLevel refused: ${errorMessage(error)}`));
+        }
+        return fetchCatalog(client, logger, limits.startupTimeoutMs);
+      })();
+      const stopped = new Promise<never>((_, reject) => {
+        deadline.signal.addEventListener('abort', () => reject(signal.aborted ? abortError() : startupTimeout(limits.startupTimeoutMs)), { once: true });
+      });
+      const catalog = await Promise.race([handshake, stopped]);
+      handshake.catch(() => undefined);
+      const server = client.getServerVersion();
+      const pid = rawTransport instanceof ProcessTransport ? rawTransport.pid : null;
+      const instructions = client.getInstructions();
+      session = new McpSession(
+        client,
+        {
+          protocolVersion: client.getNegotiatedProtocolVersion() ?? 'unknown',
+          era: client.getProtocolEra() ?? 'legacy',
+          transport: kind,
+          serverInfo: { name: server?.name ?? 'unknown', version: server?.version ?? 'unknown', ...(server?.title && { title: server.title }) },
+          capabilities: { ...(client.getServerCapabilities() ?? {}) },
+          ...(instructions && { instructions }),
+          ...(pid !== null && { pid }),
+        },
+        catalog,
+        explainEnd,
+        logger,
+        (error) => kind !== 'stdio' && isConnectionLoss(error),
+      );
+      for (const apply of pendingCatalog) apply();
+      return session;
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      await rawTransport.close().catch(() => undefined);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+function traceObserver(logger: Logger) {
+  const write = (arrow: string, message: JSONRPCMessage) => {
+    const text = JSON.stringify(message);
+    logger.trace(`${arrow} ${text.length > TRACE_PREVIEW_CHARS ? `${text.slice(0, TRACE_PREVIEW_CHARS)}… (${text.length} chars)` : text}`);
+  };
+  return { onSend: (m: JSONRPCMessage) => write('→', m), onReceive: (m: JSONRPCMessage) => write('←', m) };
+}
+
+async function checkFolder(path: string, keyPath: string): Promise<void> {
+  try {
+    if ((await stat(path)).isDirectory()) return;
+  } catch {
+    // reported below
+  }
+  throw new LaunchError(`${keyPath}: the folder '${path}' does not exist`, false);
+}
+
+function describeProcessEnd(transport: ProcessTransport): SessionEnd {
+  if (transport.fatalError) return { reason: transport.fatalError.message, fatal: true };
+  const exit = transport.exit;
+  const how = !exit
+    ? 'the server closed its output'
+    : exit.signal
+      ? `the server process was killed by ${exit.signal}`
+      : `the server process exited with code ${exit.code}`;
+  const lastLine = transport.recentStderr.at(-1);
+  return { reason: lastLine ? `${how}; its last stderr line: ${lastLine}` : how, fatal: false };
+}
+
+function stdioLaunchError(error: unknown, transport: ProcessTransport, command: string, keyPath: string): Error {
+  if (error instanceof LaunchError || isAbort(error) || isClosedDuringProbe(error)) return error as Error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new LaunchError(`${keyPath}.command: '${command}' was not found; install it or give its full path`, false);
+  if (code === 'EACCES') return new LaunchError(`${keyPath}.command: '${command}' is not executable`, false);
+  if (transport.fatalError) return new LaunchError(transport.fatalError.message, false);
+  if (transport.exit) return new LaunchError(`${describeProcessEnd(transport).reason}, before the MCP handshake completed`, true);
+  return new LaunchError(`the MCP handshake failed: ${errorMessage(error)}`, false);
+}
+
+function httpLaunchError(error: unknown, tooLarge: MessageTooLargeError | undefined, url: string, keyPath: string): Error {
+  if (error instanceof LaunchError || isAbort(error)) return error as Error;
+  if (tooLarge) return new LaunchError(tooLarge.message, false);
+  if (error instanceof SdkHttpError) {
+    if (error.status === 401 || error.status === 403) {
+      return new LaunchError(`${url} answered HTTP ${error.status}: the server requires authorization; check ${keyPath}.headers`, false);
+    }
+    return new LaunchError(`${url} answered HTTP ${error.status}${error.statusText ? ` ${error.statusText}` : ''}`, error.status >= 500);
+  }
+  if (isConnectionLoss(error)) return new LaunchError(`cannot connect to ${url}: ${networkCause(error)}`, true);
+  return new LaunchError(`the MCP handshake with ${url} failed: ${errorMessage(error)}`, false);
+}
+
+function startupTimeout(ms: number): LaunchError {
+  return new LaunchError(`the server did not complete the MCP handshake within ${ms / 1000} s (mcpWarden.startupTimeoutSeconds)`, false);
+}
+
+function abortError(): Error {
+  return new DOMException('the start was cancelled', 'AbortError');
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}
+
+function isClosedDuringProbe(error: unknown): boolean {
+  return error instanceof SdkError && error.code === SdkErrorCode.EraNegotiationFailed && /closed during the server\/discover probe/.test(error.message);
+}
+
+/** A network failure below HTTP (refused, reset, DNS), as opposed to an answer the server gave. */
+function isConnectionLoss(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code && /^(ECONNREFUSED|ECONNRESET|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(code)) return true;
+    if (e instanceof TypeError && e.message === 'fetch failed') return true;
+  }
+  return false;
+}
+
+function networkCause(error: unknown): string {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ECONNREFUSED') return 'connection refused';
+    if (code === 'ENOTFOUND') return 'host not found';
+    if (code) return code;
+  }
+  return errorMessage(error);
+}

@@ -1,0 +1,169 @@
+import type { Client, LoggingMessageNotification, Prompt, Resource, Tool } from '@modelcontextprotocol/client';
+import { Emitter } from '../core/events';
+import type {
+  PromptInfo,
+  ResourceInfo,
+  ServerCatalog,
+  Session,
+  SessionEnd,
+  SessionInfo,
+  ToolCallResult,
+  ToolInfo,
+} from '../core/lifecycle/session';
+import { errorMessage, type Logger } from '../core/ports';
+
+/** Describes why the connection under a session closed: an exit code, a lost connection… */
+export type EndExplainer = () => SessionEnd;
+
+/**
+ * A connected MCP client for one server. Keeps the catalog current from list-changed notifications and turns
+ * an unexpected close of the connection into one `onDidEnd` event.
+ */
+export class McpSession implements Session {
+  private readonly catalogEmitter = new Emitter<ServerCatalog>();
+  private readonly endEmitter = new Emitter<SessionEnd>();
+  readonly onDidChangeCatalog = this.catalogEmitter.event;
+  readonly onDidEnd = this.endEmitter.event;
+  private closing = false;
+  private ended = false;
+
+  constructor(
+    private readonly client: Client,
+    readonly info: SessionInfo,
+    private _catalog: ServerCatalog,
+    private readonly explainEnd: EndExplainer,
+    private readonly logger: Logger,
+    private readonly isConnectionLoss: (error: unknown) => boolean,
+  ) {
+    client.onclose = () => this.end(this.explainEnd());
+  }
+
+  get catalog(): ServerCatalog {
+    return this._catalog;
+  }
+
+  /** True once the session is closing or has ended: late notifications are ignored. */
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  /** Takes a list the SDK re-fetched after a list-changed notification. */
+  updateCatalog(part: 'tools' | 'prompts' | 'resources', items: readonly unknown[]): void {
+    if (this.closing) return;
+    const next = { ...this._catalog };
+    if (part === 'tools') next.tools = (items as Tool[]).map(toToolInfo);
+    if (part === 'prompts') next.prompts = (items as Prompt[]).map(toPromptInfo);
+    if (part === 'resources') next.resources = (items as Resource[]).map(toResourceInfo);
+    this._catalog = next;
+    this.logger.info(`${part} changed: now ${items.length}`);
+    this.catalogEmitter.fire(next);
+  }
+
+  async callTool(
+    name: string,
+    args: Readonly<Record<string, unknown>>,
+    options: { readonly signal?: AbortSignal; readonly timeoutMs: number },
+  ): Promise<ToolCallResult> {
+    try {
+      const result = await this.client.callTool(
+        { name, arguments: { ...args } },
+        { timeout: options.timeoutMs, ...(options.signal && { signal: options.signal }) },
+      );
+      return result as ToolCallResult;
+    } catch (error) {
+      if (this.isConnectionLoss(error)) this.end({ reason: `connection lost: ${errorMessage(error)}`, fatal: false });
+      throw error;
+    }
+  }
+
+  /** Ends the session on the client's side; for an HTTP session also ends it on the server. */
+  async close(): Promise<void> {
+    this.closing = true;
+    const transport = this.client.transport as { terminateSession?: () => Promise<void>; sessionId?: string } | undefined;
+    if (transport?.sessionId && transport.terminateSession) {
+      await transport.terminateSession().catch((error: unknown) => this.logger.debug(`session not terminated on the server: ${errorMessage(error)}`));
+    }
+    await this.client.close();
+    this.catalogEmitter.dispose();
+    this.endEmitter.dispose();
+  }
+
+  /** Ends the session from our side for a reason the transport cannot see, e.g. an oversized HTTP message. */
+  end(end: SessionEnd): void {
+    if (this.closing || this.ended) return;
+    this.ended = true;
+    this.endEmitter.fire(end);
+    this.closing = true;
+    void this.client.close().catch(() => undefined);
+  }
+}
+
+/** Lists everything the server offers; a list that fails is logged and left empty, never fatal. */
+export async function fetchCatalog(client: Client, logger: Logger, timeoutMs: number): Promise<ServerCatalog> {
+  const capabilities = client.getServerCapabilities() ?? {};
+  const list = async <T>(what: string, offered: unknown, fetch: () => Promise<T[]>): Promise<T[]> => {
+    if (!offered) return [];
+    try {
+      return await fetch();
+    } catch (error) {
+      logger.warn(`could not list ${what}: ${errorMessage(error)}`);
+      return [];
+    }
+  };
+  const options = { timeout: timeoutMs };
+  const [tools, prompts, resources] = await Promise.all([
+    list('tools', capabilities.tools, async () => (await client.listTools(undefined, options)).tools.map(toToolInfo)),
+    list('prompts', capabilities.prompts, async () => (await client.listPrompts(undefined, options)).prompts.map(toPromptInfo)),
+    list('resources', capabilities.resources, async () => (await client.listResources(undefined, options)).resources.map(toResourceInfo)),
+  ]);
+  return { tools, prompts, resources };
+}
+
+/** Writes a server's `notifications/message` to its log, marked as coming from the server. */
+export function logServerMessage(logger: Logger, params: LoggingMessageNotification['params']): void {
+  const data = typeof params.data === 'string' ? params.data : JSON.stringify(params.data);
+  const line = `[server log${params.logger ? ` ${params.logger}` : ''}] ${data}`;
+  switch (params.level) {
+    case 'debug':
+      logger.debug(line);
+      break;
+    case 'info':
+    case 'notice':
+      logger.info(line);
+      break;
+    case 'warning':
+      logger.warn(line);
+      break;
+    default:
+      logger.error(line);
+  }
+}
+
+function toToolInfo(tool: Tool): ToolInfo {
+  return {
+    name: tool.name,
+    inputSchema: tool.inputSchema as Record<string, unknown>,
+    ...(tool.title !== undefined && { title: tool.title }),
+    ...(tool.description !== undefined && { description: tool.description }),
+    ...(tool.annotations !== undefined && { annotations: tool.annotations as Record<string, unknown> }),
+  };
+}
+
+function toPromptInfo(prompt: Prompt): PromptInfo {
+  return {
+    name: prompt.name,
+    ...(prompt.title !== undefined && { title: prompt.title }),
+    ...(prompt.description !== undefined && { description: prompt.description }),
+    ...(prompt.arguments !== undefined && { arguments: prompt.arguments }),
+  };
+}
+
+function toResourceInfo(resource: Resource): ResourceInfo {
+  return {
+    uri: resource.uri,
+    name: resource.name,
+    ...(resource.title !== undefined && { title: resource.title }),
+    ...(resource.description !== undefined && { description: resource.description }),
+    ...(resource.mimeType !== undefined && { mimeType: resource.mimeType }),
+  };
+}

@@ -1,0 +1,137 @@
+import * as vscode from 'vscode';
+import type { Disposable } from '../core/disposable';
+import { Commands, Views } from '../core/ids';
+import type { ServerSnapshot } from '../core/lifecycle/serverRegistry';
+import type { ServerStateKind } from '../core/lifecycle/serverState';
+import type { ToolCallResult } from '../core/lifecycle/session';
+import { errorMessage } from '../core/ports';
+import { addServerInteractively } from './addServerCommand';
+import { callToolInteractively } from './callToolCommand';
+import { importServersInteractively } from './importServersCommand';
+import type { ServersTreeNode } from './serversTree';
+import type { Warden } from './warden';
+import { revealServerDefinition, serverPathInSettings, workspaceSettingsFile } from './workspaceSettingsFile';
+
+type CommandHandler = (warden: Warden, ...args: unknown[]) => unknown;
+
+/** Every command, by ID. Each takes a tree node, a server name, or nothing (then it asks). */
+const handlers: Record<(typeof Commands)[keyof typeof Commands], CommandHandler> = {
+  [Commands.startServer]: async (warden, arg) => {
+    const name = await serverArgument(warden, arg, 'Start which server?', ['stopped', 'error']);
+    if (!name) return;
+    await warden.registry.start(name);
+    reportFailedStart(warden, name);
+  },
+  [Commands.stopServer]: async (warden, arg) => {
+    const name = await serverArgument(warden, arg, 'Stop which server?', ['running', 'starting', 'waiting']);
+    if (name) await warden.registry.stop(name);
+  },
+  [Commands.restartServer]: async (warden, arg) => {
+    const name = await serverArgument(warden, arg, 'Restart which server?', ['running', 'waiting', 'error', 'stopped']);
+    if (!name) return;
+    await warden.registry.restart(name);
+    reportFailedStart(warden, name);
+  },
+  [Commands.startAllServers]: (warden) => warden.registry.startAll(),
+  [Commands.stopAllServers]: (warden) => warden.registry.stopAll(),
+  [Commands.showServerOutput]: async (warden, arg) => {
+    const name = await serverArgument(warden, arg, 'Show the output of which server?');
+    if (name) warden.channels.show(name);
+  },
+  [Commands.showLog]: (warden) => warden.log.show(true),
+  [Commands.addServer]: async (warden) => {
+    const name = await addServerInteractively(warden.registry.servers.map((s) => s.name));
+    if (!name) return;
+    await warden.reload();
+    await vscode.commands.executeCommand(Commands.focusServers);
+  },
+  [Commands.importServers]: async (warden, arg) => {
+    const { inputs } = await warden.configuration.read();
+    const preselected = nodeServerName(arg);
+    const imported = await importServersInteractively(warden.registry, inputs, preselected);
+    if (imported.length > 0) await warden.reload();
+  },
+  [Commands.openServerSettings]: async (warden, arg) => {
+    const name = await serverArgument(warden, arg, 'Open the definition of which server?');
+    const server = name ? warden.registry.server(name) : undefined;
+    if (!server) return;
+    if (server.source.kind === 'file') {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      const key = server.source.format === 'vscode' ? 'servers' : 'mcpServers';
+      if (folder) await revealServerDefinition(vscode.Uri.joinPath(folder.uri, server.source.path), [key, server.name]);
+      return;
+    }
+    const target = workspaceSettingsFile();
+    if (target) await revealServerDefinition(target.uri, serverPathInSettings(server.name, target.inWorkspaceFile));
+  },
+  [Commands.callTool]: (warden, first, toolName, args) => callToolCommand(warden, first, toolName, args),
+  [Commands.forgetInputs]: async (warden) => {
+    const count = await warden.inputs.forgetAll();
+    void vscode.window.showInformationMessage(`MCP Warden: forgot ${count} stored input${count === 1 ? '' : 's'}; they will be asked for again.`);
+  },
+  [Commands.focusServers]: () => vscode.commands.executeCommand(`${Views.servers}.focus`),
+};
+
+/** Registers every command. A failing command shows its error and logs it; it never rejects into the host. */
+export function registerCommands(warden: Warden): Disposable[] {
+  return Object.entries(handlers).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handler(warden, ...args);
+      } catch (error) {
+        if (id === Commands.callTool && typeof args[0] === 'string' && typeof args[1] === 'string') throw error; // a caller's own error
+        warden.logger.error(`${id}: ${errorMessage(error)}`);
+        void vscode.window.showErrorMessage(`MCP Warden: ${errorMessage(error)}`);
+        return undefined;
+      }
+    }),
+  );
+}
+
+/**
+ * `mcpWarden.callTool`: with (serverName, toolName, args) it calls directly and returns the result, for other
+ * extensions and tests; from a tool in the tree or the palette it asks for what is missing and shows the result.
+ */
+async function callToolCommand(warden: Warden, first: unknown, toolName: unknown, args: unknown): Promise<ToolCallResult | undefined> {
+  if (typeof first === 'string' && typeof toolName === 'string') {
+    const callArgs = typeof args === 'object' && args !== null ? (args as Record<string, unknown>) : {};
+    return warden.registry.callTool(first, toolName, callArgs);
+  }
+  const node = first as ServersTreeNode | undefined;
+  const preset = node?.kind === 'tool' ? { serverName: node.serverName, toolName: node.tool.name } : { ...(typeof first === 'string' && { serverName: first }) };
+  return callToolInteractively(warden.registry, warden.documents, preset);
+}
+
+function nodeServerName(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  const node = arg as ServersTreeNode | undefined;
+  if (node?.kind === 'server' || node?.kind === 'group') return node.server.name;
+  if (node?.kind === 'tool' || node?.kind === 'prompt' || node?.kind === 'resource') return node.serverName;
+  return undefined;
+}
+
+/** The server a command is about: from its argument, or picked by the user among servers in one of `states`. */
+async function serverArgument(warden: Warden, arg: unknown, title: string, states?: readonly ServerStateKind[]): Promise<string | undefined> {
+  const named = nodeServerName(arg);
+  if (named) return named;
+  const candidates = warden.registry.servers.filter((s) => s.status === 'configured' && (!states || states.includes(s.state.kind)));
+  if (candidates.length === 0) {
+    void vscode.window.showInformationMessage('MCP Warden: no server fits that command right now.');
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(
+    candidates.map((s: ServerSnapshot) => ({ label: s.name, description: s.state.kind })),
+    { title, placeHolder: 'Server' },
+  );
+  return pick?.label;
+}
+
+/** After a start the user asked for: say so if it failed, with a way to the details. */
+function reportFailedStart(warden: Warden, name: string): void {
+  const state = warden.registry.server(name)?.state;
+  if (state?.kind !== 'error') return;
+  void vscode.window.showErrorMessage(`MCP Warden: server '${name}' did not start: ${state.message}`, 'Show Output', 'Open Definition').then((choice) => {
+    if (choice === 'Show Output') warden.channels.show(name);
+    if (choice === 'Open Definition') void vscode.commands.executeCommand(Commands.openServerSettings, name);
+  });
+}

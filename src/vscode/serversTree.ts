@@ -1,0 +1,273 @@
+import * as vscode from 'vscode';
+import type { ConfigProblem } from '../core/config/serverDefinition';
+import type { Disposable } from '../core/disposable';
+import type { ServerRegistry, ServerSnapshot } from '../core/lifecycle/serverRegistry';
+import { ServerState } from '../core/lifecycle/serverState';
+import type { PromptInfo, ResourceInfo, ToolInfo } from '../core/lifecycle/session';
+
+type GroupKind = 'tools' | 'prompts' | 'resources' | 'capabilities';
+
+/** The elements of the Servers tree. */
+export type ServersTreeNode =
+  | { readonly kind: 'server'; readonly server: ServerSnapshot }
+  | { readonly kind: 'problem'; readonly problem: ConfigProblem; readonly parent?: string }
+  | { readonly kind: 'group'; readonly group: GroupKind; readonly server: ServerSnapshot }
+  | { readonly kind: 'tool'; readonly serverName: string; readonly tool: ToolInfo }
+  | { readonly kind: 'prompt'; readonly serverName: string; readonly prompt: PromptInfo }
+  | { readonly kind: 'resource'; readonly serverName: string; readonly resource: ResourceInfo }
+  | { readonly kind: 'detail'; readonly id: string; readonly label: string; readonly description: string; readonly tooltip?: string };
+
+/** The Servers view: each server with its state, and under a running one its tools, prompts, resources and capabilities. */
+export class ServersTreeProvider implements vscode.TreeDataProvider<ServersTreeNode>, Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private readonly subscription: Disposable;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly registry: ServerRegistry) {
+    this.subscription = registry.onDidChange(() => this.scheduleRefresh());
+  }
+
+  getChildren(node?: ServersTreeNode): ServersTreeNode[] {
+    if (!node) {
+      return [
+        ...this.registry.problems.map((problem) => ({ kind: 'problem' as const, problem })),
+        ...this.registry.servers.map((server) => ({ kind: 'server' as const, server })),
+      ];
+    }
+    if (node.kind === 'server') return serverChildren(node.server);
+    if (node.kind === 'group') return groupChildren(node.group, node.server);
+    return [];
+  }
+
+  getTreeItem(node: ServersTreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'server':
+        return serverItem(node.server);
+      case 'problem': {
+        const item = new vscode.TreeItem(node.problem.keyPath);
+        item.id = `problem:${node.parent ?? ''}:${node.problem.keyPath}:${node.problem.message}`;
+        item.description = node.problem.message;
+        item.tooltip = `${node.problem.keyPath}: ${node.problem.message}`;
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+        return item;
+      }
+      case 'group':
+        return groupItem(node.group, node.server);
+      case 'tool': {
+        // The name is what agents call, so it is the label; the title only describes.
+        const item = new vscode.TreeItem(node.tool.name);
+        item.id = `tool:${node.serverName}:${node.tool.name}`;
+        item.description = node.tool.title ?? firstLine(node.tool.description);
+        item.tooltip = toolTooltip(node.tool);
+        item.iconPath = new vscode.ThemeIcon('tools');
+        item.contextValue = 'tool';
+        return item;
+      }
+      case 'prompt': {
+        const item = new vscode.TreeItem(node.prompt.name);
+        item.id = `prompt:${node.serverName}:${node.prompt.name}`;
+        item.description = node.prompt.title ?? firstLine(node.prompt.description);
+        item.tooltip = node.prompt.description ?? node.prompt.name;
+        item.iconPath = new vscode.ThemeIcon('comment-discussion');
+        item.contextValue = 'prompt';
+        return item;
+      }
+      case 'resource': {
+        const item = new vscode.TreeItem(node.resource.title ?? node.resource.name);
+        item.id = `resource:${node.serverName}:${node.resource.uri}`;
+        item.description = node.resource.uri;
+        item.tooltip = [node.resource.uri, node.resource.mimeType, node.resource.description].filter(Boolean).join('\n');
+        item.iconPath = new vscode.ThemeIcon('file');
+        item.contextValue = 'resource';
+        return item;
+      }
+      case 'detail': {
+        const item = new vscode.TreeItem(node.label);
+        item.id = node.id;
+        item.description = node.description;
+        item.tooltip = node.tooltip ?? `${node.label}: ${node.description}`;
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.refreshTimer);
+    this.subscription.dispose();
+    this.changeEmitter.dispose();
+  }
+
+  /** State changes come in bursts (start all, a settings change): redraw once per burst. */
+  private scheduleRefresh(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.changeEmitter.fire();
+    }, 30);
+  }
+}
+
+function serverItem(server: ServerSnapshot): vscode.TreeItem {
+  const item = new vscode.TreeItem(server.name, hasChildren(server) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.id = `server:${server.name}`;
+  const { state } = server;
+  if (server.status === 'invalid') {
+    item.contextValue = 'server.invalid';
+    item.description = `invalid: ${server.problems[0]?.message ?? ''}`;
+    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  } else if (server.status === 'discovered') {
+    item.contextValue = 'server.discovered';
+    item.description = `in ${fileOf(server)} — import to run`;
+    item.iconPath = new vscode.ThemeIcon('cloud-download');
+  } else {
+    item.contextValue = `server.${state.kind}`;
+    item.description = stateDescription(server);
+    item.iconPath = stateIcon(state);
+  }
+  item.tooltip = serverTooltip(server);
+  return item;
+}
+
+function stateDescription(server: ServerSnapshot): string {
+  const { state } = server;
+  switch (state.kind) {
+    case 'running':
+      return `${state.session.protocolVersion} · ${state.session.transport}`;
+    case 'starting':
+      return 'starting…';
+    case 'stopping':
+      return 'stopping…';
+    case 'waiting':
+      return `restarting (attempt ${state.attempt}) — ${state.lastError}`;
+    case 'error':
+      return `${state.gaveUp ? 'gave up' : 'error'}: ${state.message}`;
+    case 'stopped':
+      return server.definition?.disabled ? 'disabled' : 'stopped';
+  }
+}
+
+function stateIcon(state: ServerState): vscode.ThemeIcon {
+  switch (state.kind) {
+    case 'running':
+      return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
+    case 'starting':
+    case 'stopping':
+      return new vscode.ThemeIcon('loading~spin');
+    case 'waiting':
+      return new vscode.ThemeIcon('history', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    case 'error':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+    case 'stopped':
+      return new vscode.ThemeIcon('circle-large-outline');
+  }
+}
+
+function serverTooltip(server: ServerSnapshot): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${escape(server.name)}** — ${server.status === 'configured' ? ServerState.label(server.state) : server.status}\n\n`);
+  md.appendMarkdown(`Defined in \`${server.keyPath}\`\n\n`);
+  const definition = server.definition;
+  if (definition?.type === 'stdio') md.appendMarkdown(`Command: \`${[definition.command, ...definition.args].join(' ')}\`\n\n`);
+  else if (definition) md.appendMarkdown(`URL: \`${definition.url}\` (${definition.type})\n\n`);
+  for (const problem of server.problems) md.appendMarkdown(`- \`${problem.keyPath}\`: ${escape(problem.message)}\n`);
+  const { state } = server;
+  if (state.kind === 'running') {
+    const s = state.session;
+    md.appendMarkdown(`Protocol ${s.protocolVersion} (${s.era} era) over ${s.transport}${s.pid ? `, pid ${s.pid}` : ''}\n\n`);
+    md.appendMarkdown(`Server: ${escape(s.serverInfo.title ?? s.serverInfo.name)} ${escape(s.serverInfo.version)}\n\n`);
+  } else if (state.kind === 'error') {
+    md.appendMarkdown(`$(error) ${escape(state.message)}\n\n`);
+  } else if (state.kind === 'waiting') {
+    md.appendMarkdown(`$(history) ${escape(state.lastError)}; restart attempt ${state.attempt}\n\n`);
+  }
+  return md;
+}
+
+function hasChildren(server: ServerSnapshot): boolean {
+  return server.status === 'invalid' || server.state.kind === 'running' || server.state.kind === 'error';
+}
+
+function serverChildren(server: ServerSnapshot): ServersTreeNode[] {
+  if (server.status === 'invalid') return server.problems.map((problem) => ({ kind: 'problem', problem, parent: server.name }));
+  const { state } = server;
+  if (state.kind === 'error') {
+    return [{ kind: 'detail', id: `error:${server.name}`, label: state.gaveUp ? 'Gave up' : 'Error', description: state.message, tooltip: state.message }];
+  }
+  if (state.kind !== 'running') return [];
+  const groups: GroupKind[] = ['tools', 'prompts', 'resources', 'capabilities'];
+  return groups.map((group) => ({ kind: 'group', group, server }));
+}
+
+function groupItem(group: GroupKind, server: ServerSnapshot): vscode.TreeItem {
+  const count = group === 'capabilities' ? undefined : server.catalog[group].length;
+  const label = { tools: 'Tools', prompts: 'Prompts', resources: 'Resources', capabilities: 'Capabilities' }[group];
+  const item = new vscode.TreeItem(label, count === 0 ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `group:${server.name}:${group}`;
+  if (count !== undefined) item.description = String(count);
+  item.iconPath = new vscode.ThemeIcon({ tools: 'tools', prompts: 'comment-discussion', resources: 'files', capabilities: 'symbol-property' }[group]);
+  item.contextValue = `group.${group}`;
+  return item;
+}
+
+function groupChildren(group: GroupKind, server: ServerSnapshot): ServersTreeNode[] {
+  const serverName = server.name;
+  switch (group) {
+    case 'tools':
+      return server.catalog.tools.map((tool) => ({ kind: 'tool', serverName, tool }));
+    case 'prompts':
+      return server.catalog.prompts.map((prompt) => ({ kind: 'prompt', serverName, prompt }));
+    case 'resources':
+      return server.catalog.resources.map((resource) => ({ kind: 'resource', serverName, resource }));
+    case 'capabilities': {
+      if (server.state.kind !== 'running') return [];
+      const s = server.state.session;
+      const detail = (key: string, label: string, description: string, tooltip?: string): ServersTreeNode => ({
+        kind: 'detail',
+        id: `capability:${serverName}:${key}`,
+        label,
+        description,
+        ...(tooltip !== undefined && { tooltip }),
+      });
+      return [
+        detail('protocol', 'Protocol', `${s.protocolVersion} (${s.era} era)`),
+        detail('transport', 'Transport', s.pid ? `${s.transport}, pid ${s.pid}` : s.transport),
+        detail('server', 'Server', `${s.serverInfo.title ?? s.serverInfo.name} ${s.serverInfo.version}`),
+        ...Object.entries(s.capabilities).map(([name, value]) => detail(`cap.${name}`, name, describeCapability(value), JSON.stringify(value, null, 2))),
+        ...(s.instructions ? [detail('instructions', 'Instructions', firstLine(s.instructions) ?? '', s.instructions)] : []),
+      ];
+    }
+  }
+}
+
+function describeCapability(value: unknown): string {
+  if (value && typeof value === 'object') {
+    const flags = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== false && v !== undefined);
+    return flags.length === 0 ? 'supported' : flags.map(([k]) => k).join(', ');
+  }
+  return String(value);
+}
+
+function toolTooltip(tool: ToolInfo): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${escape(tool.name)}**${tool.title ? ` — ${escape(tool.title)}` : ''}\n\n`);
+  if (tool.description) md.appendText(`${tool.description}\n\n`);
+  const properties = (tool.inputSchema['properties'] ?? {}) as Record<string, { type?: unknown; description?: string }>;
+  const required = new Set((tool.inputSchema['required'] as string[] | undefined) ?? []);
+  for (const [name, schema] of Object.entries(properties)) {
+    md.appendMarkdown(`- \`${escape(name)}\`${required.has(name) ? '' : ' (optional)'}: ${escape(String(schema.type ?? 'any'))}${schema.description ? ` — ${escape(schema.description)}` : ''}\n`);
+  }
+  return md;
+}
+
+function fileOf(server: ServerSnapshot): string {
+  return server.source.kind === 'file' ? server.source.path : 'settings';
+}
+
+function firstLine(text: string | undefined): string | undefined {
+  return text?.split('\n', 1)[0];
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

@@ -1,0 +1,155 @@
+import { homedir } from 'node:os';
+import { sep } from 'node:path';
+import * as vscode from 'vscode';
+import { resolveLaunchSpec } from '../core/config/launchSpec';
+import type { InputDefinition } from '../core/config/serverDefinition';
+import { DisposableStore } from '../core/disposable';
+import { Emitter } from '../core/events';
+import { Views } from '../core/ids';
+import { ServerRegistry, type ServerSnapshot } from '../core/lifecycle/serverRegistry';
+import { errorMessage, systemClock, type Logger } from '../core/ports';
+import { SecretRedactor } from '../core/redaction';
+import { loadEnvFile } from '../node/envFile';
+import { lazyMcpLauncher } from '../node/lazyMcpLauncher';
+import type { McpWardenApi, WardenServer } from './api';
+import { ConfigurationSource } from './configurationSource';
+import { channelLogger, ServerLogChannels } from './logChannels';
+import { ReadOnlyDocuments } from './readOnlyDocuments';
+import { SecretInputs } from './secretInputs';
+import { ServersTreeProvider } from './serversTree';
+import { ServersStatusBar } from './statusBar';
+
+/**
+ * Owns everything MCP Warden runs for one window: the registry of servers, their output channels, the view,
+ * the status bar. Built by `activate()`, disposed on deactivation after every server has stopped.
+ */
+export class Warden implements vscode.Disposable {
+  readonly disposables = new DisposableStore();
+  readonly redactor = new SecretRedactor();
+  readonly log: vscode.LogOutputChannel;
+  readonly logger: Logger;
+  readonly channels: ServerLogChannels;
+  readonly configuration: ConfigurationSource;
+  readonly registry: ServerRegistry;
+  readonly documents: ReadOnlyDocuments;
+  readonly treeView: vscode.TreeView<unknown>;
+  readonly inputs: SecretInputs;
+  private inputDefinitions: readonly InputDefinition[] = [];
+  private reloading: Promise<void> = Promise.resolve();
+  readonly ready: Promise<void>;
+
+  constructor(readonly context: vscode.ExtensionContext) {
+    this.log = this.disposables.add(vscode.window.createOutputChannel('MCP Warden', { log: true }));
+    this.logger = channelLogger(this.log, (t) => this.redactor.redact(t));
+    Emitter.onListenerError = (error) => this.logger.error(`event listener failed: ${errorMessage(error)}`);
+    this.channels = this.disposables.add(new ServerLogChannels((t) => this.redactor.redact(t)));
+    this.configuration = this.disposables.add(new ConfigurationSource());
+    this.documents = this.disposables.add(new ReadOnlyDocuments());
+    const inputs = (this.inputs = new SecretInputs(context.secrets, () => this.inputDefinitions));
+
+    const launcher = lazyMcpLauncher({ clientInfo: { name: 'mcp-warden', title: 'MCP Warden', version: String(context.extension.packageJSON['version'] ?? '0.0.0') } });
+    this.registry = this.disposables.add(
+      new ServerRegistry({
+        supervisor: {
+          launcher,
+          resolveSpec: async (definition, keyPath) => {
+            const spec = await resolveLaunchSpec(definition, keyPath, {
+              variables: {
+                workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => ({ name: f.name, path: f.uri.fsPath })),
+                userHome: homedir(),
+                env: process.env,
+                pathSeparator: sep,
+              },
+              askInput: (id, serverName) => inputs.ask(id, serverName),
+              loadEnvFile,
+            });
+            this.redactor.add(spec.secrets);
+            return spec;
+          },
+          limits: () => this.configuration.limits(),
+          clock: systemClock,
+        },
+        loggerFor: (name) => this.channels.logger(name),
+        logger: this.logger,
+        requestTimeoutMs: () => this.configuration.limits().requestTimeoutMs,
+      }),
+    );
+
+    const tree = this.disposables.add(new ServersTreeProvider(this.registry));
+    this.treeView = this.disposables.add(vscode.window.createTreeView(Views.servers, { treeDataProvider: tree, showCollapseAll: true }));
+    this.disposables.add(new ServersStatusBar(this.registry));
+    this.disposables.add(this.registry.onDidGiveUp(({ name, message }) => void this.notifyGaveUp(name, message)));
+    this.disposables.add(this.configuration.onDidChange(() => void this.reload()));
+    this.ready = this.reload();
+  }
+
+  /** Re-reads the configuration and applies it; reloads never overlap, so the last one wins. */
+  reload(): Promise<void> {
+    const next = this.reloading.then(async () => {
+      try {
+        const { snapshot, inputs } = await this.configuration.read();
+        this.inputDefinitions = inputs;
+        for (const problem of snapshot.problems) this.logger.warn(`${problem.keyPath}: ${problem.message}`);
+        for (const entry of snapshot.servers) {
+          if (!entry.ok) for (const problem of entry.problems) this.logger.warn(`${problem.keyPath}: ${problem.message}`);
+        }
+        await this.registry.applyConfiguration(snapshot, { autostart: vscode.workspace.isTrusted });
+      } catch (error) {
+        this.logger.error(`could not apply the configuration: ${errorMessage(error)}`);
+      }
+    });
+    this.reloading = next;
+    return next;
+  }
+
+  /** The public API returned by `activate()`. */
+  api(activationMs: number): McpWardenApi {
+    const changes = this.disposables.add(new vscode.EventEmitter<string | undefined>());
+    this.disposables.add(this.registry.onDidChange((name) => changes.fire(name)));
+    return {
+      apiVersion: 1,
+      ready: this.ready,
+      onDidChangeServers: changes.event,
+      getServers: () => this.registry.servers.map(toWardenServer),
+      getServer: (name) => {
+        const server = this.registry.server(name);
+        return server && toWardenServer(server);
+      },
+      callTool: (serverName, toolName, args = {}) => this.registry.callTool(serverName, toolName, args),
+      startServer: (name) => this.registry.start(name),
+      stopServer: (name) => this.registry.stop(name),
+      restartServer: (name) => this.registry.restart(name),
+      activationMs,
+    };
+  }
+
+  /** Stops every server (stdin, SIGTERM, SIGKILL) and releases everything. */
+  async shutdown(): Promise<void> {
+    await this.registry.stopAll();
+    this.dispose();
+  }
+
+  dispose(): void {
+    this.disposables.dispose();
+  }
+
+  private async notifyGaveUp(name: string, message: string): Promise<void> {
+    const choice = await vscode.window.showWarningMessage(`MCP Warden: server '${name}' keeps crashing. ${message}`, 'Show Output', 'Restart');
+    if (choice === 'Show Output') this.channels.show(name);
+    if (choice === 'Restart') await this.registry.restart(name).catch((error: unknown) => this.logger.error(errorMessage(error)));
+  }
+}
+
+function toWardenServer(server: ServerSnapshot): WardenServer {
+  return {
+    name: server.name,
+    status: server.status,
+    source: server.source.kind === 'file' ? server.source.path : 'settings',
+    keyPath: server.keyPath,
+    state: server.state,
+    problems: server.problems,
+    tools: server.catalog.tools,
+    prompts: server.catalog.prompts,
+    resources: server.catalog.resources,
+  };
+}
