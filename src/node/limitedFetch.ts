@@ -16,17 +16,21 @@ export function limitedFetch(maxMessageBytes: number, onTooLarge: (error: Messag
     let previousByte = -1;
     const limiter = new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
+        let tooLarge = false;
         if (!isEventStream) {
           messageBytes += chunk.length;
+          tooLarge = messageBytes > maxMessageBytes;
         } else {
           for (const byte of chunk) {
-            // An event ends at "\n\n" (a "\r\n" pair counts through its "\n").
-            if (byte === 10 && previousByte === 10) messageBytes = 0;
-            else if (byte !== 13) messageBytes++;
+            // An event ends at "\n\n" ("\r\n" pairs count through their "\n"); line breaks are not counted.
+            if (byte === 10) {
+              if (previousByte === 10) messageBytes = 0;
+            } else if (byte !== 13) messageBytes++;
             if (byte !== 13) previousByte = byte;
+            if (messageBytes > maxMessageBytes) tooLarge = true;
           }
         }
-        if (messageBytes > maxMessageBytes) {
+        if (tooLarge) {
           const error = new MessageTooLargeError(maxMessageBytes);
           onTooLarge(error);
           controller.error(error);

@@ -284,11 +284,15 @@ function isConnectionLoss(error: unknown): boolean {
 }
 
 function networkCause(error: unknown): string {
+  const codes: string[] = [];
+  let innermost = error;
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    innermost = e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ECONNREFUSED') return 'connection refused';
-    if (code === 'ENOTFOUND') return 'host not found';
-    if (code) return code;
+    if (typeof code === 'string' && /^(E[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code)) codes.push(code);
   }
-  return errorMessage(error);
+  if (codes.includes('ECONNREFUSED')) return 'connection refused';
+  if (codes.includes('ENOTFOUND')) return 'host not found';
+  // e.g. "bad port": fetch refuses some ports outright
+  return codes[0] ?? errorMessage(innermost);
 }

@@ -1,4 +1,4 @@
-import { applyEdits, modify, parse, type FormattingOptions, type JSONPath } from 'jsonc-parser';
+import { applyEdits, format, modify, parse, type FormattingOptions, type JSONPath } from 'jsonc-parser';
 import { settingKey, Settings } from '../ids';
 import type { ServerDefinition } from './serverDefinition';
 
@@ -14,12 +14,18 @@ export interface SettingsEdit {
  */
 export function editSettingsText(text: string, edits: readonly SettingsEdit[], inWorkspaceFile: boolean): string {
   const formattingOptions = detectFormatting(text);
-  let result = text.trim() === '' ? '{}' : text;
+  const wasEmpty = /^\s*(\{\s*\})?\s*$/.test(text);
+  let result = wasEmpty ? '{}' : text;
   for (const { path, value } of edits) {
     const fullPath = inWorkspaceFile ? ['settings', ...path] : path;
-    result = applyEdits(result, modify(result, fullPath, value, { formattingOptions }));
+    // Format only the inserted text: jsonc-parser's own formatting would also reflow the neighbouring entries.
+    for (const edit of modify(result, fullPath, value, {})) {
+      result = applyEdits(result, [edit]);
+      result = applyEdits(result, format(result, { offset: edit.offset, length: edit.content.length }, formattingOptions));
+    }
   }
-  return result;
+  // A file that held nothing has no formatting to keep: lay it all out.
+  return wasEmpty ? `${applyEdits(result, format(result, undefined, formattingOptions))}\n` : result;
 }
 
 /** The value at a path below the settings root of a settings file's text. */

@@ -1,0 +1,142 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FAST_RESTARTS, FIXTURE, NODE, pidOf, processAlive, running, sessionOf, startHttpFixture, startServers, type Harness, type HttpServer } from './harness';
+
+const errorOf = (h: Harness, name: string) => {
+  const state = h.server(name).state;
+  return state.kind === 'error' ? state.message : `(${state.kind})`;
+};
+
+describe('bad input gets a clear error and breaks nothing else', function () {
+  let harness: Harness | undefined;
+  const http: HttpServer[] = [];
+
+  afterEach(async function () {
+    await harness?.dispose();
+    harness = undefined;
+    await Promise.all(http.splice(0).map((s) => s.stop()));
+  });
+
+  it('a command that does not exist: an error naming the key, no retries, others unaffected', async function () {
+    harness = await startServers({ missing: { command: 'mcp-warden-no-such-command' }, good: { command: NODE, args: [FIXTURE] } }, { restartPolicy: FAST_RESTARTS });
+    await harness.waitFor('good', running, 'running');
+    await harness.waitFor('missing', (s) => s.state.kind === 'error', 'in error');
+    assert.equal(errorOf(harness, 'missing'), "mcpWarden.servers.missing.command: 'mcp-warden-no-such-command' was not found; install it or give its full path");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(harness.server('missing').state.kind, 'error', 'not retried');
+  });
+
+  it('a working folder that does not exist', async function () {
+    harness = await startServers({ nowhere: { command: NODE, args: [FIXTURE], cwd: '/no/such/folder' } });
+    await harness.waitFor('nowhere', (s) => s.state.kind === 'error', 'in error');
+    assert.equal(errorOf(harness, 'nowhere'), "mcpWarden.servers.nowhere.cwd: the folder '/no/such/folder' does not exist");
+  });
+
+  it('garbage on stdout is reported and skipped; the session works', async function () {
+    harness = await startServers({ noisy: { command: NODE, args: [FIXTURE, '--garbage'] } });
+    await harness.waitFor('noisy', running, 'running');
+    const result = await harness.registry.callTool('noisy', 'echo', { text: 'still fine' });
+    assert.deepEqual(result.content, [{ type: 'text', text: 'still fine' }]);
+    const log = harness.log('noisy');
+    assert.ok(log.includes('warn ignored a line on stdout that is not JSON: this is not json'));
+    assert.ok(log.includes('warn ignored a line on stdout that is not a JSON-RPC message: {"not":"json-rpc"}'));
+  });
+
+  it('a server that never answers the handshake times out, without slowing the others', async function () {
+    const servers: Record<string, unknown> = { silent: { command: NODE, args: [FIXTURE, '--hang'] } };
+    for (let i = 0; i < 4; i++) servers[`good${i}`] = { command: NODE, args: [FIXTURE] };
+    const started = Date.now();
+    harness = await startServers(servers, { startupTimeoutMs: 4000, autostart: false });
+    const all = harness.registry.startAll();
+    const goodTimes = await Promise.all([0, 1, 2, 3].map(async (i) => (await harness!.waitFor(`good${i}`, running, 'running'), Date.now() - started)));
+    await all;
+    const silentTime = Date.now() - started;
+    assert.equal(errorOf(harness, 'silent'), 'the server did not complete the MCP handshake within 4 s (mcpWarden.startupTimeoutSeconds)');
+    assert.ok(Math.max(...goodTimes) < 3000, `good servers were ready after ${goodTimes} ms, not held back by the silent one`);
+    assert.ok(silentTime >= 4000);
+  });
+
+  it('a stdio message over the size limit ends the session with an error and no restart', async function () {
+    harness = await startServers({ big: { command: NODE, args: [FIXTURE] } }, { maxMessageBytes: 64 * 1024, restartPolicy: FAST_RESTARTS });
+    const pid = pidOf(await harness.waitFor('big', running, 'running'));
+    await assert.rejects(harness.registry.callTool('big', 'big', { bytes: 200 * 1024 }));
+    await harness.waitFor('big', (s) => s.state.kind === 'error', 'in error');
+    assert.equal(errorOf(harness, 'big'), 'the server sent a message larger than 64 KiB (mcpWarden.maxMessageSizeMiB)');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(harness.server('big').state.kind, 'error', 'not restarted');
+    assert.ok(!processAlive(pid), 'the server process was stopped');
+  });
+
+  it('an HTTP message over the size limit ends the session with an error', async function () {
+    const server = await startHttpFixture(['--era', 'modern']);
+    http.push(server);
+    harness = await startServers({ big: { url: server.url } }, { maxMessageBytes: 64 * 1024 });
+    await harness.waitFor('big', running, 'running');
+    await assert.rejects(harness.registry.callTool('big', 'big', { bytes: 200 * 1024 }));
+    await harness.waitFor('big', (s) => s.state.kind === 'error', 'in error');
+    assert.equal(errorOf(harness, 'big'), 'the server sent a message larger than 64 KiB (mcpWarden.maxMessageSizeMiB)');
+  });
+
+  it('an unreachable HTTP server is retried with backoff, then given up', async function () {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    harness = await startServers({ down: { url: `http://127.0.0.1:${port}/mcp` } }, { restartPolicy: FAST_RESTARTS });
+    await harness.waitFor('down', (s) => s.state.kind === 'waiting', 'waiting to retry');
+    const server = await harness.waitFor('down', (s) => s.state.kind === 'error', 'given up', 20_000);
+    assert.ok(server.state.kind === 'error' && server.state.gaveUp);
+    assert.match(errorOf(harness, 'down'), new RegExp(`^cannot connect to http://127\\.0\\.0\\.1:${port}/mcp: connection refused — it crashed 5 times in 3 minutes`));
+  });
+
+  it('an HTTP endpoint that is not MCP: both transports are tried, the answer is reported', async function () {
+    const notMcp = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found'));
+    await new Promise<void>((resolve) => notMcp.listen(0, '127.0.0.1', resolve));
+    const port = (notMcp.address() as AddressInfo).port;
+    try {
+      harness = await startServers({ wrong: { url: `http://127.0.0.1:${port}/api` } });
+      await harness.waitFor('wrong', (s) => s.state.kind === 'error', 'in error');
+      assert.match(errorOf(harness, 'wrong'), new RegExp(`^the MCP handshake with http://127\\.0\\.0\\.1:${port}/api failed: .*404`));
+      assert.ok(harness.log('wrong').some((l) => /Streamable HTTP was refused with HTTP 404: trying the legacy HTTP\+SSE transport/.test(l)));
+    } finally {
+      notMcp.close();
+    }
+  });
+
+  it('inputs and env files reach the server, the editor\'s other variables do not; a cancelled input stops the start', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-env-'));
+    writeFileSync(join(dir, '.env'), '# comment\nFROM_FILE="file value"\nOVERRIDDEN=file\n');
+    process.env['WARDEN_TEST_EDITOR_SECRET'] = 'must-not-leak';
+    try {
+      harness = await startServers(
+        {
+          env: { command: NODE, args: [FIXTURE], envFile: '${workspaceFolder}/.env', env: { OVERRIDDEN: 'env', TOKEN: '${input:token}' } },
+          cancelled: { command: NODE, args: [FIXTURE], env: { KEY: '${input:never}' } },
+        },
+        { inputs: { token: 'tok-123' }, workspaceFolder: dir },
+      );
+      await harness.waitFor('env', running, 'running');
+      const read = async (name: string) => JSON.stringify((await harness!.registry.callTool('env', 'env', { name })).content);
+      assert.match(await read('FROM_FILE'), /"file value"/);
+      assert.match(await read('OVERRIDDEN'), /"env"/);
+      assert.match(await read('TOKEN'), /"tok-123"/);
+      assert.match(await read('WARDEN_TEST_EDITOR_SECRET'), /\(unset\)/);
+      assert.match(await read('PATH'), /bin/);
+      await harness.waitFor('cancelled', (s) => s.state.kind === 'error', 'in error');
+      assert.equal(errorOf(harness, 'cancelled'), 'no value was given for ${input:never}, so the server was not started');
+    } finally {
+      delete process.env['WARDEN_TEST_EDITOR_SECRET'];
+    }
+  });
+
+  it('keeps a server with an invalid definition out, and the rest running', async function () {
+    harness = await startServers({ bad: { url: 'http://example.com/mcp' }, good: { command: NODE, args: [FIXTURE] } });
+    assert.equal(harness.server('bad').status, 'invalid');
+    assert.equal(harness.server('bad').problems[0]?.keyPath, 'mcpWarden.servers.bad.url');
+    assert.equal(sessionOf(await harness.waitFor('good', running, 'running')).transport, 'stdio');
+  });
+});

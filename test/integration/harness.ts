@@ -1,0 +1,201 @@
+// Real servers for integration tests: the launcher, registry and supervisor of src/ driving real MCP servers
+// (server-everything, server-filesystem and the v2 fixture), with real processes and sockets. No editor.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { resolveLaunchSpec } from '../../src/core/config/launchSpec';
+import { parseServers } from '../../src/core/config/parseServers';
+import type { RestartPolicyOptions } from '../../src/core/lifecycle/restartPolicy';
+import { ServerRegistry, type ServerSnapshot } from '../../src/core/lifecycle/serverRegistry';
+import { systemClock } from '../../src/core/ports';
+import { loadEnvFile } from '../../src/node/envFile';
+import { McpLauncher } from '../../src/node/mcpLauncher';
+import { processAlive } from '../../src/node/processes';
+import { RecordingLogger } from '../unit/fakes';
+
+export const ROOT = join(__dirname, '../../..');
+export const NODE = process.execPath;
+export const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+export const FILESYSTEM = join(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
+export const FIXTURE = join(ROOT, 'test/fixtures/fixture-server.mjs');
+
+export const FAST_RESTARTS: RestartPolicyOptions = { maxCrashes: 5, windowMs: 180_000, initialDelayMs: 50, maxDelayMs: 400 };
+
+export interface Harness {
+  readonly registry: ServerRegistry;
+  readonly logs: Map<string, RecordingLogger>;
+  log(server: string): string[];
+  server(name: string): ServerSnapshot;
+  waitFor(name: string, condition: (s: ServerSnapshot) => boolean, what: string, timeoutMs?: number): Promise<ServerSnapshot>;
+  dispose(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  readonly autostart?: boolean;
+  readonly startupTimeoutMs?: number;
+  readonly maxMessageBytes?: number;
+  readonly requestTimeoutMs?: number;
+  readonly restartPolicy?: RestartPolicyOptions;
+  readonly inputs?: Record<string, string>;
+  readonly workspaceFolder?: string;
+}
+
+/** A registry with the real launcher, configured like `mcpWarden.servers`, applied and (by default) autostarted. */
+export async function startServers(servers: Record<string, unknown>, options: HarnessOptions = {}): Promise<Harness> {
+  const logs = new Map<string, RecordingLogger>();
+  const loggerFor = (name: string) => {
+    let logger = logs.get(name);
+    if (!logger) logs.set(name, (logger = new RecordingLogger()));
+    return logger;
+  };
+  const registry = new ServerRegistry({
+    supervisor: {
+      launcher: new McpLauncher({ clientInfo: { name: 'mcp-warden-tests', version: '0.0.0' } }),
+      resolveSpec: (definition, keyPath) =>
+        resolveLaunchSpec(definition, keyPath, {
+          variables: { workspaceFolders: [{ name: 'ws', path: options.workspaceFolder ?? ROOT }], userHome: '/home/test', env: process.env, pathSeparator: '/' },
+          askInput: async (id) => options.inputs?.[id],
+          loadEnvFile,
+        }),
+      limits: () => ({
+        startupTimeoutMs: options.startupTimeoutMs ?? 20_000,
+        maxMessageBytes: options.maxMessageBytes ?? 16 * 1024 * 1024,
+        serverLogLevel: 'debug',
+      }),
+      clock: systemClock,
+      ...(options.restartPolicy && { restartPolicy: options.restartPolicy }),
+    },
+    loggerFor,
+    logger: loggerFor('(registry)'),
+    requestTimeoutMs: () => options.requestTimeoutMs ?? 20_000,
+  });
+  const snapshot = { servers: parseServers(servers, 'mcpWarden.servers', { kind: 'settings' }, { strict: true }), discovered: [], problems: [] };
+  await registry.applyConfiguration(snapshot, { autostart: options.autostart ?? true });
+  const server = (name: string) => {
+    const found = registry.server(name);
+    if (!found) throw new Error(`no server ${name}`);
+    return found;
+  };
+  return {
+    registry,
+    logs,
+    log: (name) => logs.get(name)?.lines ?? [],
+    server,
+    waitFor: (name, condition, what, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const s = registry.server(name);
+          if (s && condition(s)) {
+            cleanup();
+            resolve(s);
+          }
+        };
+        const subscription = registry.onDidChange(check);
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`'${name}' is not ${what} after ${timeoutMs} ms: ${JSON.stringify(registry.server(name)?.state)}\n${(logs.get(name)?.lines ?? []).join('\n')}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          subscription.dispose();
+        };
+        check();
+      }),
+    dispose: async () => {
+      await registry.stopAll();
+      registry.dispose();
+    },
+  };
+}
+
+export const running = (s: ServerSnapshot) => s.state.kind === 'running';
+
+export function sessionOf(s: ServerSnapshot) {
+  if (s.state.kind !== 'running') throw new Error(`${s.name} is ${s.state.kind}: ${JSON.stringify(s.state)}`);
+  return s.state.session;
+}
+
+export function pidOf(s: ServerSnapshot): number {
+  const pid = sessionOf(s).pid;
+  if (!pid) throw new Error(`${s.name} has no pid`);
+  return pid;
+}
+
+export { processAlive };
+
+/** Waits until a process is gone (or a zombie), for at most `ms`. */
+export async function waitForExit(pid: number, ms = 5000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (!processAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return !processAlive(pid);
+}
+
+/** An HTTP MCP server in a child process, started on a free port; its start-up (only) is retried. */
+export interface HttpServer {
+  readonly url: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startHttpFixture(args: string[], path = '/mcp'): Promise<HttpServer> {
+  return startWithRetry(async () => {
+    const child = spawn(NODE, [FIXTURE, '--transport', 'http', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        const match = /listening on (\d+)/.exec(out);
+        if (match) resolve(Number(match[1]));
+      });
+      child.once('exit', (code) => reject(new Error(`fixture exited with ${code}`)));
+      setTimeout(() => reject(new Error('fixture did not listen')), 15_000);
+    });
+    return { url: `http://127.0.0.1:${port}${path}`, process: child, stop: () => stopChild(child) };
+  });
+}
+
+/** server-everything over `streamableHttp` or `sse`, on a free port. */
+export async function startEverythingHttp(mode: 'streamableHttp' | 'sse'): Promise<HttpServer> {
+  const { createServer } = await import('node:net');
+  return startWithRetry(async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const address = probe.address();
+        probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      });
+    });
+    const child = spawn(NODE, [EVERYTHING, mode], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+    const url = `http://127.0.0.1:${port}/${mode === 'sse' ? 'sse' : 'mcp'}`;
+    for (let i = 0; i < 150; i++) {
+      if (child.exitCode !== null) throw new Error(`server-everything exited with ${child.exitCode}`);
+      try {
+        await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(500) });
+        return { url, process: child, stop: () => stopChild(child) };
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    await stopChild(child);
+    throw new Error('server-everything did not listen');
+  });
+}
+
+async function startWithRetry<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}

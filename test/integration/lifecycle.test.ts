@@ -1,0 +1,120 @@
+import * as assert from 'node:assert/strict';
+import { EVERYTHING, FAST_RESTARTS, FIXTURE, NODE, pidOf, processAlive, running, startServers, waitForExit, type Harness } from './harness';
+
+describe('server lifecycle with real processes', function () {
+  let harness: Harness | undefined;
+
+  afterEach(async function () {
+    await harness?.dispose();
+    harness = undefined;
+  });
+
+  it('starts, lists, calls, and stops server-everything leaving no process behind', async function () {
+    harness = await startServers({ everything: { command: NODE, args: [EVERYTHING, 'stdio'] } });
+    const server = await harness.waitFor('everything', running, 'running');
+    const pid = pidOf(server);
+    const result = await harness.registry.callTool('everything', 'echo', { message: 'hello' });
+    assert.deepEqual(result.content, [{ type: 'text', text: 'Echo: hello' }]);
+    await harness.registry.stop('everything');
+    assert.equal(harness.server('everything').state.kind, 'stopped');
+    assert.ok(await waitForExit(pid, 1000), `pid ${pid} outlived its server`);
+  });
+
+  it('recovers from kill -9: the server is restarted with a new process', async function () {
+    harness = await startServers({ fixture: { command: NODE, args: [FIXTURE] } }, { restartPolicy: FAST_RESTARTS });
+    const first = pidOf(await harness.waitFor('fixture', running, 'running'));
+    process.kill(first, 'SIGKILL');
+    await harness.waitFor('fixture', (s) => s.state.kind === 'waiting', 'waiting to restart');
+    const restarted = await harness.waitFor('fixture', (s) => running(s) && pidOf(s) !== first, 'restarted');
+    assert.ok(processAlive(pidOf(restarted)));
+    assert.ok(harness.log('fixture').some((l) => /session ended: the server process was killed by SIGKILL/.test(l)));
+    const result = await harness.registry.callTool('fixture', 'echo', { text: 'alive again' });
+    assert.deepEqual(result.content, [{ type: 'text', text: 'alive again' }]);
+  });
+
+  it('fails a call in flight when the server is killed, and still restarts it', async function () {
+    harness = await startServers({ fixture: { command: NODE, args: [FIXTURE] } }, { restartPolicy: FAST_RESTARTS });
+    const pid = pidOf(await harness.waitFor('fixture', running, 'running'));
+    const call = harness.registry.callTool('fixture', 'sleep', { ms: 10_000 });
+    await new Promise((r) => setTimeout(r, 100));
+    const killedAt = Date.now();
+    process.kill(pid, 'SIGKILL');
+    await assert.rejects(call, /closed|Connection/i);
+    assert.ok(Date.now() - killedAt < 2000, 'the pending call failed at once, not at its timeout');
+    await harness.waitFor('fixture', (s) => running(s) && pidOf(s) !== pid, 'restarted');
+  });
+
+  it('stops the whole process group: stdin, then SIGTERM, then SIGKILL, even for a helper that ignores SIGTERM', async function () {
+    harness = await startServers({ stubborn: { command: NODE, args: [FIXTURE, '--spawn-child', '--ignore-sigterm'] } });
+    const server = await harness.waitFor('stubborn', running, 'running');
+    const leader = pidOf(server);
+    const childLine = harness.log('stubborn').find((l) => /child pid \d+/.test(l));
+    const child = Number(/child pid (\d+)/.exec(childLine ?? '')?.[1]);
+    assert.ok(child > 0 && processAlive(child), 'the helper process runs');
+    const started = Date.now();
+    await harness.registry.stop('stubborn');
+    const took = Date.now() - started;
+    assert.ok(!processAlive(leader), `server ${leader} outlived stop`);
+    assert.ok(!processAlive(child), `helper ${child} outlived stop`);
+    const log = harness.log('stubborn').join('\n');
+    assert.match(log, /still running 1000 ms after stdin closed: SIGTERM to its group/);
+    assert.match(log, /ignored SIGTERM: SIGKILL to its group/);
+    assert.ok(took >= 2900 && took < 6000, `stop took ${took} ms: 1 s grace, 2 s after SIGTERM, then SIGKILL`);
+  });
+
+  it('ends helpers of a server that exits on its own, so a crash leaves no orphan', async function () {
+    harness = await startServers({ crashy: { command: NODE, args: [FIXTURE, '--spawn-child'] } }, { restartPolicy: FAST_RESTARTS });
+    await harness.waitFor('crashy', running, 'running');
+    const child = Number(/child pid (\d+)/.exec(harness.log('crashy').find((l) => /child pid/.test(l)) ?? '')?.[1]);
+    assert.ok(processAlive(child));
+    await harness.registry.callTool('crashy', 'crash', {});
+    await harness.waitFor('crashy', (s) => s.state.kind === 'waiting' || (running(s) && s.state.kind === 'running'), 'restarting');
+    assert.ok(await waitForExit(child, 5000), `helper ${child} of the crashed server is still alive`);
+  });
+
+  it('gives up on a server that keeps crashing, saying why', async function () {
+    harness = await startServers({ dies: { command: NODE, args: ['-e', 'process.stderr.write("cannot open database\\n"); process.exit(3)'] } }, { restartPolicy: FAST_RESTARTS });
+    const gaveUp: string[] = [];
+    harness.registry.onDidGiveUp(({ name, message }) => gaveUp.push(`${name}: ${message}`));
+    const server = await harness.waitFor('dies', (s) => s.state.kind === 'error', 'given up', 20_000);
+    assert.ok(server.state.kind === 'error' && server.state.gaveUp);
+    assert.match(gaveUp[0] ?? '', /^dies: the server process exited with code 3; its last stderr line: cannot open database, before the MCP handshake completed — it crashed 5 times in 3 minutes/);
+    const starts = harness.log('dies').filter((l) => /restarting in \d+ ms/.test(l));
+    assert.equal(starts.length, 4, 'four restarts, then it gives up at the fifth crash');
+  });
+
+  it('writes stderr, server log messages and lifecycle events to the server log, and follows list changes', async function () {
+    harness = await startServers({ fixture: { command: NODE, args: [FIXTURE, '--era', '2025-06-18', '--spawn-child'] } });
+    await harness.waitFor('fixture', running, 'running');
+    await harness.registry.callTool('fixture', 'log', { level: 'warning', message: 'disk almost full' });
+    await harness.registry.callTool('fixture', 'add_tool', { name: 'late' });
+    await harness.waitFor('fixture', (s) => s.catalog.tools.some((t) => t.name === 'late'), 'listing the new tool');
+    const log = harness.log('fixture');
+    assert.ok(log.some((l) => /^info \[stderr\] child pid \d+$/.test(l)), 'stderr lines');
+    assert.ok(log.some((l) => l === 'warn [server log fixture] disk almost full'), 'server log at its level, marked as from the server');
+    assert.ok(log.some((l) => /^info running: protocol 2025-06-18 \(legacy\) over stdio, server fixture 1\.0\.0, pid \d+, 8 tools, in \d+ ms$/.test(l)));
+    assert.ok(log.some((l) => /^info tools changed: now 9$/.test(l)));
+  });
+
+  it('stops every server on shutdown (deactivation)', async function () {
+    harness = await startServers({
+      a: { command: NODE, args: [FIXTURE] },
+      b: { command: NODE, args: [FIXTURE, '--era', 'modern'] },
+      c: { command: NODE, args: [EVERYTHING, 'stdio'] },
+    });
+    const pids = await Promise.all(['a', 'b', 'c'].map(async (n) => pidOf(await harness!.waitFor(n, running, 'running'))));
+    await harness.registry.stopAll();
+    for (const pid of pids) assert.ok(!processAlive(pid), `pid ${pid} survived shutdown`);
+    assert.deepEqual(harness.registry.servers.map((s) => s.state.kind), ['stopped', 'stopped', 'stopped']);
+  });
+
+  it('records trace-level JSON-RPC traffic only when trace is on', async function () {
+    harness = await startServers({ fixture: { command: NODE, args: [FIXTURE] } }, { autostart: false });
+    harness.logs.get('fixture')!.traceEnabled = true;
+    await harness.registry.start('fixture');
+    await harness.registry.callTool('fixture', 'echo', { text: 'traced' });
+    const traces = harness.log('fixture').filter((l) => l.startsWith('trace '));
+    assert.ok(traces.some((l) => /^trace → .*"method":"tools\/call".*"traced"/.test(l)));
+    assert.ok(traces.some((l) => /^trace ← .*"result"/.test(l)));
+  });
+});

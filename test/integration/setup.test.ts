@@ -1,0 +1,24 @@
+// Root hooks for every integration test: no promise may be rejected without a handler. In the extension host
+// such a rejection would be an error the user sees, so here it fails the test that caused it.
+import * as assert from 'node:assert/strict';
+
+const unhandled: unknown[] = [];
+const onRejection = (reason: unknown) => unhandled.push(reason);
+
+before(() => {
+  process.on('unhandledRejection', onRejection);
+});
+
+afterEach(async function () {
+  await new Promise((r) => setImmediate(r));
+  const found = unhandled.splice(0);
+  assert.deepEqual(
+    found.map((r) => (r instanceof Error ? r.stack : String(r))),
+    [],
+    `unhandled rejections during "${this.currentTest?.title}"`,
+  );
+});
+
+after(() => {
+  process.off('unhandledRejection', onRejection);
+});

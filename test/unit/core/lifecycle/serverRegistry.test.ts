@@ -1,0 +1,84 @@
+import * as assert from 'node:assert/strict';
+import { parseServers } from '../../../../src/core/config/parseServers';
+import { ServerRegistry, type ConfigSnapshot } from '../../../../src/core/lifecycle/serverRegistry';
+import { nullLogger } from '../../../../src/core/ports';
+import { FakeLauncher, ManualClock } from '../../fakes';
+
+function snapshot(servers: Record<string, unknown>, discovered: Record<string, unknown> = {}): ConfigSnapshot {
+  return {
+    servers: parseServers(servers, 'mcpWarden.servers', { kind: 'settings' }, { strict: true }),
+    discovered: parseServers(discovered, '.vscode/mcp.json: servers', { kind: 'file', path: '.vscode/mcp.json', format: 'vscode' }, { strict: false }),
+    problems: [],
+  };
+}
+
+function setup() {
+  const launcher = new FakeLauncher();
+  const registry = new ServerRegistry({
+    supervisor: {
+      launcher,
+      resolveSpec: async () => ({ type: 'stdio', command: 'x', args: [], env: {}, secrets: [] }),
+      limits: () => ({ startupTimeoutMs: 1000, maxMessageBytes: 1024, serverLogLevel: 'info' }),
+      clock: new ManualClock(),
+    },
+    loggerFor: () => nullLogger,
+    logger: nullLogger,
+    requestTimeoutMs: () => 1000,
+  });
+  return { launcher, registry };
+}
+
+const started = (launcher: FakeLauncher) => launcher.requests.map((r) => r.serverName);
+
+describe('ServerRegistry', () => {
+  it('autostarts configured servers, never disabled, invalid or discovered ones', async () => {
+    const { launcher, registry } = setup();
+    await registry.applyConfiguration(
+      snapshot({ a: { command: 'a' }, manual: { command: 'm', autostart: false }, off: { command: 'o', disabled: true }, bad: { url: 'http://x.example' } }, { found: { command: 'f' } }),
+      { autostart: true },
+    );
+    assert.deepEqual(started(launcher), ['a']);
+    assert.deepEqual(
+      registry.servers.map((s) => [s.name, s.status, s.state.kind]),
+      [['a', 'configured', 'running'], ['manual', 'configured', 'stopped'], ['off', 'configured', 'stopped'], ['bad', 'invalid', 'stopped'], ['found', 'discovered', 'stopped']],
+    );
+    assert.throws(() => registry.start('found'), /only defined in \.vscode\/mcp\.json; import it into mcpWarden\.servers first/);
+    assert.throws(() => registry.start('bad'), /server 'bad' cannot start: mcpWarden\.servers\.bad\.url must be https/);
+    assert.throws(() => registry.start('nope'), /no server is named 'nope'/);
+  });
+
+  it('applies a change by restarting only changed servers and stopping removed ones', async () => {
+    const { launcher, registry } = setup();
+    await registry.applyConfiguration(snapshot({ a: { command: 'a' }, b: { command: 'b' }, c: { command: 'c' } }), { autostart: true });
+    const [a, b, c] = launcher.sessions;
+    await registry.applyConfiguration(snapshot({ a: { command: 'a' }, b: { command: 'b', args: ['new'] }, d: { command: 'd' } }), { autostart: true });
+    assert.equal(a?.closed, false, 'unchanged a keeps its session');
+    assert.equal(b?.closed, true, 'changed b was restarted');
+    assert.equal(c?.closed, true, 'removed c was stopped');
+    assert.deepEqual(started(launcher).sort(), ['a', 'b', 'b', 'c', 'd']);
+    assert.equal(registry.server('c'), undefined);
+  });
+
+  it('does not autostart when told not to (an untrusted workspace)', async () => {
+    const { launcher, registry } = setup();
+    await registry.applyConfiguration(snapshot({ a: { command: 'a' } }), { autostart: false });
+    assert.deepEqual(started(launcher), []);
+  });
+
+  it('routes tool calls to the right server and checks the tool exists', async () => {
+    const { registry } = setup();
+    await registry.applyConfiguration(snapshot({ a: { command: 'a' } }), { autostart: true });
+    assert.deepEqual((await registry.callTool('a', 'echo', { x: 1 })).content, [{ type: 'text', text: 'echo {"x":1}' }]);
+    await assert.rejects(registry.callTool('a', 'missing', {}), /server 'a' has no tool named 'missing'/);
+  });
+
+  it('starts and stops all, and one failing start does not stop the others', async () => {
+    const { launcher, registry } = setup();
+    await registry.applyConfiguration(snapshot({ a: { command: 'a' }, b: { command: 'b' }, c: { command: 'c' } }), { autostart: false });
+    launcher.next = ['succeed', { fail: 'boom', retryable: false }, 'succeed'];
+    await registry.startAll();
+    assert.deepEqual(registry.servers.map((s) => s.state.kind), ['running', 'error', 'running']);
+    await registry.stopAll();
+    assert.deepEqual(registry.servers.map((s) => s.state.kind), ['stopped', 'stopped', 'stopped']);
+  });
+});
