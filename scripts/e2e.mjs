@@ -3,10 +3,10 @@
 //  2. runs the mocha suites of out/test/e2e/suite inside its extension host;
 //  3. drives the workbench UI (command palette, Servers view) and saves screenshots in test-results/.
 // Exit code: 0 when every step passed.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumPath, ensureHost, installVsix, launchBrowser, log, makeRunDir, ROOT, startCodeServer } from './vscodeHost.mjs';
-import { startHttpEverything, writeE2eWorkspace } from './workspaces.mjs';
+import { FIXTURE, startHttpEverything, writeE2eWorkspace } from './workspaces.mjs';
 
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const vsix = join(ROOT, `mcp-warden-${version}.vsix`);
@@ -45,12 +45,22 @@ async function main() {
     const uiRun = makeRunDir('ui');
     cleanups.push(() => rmSync(uiRun, { recursive: true, force: true }));
     const uiWorkspace = join(uiRun, 'ws');
-    writeE2eWorkspace(uiWorkspace, { node: host.node24, httpUrl: http.url });
+    writeE2eWorkspace(uiWorkspace, { node: host.node24, httpUrl: http.url, ui: true });
     installVsix(host, uiRun, vsix);
     const uiServer = await startCodeServer(host, uiRun, { workspace: uiWorkspace, smokeTestDriver: false });
     cleanups.push(uiServer.stop);
     const { runUiTests } = await import(join(ROOT, 'out/test/e2e/ui/serversView.ui.js'));
-    failed += await runUiTests({ serverUrl: uiServer.url, workspace: uiWorkspace, results, launchBrowser: () => launchBrowser(uiRun), log });
+    failed += await runUiTests({
+      serverUrl: uiServer.url,
+      workspace: uiWorkspace,
+      results,
+      node: host.node24,
+      fixture: FIXTURE,
+      launchBrowser: () => launchBrowser(uiRun),
+      log,
+    });
+    await uiServer.stop();
+    failed += await checkNoServerOutlivesTheEditor([workspace, uiWorkspace]);
   } finally {
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
   }
@@ -92,6 +102,42 @@ async function runExtensionTests(serverUrl, run, workspace, extensionPath) {
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * After the editor is gone, no MCP server it started may still run. Servers run in the workspace folder
+ * (their default working directory), so any process whose cwd is inside a test workspace is a leftover.
+ */
+async function checkNoServerOutlivesTheEditor(workspaces) {
+  if (process.platform !== 'linux') return 0;
+  const leftovers = () =>
+    readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .filter((pid) => {
+        try {
+          const cwd = readlinkSync(`/proc/${pid}/cwd`);
+          const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+          return state !== 'Z' && workspaces.some((w) => cwd === w || cwd.startsWith(`${w}/`));
+        } catch {
+          return false;
+        }
+      });
+  const deadline = Date.now() + 10_000;
+  while (leftovers().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  const left = leftovers();
+  if (left.length === 0) {
+    log('no server process outlived the editor');
+    return 0;
+  }
+  for (const pid of left) log(`left behind: pid ${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+  for (const pid of left) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+  return 1;
 }
 
 main().then(

@@ -6,7 +6,7 @@ import { freePort, log, ROOT } from './vscodeHost.mjs';
 
 const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 const FILESYSTEM = join(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
-const FIXTURE = join(ROOT, 'test/fixtures/fixture-server.mjs');
+export const FIXTURE = join(ROOT, 'test/fixtures/fixture-server.mjs');
 
 /**
  * Starts server-everything over Streamable HTTP on a free loopback port, as the leader of its own process
@@ -39,8 +39,11 @@ function killGroup(pid) {
   }
 }
 
-/** The e2e workspace: good servers of several eras and transports, and bad definitions that must not break them. */
-export function writeE2eWorkspace(dir, { node, httpUrl }) {
+/**
+ * The e2e workspace: good servers of several eras and transports, and bad definitions that must not break
+ * them. The UI run adds a server that needs an input and one that keeps crashing.
+ */
+export function writeE2eWorkspace(dir, { node, httpUrl, ui = false }) {
   mkdirSync(join(dir, '.vscode'), { recursive: true });
   const servers = {
     everything: { command: node, args: [EVERYTHING, 'stdio'] },
@@ -48,10 +51,15 @@ export function writeE2eWorkspace(dir, { node, httpUrl }) {
     'everything-http': { url: httpUrl },
     broken: { command: 'mcp-warden-no-such-command' },
     invalid: { url: 'http://example.com/mcp' },
+    ...(ui && {
+      'needs-input': { command: node, args: [FIXTURE], env: { TOKEN: '${input:e2e-token}' } },
+      crashy: { command: node, args: ['-e', 'process.exit(3)'] },
+    }),
   };
+  const inputs = ui ? [{ id: 'e2e-token', type: 'promptString', description: 'Token for the e2e server', password: true }] : [];
   writeFileSync(
     join(dir, '.vscode', 'settings.json'),
-    `// Written by the e2e tests; comments like this one must survive edits.\n{\n  "mcpWarden.startupTimeoutSeconds": 20,\n  "mcpWarden.servers": ${indent(JSON.stringify(servers, null, 2))}\n}\n`,
+    `// Written by the e2e tests; comments like this one must survive edits.\n{\n  "mcpWarden.startupTimeoutSeconds": 20,\n  "mcpWarden.inputs": ${JSON.stringify(inputs)},\n  "mcpWarden.servers": ${indent(JSON.stringify(servers, null, 2))}\n}\n`,
   );
   writeFileSync(
     join(dir, '.vscode', 'mcp.json'),

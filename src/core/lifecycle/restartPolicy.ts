@@ -36,6 +36,6 @@ export class CrashHistory {
 
   describeLimit(): string {
     const minutes = this.options.windowMs / 60_000;
-    return `${this.options.maxCrashes} times in ${minutes} minute${minutes === 1 ? "" : "s"}`;
+    return `${this.options.maxCrashes} times in ${minutes} minute${minutes === 1 ? '' : 's'}`;
   }
 }

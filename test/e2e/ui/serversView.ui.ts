@@ -1,61 +1,131 @@
-// Drives the real workbench like a user: opens the MCP Warden view, stops and starts a server from the
-// command palette, and saves screenshots. Every wait is for a state of the page, never a fixed time.
+// Drives the real workbench like a user: answers an input prompt, reads the Servers view, stops and starts a
+// server from the command palette, adds and imports servers, and follows a "keeps crashing" notification.
+// Screenshots go to test-results/. Every wait is for a state of the page, never a fixed time.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 
 interface UiTestOptions {
   readonly serverUrl: string;
   readonly workspace: string;
   readonly results: string;
+  readonly node: string;
+  readonly fixture: string;
   readonly launchBrowser: () => Promise<BrowserContext>;
   readonly log: (message: string) => void;
 }
+
+const SECRET = 'e2e-s3cret-token-value';
 
 /** Runs the UI steps; returns the number of failed steps (0 or 1). */
 export async function runUiTests(options: UiTestOptions): Promise<number> {
   const browser = await options.launchBrowser();
   const page = browser.pages()[0] ?? (await browser.newPage());
+  const settingsFile = join(options.workspace, '.vscode', 'settings.json');
+  const shot = (name: string) => page.screenshot({ path: join(options.results, `${name}.png`) });
   try {
     await page.goto(`${options.serverUrl}/?folder=${encodeURIComponent(options.workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await page.locator('.activitybar [aria-label^="MCP Warden"]').first().click({ timeout: 60_000 });
-    await widenSideBar(page, 560);
-    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Servers' }) });
-    const row = (name: string) => view.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) });
 
-    await row('everything').locator('.label-description', { hasText: '2025-11-25 · stdio' }).waitFor({ timeout: 60_000 });
-    await row('modern').locator('.label-description', { hasText: '2026-07-28 · stdio' }).waitFor({ timeout: 30_000 });
-    await row('broken').locator('.label-description', { hasText: /error: .*was not found/ }).waitFor({ timeout: 30_000 });
-    await row('invalid').locator('.label-description', { hasText: /invalid:/ }).waitFor({ timeout: 30_000 });
-    await page.locator('.statusbar-item', { hasText: /MCP \d+\/4/ }).waitFor({ timeout: 30_000 });
-    options.log('UI: the Servers view lists every server with its state');
-    await page.screenshot({ path: join(options.results, 'servers-view.png') });
+    // ${input:e2e-token}: asked once, as a password, kept out of settings
+    const input = page.locator('.quick-input-widget');
+    await input.locator('.quick-input-title', { hasText: "server 'needs-input' needs ${input:e2e-token}" }).waitFor({ timeout: 60_000 });
+    await shot('input-prompt');
+    await expectAttribute(input.locator('input'), 'type', 'password');
+    await input.locator('input').fill(SECRET);
+    await page.keyboard.press('Enter');
+    options.log('UI: the input prompt was answered');
+
+    await page.locator('.activitybar [aria-label^="MCP Warden"]').first().click({ timeout: 60_000 });
+    await widenSideBar(page, 600);
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Servers' }) });
+    const description = (name: string, text: string | RegExp) =>
+      view
+        .locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) })
+        .locator('.label-description', { hasText: text });
+
+    await description('everything', '2025-11-25 · stdio').waitFor({ timeout: 60_000 });
+    await description('modern', '2026-07-28 · stdio').waitFor({ timeout: 30_000 });
+    await description('everything-http', '2025-11-25 · streamable-http').waitFor({ timeout: 30_000 });
+    await description('needs-input', '2026-07-28 · stdio').waitFor({ timeout: 30_000 });
+    await description('broken', /error: .*was not found/).waitFor({ timeout: 30_000 });
+    await description('invalid', /invalid: .*loopback/).waitFor({ timeout: 30_000 });
+    await description('from-mcp-json', /in \.vscode\/mcp\.json/).waitFor({ timeout: 30_000 });
+    await page.locator('.statusbar-item', { hasText: /MCP \d+\/6/ }).waitFor({ timeout: 30_000 });
+    if (readFileSync(settingsFile, 'utf8').includes(SECRET)) throw new Error('the input value was written to settings.json');
+    options.log('UI: the Servers view lists every server with its state; the input is not in settings.json');
+    await shot('servers-view');
 
     await runCommand(page, 'MCP Warden: Stop Server', 'everything');
-    await row('everything').locator('.label-description', { hasText: /^stopped$/ }).waitFor({ timeout: 30_000 });
-    options.log('UI: Stop Server from the palette stopped it');
-    await page.screenshot({ path: join(options.results, 'servers-view-stopped.png') });
-
+    await description('everything', /^stopped$/).waitFor({ timeout: 30_000 });
     await runCommand(page, 'MCP Warden: Start Server', 'everything');
-    await row('everything').locator('.label-description', { hasText: '2025-11-25 · stdio' }).waitFor({ timeout: 60_000 });
-    options.log('UI: Start Server from the palette started it again');
+    await description('everything', '2025-11-25 · stdio').waitFor({ timeout: 60_000 });
+    options.log('UI: Stop Server and Start Server from the palette');
 
-    await row('everything').click();
+    await view.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^everything$/ }) }).click();
     await page.keyboard.press('ArrowRight');
-    const tools = view.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^Tools$/ }) }).first();
-    await tools.click({ timeout: 30_000 });
+    await view.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^Tools$/ }) }).first().click({ timeout: 30_000 });
     await page.keyboard.press('ArrowRight');
     await view.locator('.monaco-list-row .label-name', { hasText: /^echo$/ }).first().waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: join(options.results, 'servers-view-tools.png') });
+    await shot('servers-view-tools');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
     options.log('UI: a running server shows its tools');
+
+    // A server that exits at once: restarted with backoff, then given up, with a notification
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: "server 'crashy' keeps crashing" });
+    await toast.waitFor({ timeout: 60_000 });
+    await description('crashy', /gave up: .*exited with code 3/).waitFor({ timeout: 10_000 });
+    await shot('gave-up-notification');
+    await toast.locator('.monaco-button', { hasText: 'Show Output' }).click();
+    await page.locator('.part.panel', { hasText: 'MCP Warden: crashy' }).waitFor({ timeout: 15_000 });
+    await page.locator('.part.panel .view-lines', { hasText: 'stopped restarting it' }).waitFor({ timeout: 15_000 });
+    await shot('server-output');
+    options.log('UI: the give-up notification and its Show Output button');
+
+    // Add Server: a stdio server, written into settings.json without losing its comments
+    await runCommand(page, 'MCP Warden: Add Server');
+    await exactRow(page, '$(terminal) Command (stdio)', 'Command (stdio)').click({ timeout: 15_000 });
+    await input.locator('input').fill(`${options.node} ${options.fixture} --era 2025-03-26`);
+    await page.keyboard.press('Enter');
+    await input.locator('.quick-input-title', { hasText: 'name' }).waitFor({ timeout: 15_000 });
+    await input.locator('input').fill('added');
+    await page.keyboard.press('Enter');
+    await description('added', '2025-03-26 · stdio').waitFor({ timeout: 60_000 });
+    const settings = readFileSync(settingsFile, 'utf8');
+    if (!settings.includes('// Written by the e2e tests; comments like this one must survive edits.')) throw new Error('Add Server lost the comment in settings.json');
+    if (!/"added": \{\s*"command": /.test(settings)) throw new Error(`Add Server did not write the server:\n${settings}`);
+    options.log('UI: Add Server wrote the definition, kept the comments, and the server started');
+
+    // Import Servers: the server of .vscode/mcp.json moves into settings and starts
+    await runCommand(page, 'MCP Warden: Import Servers…');
+    await exactRow(page, 'from-mcp-json').waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    await description('from-mcp-json', '2025-11-25 · stdio').waitFor({ timeout: 60_000 });
+    if (!readFileSync(settingsFile, 'utf8').includes('"from-mcp-json"')) throw new Error('Import did not write settings.json');
+    options.log('UI: Import Servers copied the mcp.json server into settings and started it');
+
+    // Starting again reuses the stored input: were it asked for again, the server would wait in "starting".
+    await runCommand(page, 'MCP Warden: Stop Server', 'needs-input');
+    await description('needs-input', /^stopped$/).waitFor({ timeout: 30_000 });
+    await runCommand(page, 'MCP Warden: Start Server', 'needs-input');
+    await description('needs-input', '2026-07-28 · stdio').waitFor({ timeout: 30_000 });
+    await shot('servers-view-final');
+    options.log('UI: starting again reused the stored input');
     return 0;
   } catch (error) {
     options.log(`UI test failed: ${error instanceof Error ? error.message : String(error)}`);
-    await page.screenshot({ path: join(options.results, 'ui-failure.png') }).catch(() => undefined);
+    await shot('ui-failure').catch(() => undefined);
     return 1;
   } finally {
     await browser.close();
   }
+}
+
+async function expectAttribute(locator: Locator, name: string, value: string): Promise<void> {
+  const actual = await locator.getAttribute(name);
+  if (actual !== value) throw new Error(`expected ${name}="${value}", found "${actual}"`);
 }
 
 /** Drags the sash right of the side bar so descriptions in the view are readable in screenshots. */
@@ -69,19 +139,20 @@ async function widenSideBar(page: Page, width: number): Promise<void> {
   await page.mouse.up();
 }
 
-/** F1, the command's title, then the quick pick item whose label is exactly `item`. */
-async function runCommand(page: Page, title: string, item: string): Promise<void> {
+/** F1, the command's title; then, if given, the quick pick item whose label is exactly `item`. */
+async function runCommand(page: Page, title: string, item?: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await page.keyboard.press('F1');
   await input.waitFor({ state: 'visible', timeout: 15_000 });
   await input.fill(`>${title}`);
   await exactRow(page, title).click({ timeout: 15_000 });
+  if (item === undefined) return;
   await input.fill(item);
   await exactRow(page, item).click({ timeout: 15_000 });
 }
 
 /** The quick pick row labelled exactly `label` (fuzzy matching also shows "Stop All Servers" for "Stop Server"). */
-function exactRow(page: Page, label: string) {
-  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+function exactRow(page: Page, label: string, shown = label) {
+  const exact = new RegExp(`^\\s*${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
   return page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
 }
