@@ -1,7 +1,7 @@
 // A real VS Code, offline: Node 24 and code-server from the npm registry, cached in .vscode-test/ (the
 // conventional cache folder of VS Code test runners), plus helpers to start and stop it.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -70,9 +70,13 @@ export function freePort() {
   });
 }
 
-/** A fresh, isolated set of folders for one code-server run: HOME, TMPDIR, user data, extensions. */
-export function makeRunDir(label) {
-  const dir = mkdtempSync(join(tmpdir(), `mcp-warden-${label}-`));
+/**
+ * A fresh, isolated set of folders for one code-server run: HOME, TMPDIR, user data, extensions. In a new
+ * temporary folder, or in `fixed` (emptied first).
+ */
+export function makeRunDir(label, fixed) {
+  if (fixed) rmSync(fixed, { recursive: true, force: true });
+  const dir = fixed ?? mkdtempSync(join(tmpdir(), `mcp-warden-${label}-`));
   for (const sub of ['home', 'tmp', 'ud/User', 'exts']) mkdirSync(join(dir, sub), { recursive: true });
   writeFileSync(
     join(dir, 'ud', 'User', 'settings.json'),
@@ -86,6 +90,7 @@ export function makeRunDir(label) {
         'chat.disableAIFeatures': true,
         'workbench.tips.enabled': false,
         'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'git.openRepositoryInParentFolders': 'never',
       },
       null,
       2,

@@ -1,0 +1,88 @@
+// npm run bench: the figures of the foundation issue, measured on this machine, printed as a table and
+// written to bench/results/latest.json. Not a test: nothing here passes or fails on a number.
+//  1. activate() with 20 servers configured, none autostarted, in a real VS Code extension host (code-server),
+//     and the time to evaluate the extension bundle in Node 24;
+//  2. 20 stdio servers started at once vs the slowest one alone, same run;
+//  3. extension-host memory per idle running server.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { ensureHost, installVsix, launchBrowser, log, makeRunDir, ROOT, startCodeServer } from '../scripts/vscodeHost.mjs';
+
+const require = createRequire(import.meta.url);
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const results = {};
+
+async function activation(host) {
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const run = makeRunDir('bench');
+  try {
+    const workspace = join(run, 'ws');
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    const servers = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [`server-${i}`, { command: host.node24, args: [join(ROOT, 'test/fixtures/fixture-server.mjs')], autostart: false }]),
+    );
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'mcpWarden.servers': servers }, null, 2));
+    const installed = installVsix(host, run, join(ROOT, `mcp-warden-${version}.vsix`));
+    const out = join(run, 'activation.jsonl');
+    const server = await startCodeServer(host, run, { workspace, smokeTestDriver: true, env: { MCP_WARDEN_BENCH_OUT: out } });
+    const browser = await launchBrowser(run);
+    try {
+      const u = new URL(server.url);
+      const payload = JSON.stringify([
+        ['extensionDevelopmentPath', `vscode-remote://${u.host}${installed}`],
+        ['extensionTestsPath', `vscode-remote://${u.host}${join(ROOT, 'out/bench/ext/activation.bench.js')}`],
+        ['skipWelcome', 'true'],
+      ]);
+      for (let i = 0; i < RUNS; i++) {
+        const page = await browser.newPage();
+        const done = new Promise((resolve) => page.exposeFunction('codeAutomationExit', resolve));
+        await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
+        const code = await Promise.race([done, new Promise((r) => setTimeout(() => r('timeout'), 120_000))]);
+        await page.close();
+        if (code !== 0) throw new Error(`activation run ${i} ended with ${code}`);
+      }
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
+    const samples = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const ms = samples.map((s) => s.activationMs);
+    const { median, round } = require(join(ROOT, 'out/bench/measure.js'));
+    results['activate() with 20 servers, none started: median (ms)'] = round(median(ms), 2);
+    results['activate(): max of runs (ms)'] = round(Math.max(...ms), 2);
+    results['activate(): runs'] = ms.length;
+    results['servers running after activation'] = Math.max(...samples.map((s) => s.running));
+  } finally {
+    rmSync(run, { recursive: true, force: true });
+  }
+}
+
+function bundleLoad(host) {
+  // Evaluates dist/extension.js in a fresh Node 24 with a stand-in for the 'vscode' module.
+  const script = `
+    const Module = require('module'); const load = Module._load;
+    Module._load = function (request, ...rest) { return request === 'vscode' ? {} : load.call(this, request, ...rest); };
+    const t = performance.now(); require(${JSON.stringify(join(ROOT, 'dist/extension.js'))});
+    process.stdout.write(String(performance.now() - t));`;
+  const samples = Array.from({ length: RUNS }, () => Number(execFileSync(host.node24, ['-e', script], { encoding: 'utf8' })));
+  const { median, round } = require(join(ROOT, 'out/bench/measure.js'));
+  results['dist/extension.js evaluation, Node 24: median (ms)'] = round(median(samples), 2);
+}
+
+const host = ensureHost();
+log('bench: activation in a real extension host');
+await activation(host);
+bundleLoad(host);
+log('bench: 20 stdio servers at once vs the slowest alone');
+Object.assign(results, await require(join(ROOT, 'out/bench/startup.bench.js')).benchStartup());
+log('bench: memory per idle running server');
+Object.assign(results, await require(join(ROOT, 'out/bench/memory.bench.js')).benchMemory());
+
+const width = Math.max(...Object.keys(results).map((k) => k.length));
+console.log(`\nMCP Warden benchmarks (Node ${process.version}, ${new Date().toISOString()})`);
+for (const [key, value] of Object.entries(results)) console.log(`  ${key.padEnd(width)}  ${value}`);
+mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+writeFileSync(join(ROOT, 'bench/results/latest.json'), `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`);
+process.exit(0);
