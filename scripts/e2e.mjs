@@ -6,14 +6,18 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumPath, ensureHost, installVsix, launchBrowser, log, makeRunDir, ROOT, startCodeServer } from './vscodeHost.mjs';
-import { FIXTURE, startHttpEverything, writeE2eWorkspace } from './workspaces.mjs';
+import { E2E_MARKER, FIXTURE, startHttpEverything, writeE2eWorkspace } from './workspaces.mjs';
 
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const vsix = join(ROOT, `mcp-warden-${version}.vsix`);
 const results = join(ROOT, 'test-results');
 const EXT_TEST_TIMEOUT_MS = 240_000;
 
+let preexisting = new Set();
+
 async function main() {
+  preexisting = new Set(process.platform === 'linux' ? serverProcesses() : []);
+  if (preexisting.size > 0) log(`ignoring ${preexisting.size} marked process(es) left by an earlier run: ${[...preexisting].join(', ')}`);
   if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run npm run package first`);
   if (!existsSync(join(ROOT, 'out/test/e2e/suite/index.js'))) throw new Error('compiled e2e tests are missing: run npm run compile-tests first');
   chromiumPath();
@@ -40,6 +44,7 @@ async function main() {
     cleanups.push(server.stop);
     failed += await runExtensionTests(server.url, run, workspace, installed);
     await server.stop();
+    failed += await checkNoServerOutlivesTheEditor();
 
     // 3: the UI, as a user drives it (no smoke-test driver: real notifications and dialogs)
     const uiRun = makeRunDir('ui');
@@ -60,7 +65,28 @@ async function main() {
       log,
     });
     await uiServer.stop();
-    failed += await checkNoServerOutlivesTheEditor([workspace, uiWorkspace]);
+    failed += await checkNoServerOutlivesTheEditor();
+
+    // 4: Workspace Trust: nothing runs until the user trusts the folder
+    const trustRun = makeRunDir('trust');
+    cleanups.push(() => rmSync(trustRun, { recursive: true, force: true }));
+    const trustWorkspace = join(trustRun, 'ws');
+    writeE2eWorkspace(trustWorkspace, { node: host.node24, httpUrl: http.url });
+    installVsix(host, trustRun, vsix);
+    const trustServer = await startCodeServer(host, trustRun, { workspace: trustWorkspace, smokeTestDriver: false, trustEverything: false });
+    cleanups.push(trustServer.stop);
+    const { runTrustTests } = await import(join(ROOT, 'out/test/e2e/ui/trust.ui.js'));
+    failed += await runTrustTests({
+      serverUrl: trustServer.url,
+      workspace: trustWorkspace,
+      results,
+      launchBrowser: () => launchBrowser(trustRun),
+      serverProcesses: () => serverProcesses().map((pid) => `${pid} (${commandLine(pid)})`),
+      log,
+    });
+    await trustServer.stop();
+
+    failed += await checkNoServerOutlivesTheEditor();
   } finally {
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
   }
@@ -104,24 +130,35 @@ async function runExtensionTests(serverUrl, run, workspace, extensionPath) {
   }
 }
 
+function commandLine(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    return '(gone)';
+  }
+}
+
 /**
- * After the editor is gone, no MCP server it started may still run. Servers run in the workspace folder
- * (their default working directory), so any process whose cwd is inside a test workspace is a leftover.
+ * Live processes started for this run's test workspaces: they, and what they spawn, carry E2E_MARKER. Those
+ * that already ran when this run began (left by an interrupted earlier run) are not counted.
  */
-async function checkNoServerOutlivesTheEditor(workspaces) {
+function serverProcesses() {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p) && !preexisting.has(p))
+    .filter((pid) => {
+      try {
+        const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+        return state !== 'Z' && readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`${E2E_MARKER}=1`);
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** After the editor is gone, no MCP server it started may still run. */
+async function checkNoServerOutlivesTheEditor() {
   if (process.platform !== 'linux') return 0;
-  const leftovers = () =>
-    readdirSync('/proc')
-      .filter((p) => /^\d+$/.test(p))
-      .filter((pid) => {
-        try {
-          const cwd = readlinkSync(`/proc/${pid}/cwd`);
-          const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-          return state !== 'Z' && workspaces.some((w) => cwd === w || cwd.startsWith(`${w}/`));
-        } catch {
-          return false;
-        }
-      });
+  const leftovers = () => serverProcesses();
   const deadline = Date.now() + 10_000;
   while (leftovers().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   const left = leftovers();
@@ -129,7 +166,7 @@ async function checkNoServerOutlivesTheEditor(workspaces) {
     log('no server process outlived the editor');
     return 0;
   }
-  for (const pid of left) log(`left behind: pid ${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+  for (const pid of left) log(`left behind: pid ${pid}: ${commandLine(pid)}`);
   for (const pid of left) {
     try {
       process.kill(Number(pid), 'SIGKILL');

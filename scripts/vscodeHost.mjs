@@ -91,6 +91,8 @@ export function makeRunDir(label, fixed) {
         'workbench.tips.enabled': false,
         'workbench.secondarySideBar.defaultVisibility': 'hidden',
         'git.openRepositoryInParentFolders': 'never',
+        // When trust is on, open in Restricted Mode without the modal question; tests grant trust in the trust editor.
+        'security.workspace.trust.startupPrompt': 'never',
       },
       null,
       2,
@@ -153,24 +155,37 @@ export async function startCodeServer(host, run, { workspace, smokeTestDriver, t
   }
 }
 
+/**
+ * Stops code-server the way a service manager would: SIGTERM to its main process, which shuts down its
+ * extension hosts (running extensions' deactivate()); then whatever is left of its process group.
+ */
 async function stopProcessGroup(child) {
-  const signal = (sig) => {
+  const alive = (pid) => {
     try {
-      process.kill(-child.pid, sig);
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const waitUntil = async (condition, ms) => {
+    for (const end = Date.now() + ms; Date.now() < end; ) {
+      if (condition()) return true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return condition();
+  };
+  const signal = (target, sig) => {
+    try {
+      process.kill(target, sig);
     } catch {
       // gone
     }
   };
-  signal('SIGTERM');
-  for (let i = 0; i < 50; i++) {
-    try {
-      process.kill(-child.pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  signal('SIGKILL');
+  signal(child.pid, 'SIGTERM');
+  await waitUntil(() => !alive(child.pid), 15_000);
+  signal(-child.pid, 'SIGTERM');
+  if (!(await waitUntil(() => !alive(-child.pid), 5_000))) signal(-child.pid, 'SIGKILL');
 }
 
 /** Launches headless Chromium the way this machine allows: no sandbox (root), no background networking. */

@@ -7,6 +7,7 @@ import { freePort, log, ROOT } from './vscodeHost.mjs';
 const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 const FILESYSTEM = join(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
 export const FIXTURE = join(ROOT, 'test/fixtures/fixture-server.mjs');
+export const E2E_MARKER = 'MCP_WARDEN_E2E_SERVER';
 
 /**
  * Starts server-everything over Streamable HTTP on a free loopback port, as the leader of its own process
@@ -45,15 +46,19 @@ function killGroup(pid) {
  */
 export function writeE2eWorkspace(dir, { node, httpUrl, ui = false }) {
   mkdirSync(join(dir, '.vscode'), { recursive: true });
+  // Every stdio server (and any process it spawns) carries this marker, so the e2e run can find leftovers.
+  const env = { [E2E_MARKER]: '1' };
   const servers = {
-    everything: { command: node, args: [EVERYTHING, 'stdio'] },
-    modern: { command: node, args: [FIXTURE, '--era', 'modern'] },
+    everything: { command: node, args: [EVERYTHING, 'stdio'], env },
+    modern: { command: node, args: [FIXTURE, '--era', 'modern'], env },
     'everything-http': { url: httpUrl },
+    // leaves a helper process running that ignores SIGTERM: it must still go when the server stops
+    helper: { command: node, args: [FIXTURE, '--spawn-child'], env },
     broken: { command: 'mcp-warden-no-such-command' },
     invalid: { url: 'http://example.com/mcp' },
     ...(ui && {
-      'needs-input': { command: node, args: [FIXTURE], env: { TOKEN: '${input:e2e-token}' } },
-      crashy: { command: node, args: ['-e', 'process.exit(3)'] },
+      'needs-input': { command: node, args: [FIXTURE], env: { ...env, TOKEN: '${input:e2e-token}' } },
+      crashy: { command: node, args: ['-e', 'process.exit(3)'], env },
     }),
   };
   const inputs = ui ? [{ id: 'e2e-token', type: 'promptString', description: 'Token for the e2e server', password: true }] : [];

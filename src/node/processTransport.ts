@@ -5,6 +5,7 @@ import { deserializeMessage, serializeMessage, type JSONRPCMessage, type Transpo
 import type { Logger } from '../core/ports';
 import { LineFramer, MessageTooLargeError } from './lineFramer';
 import { liveGroupMembers } from './processes';
+import { forgetOnExit, reapOnExit } from './processReaper';
 import { signalProcessGroup } from './processGroup';
 
 export interface ProcessTransportOptions {
@@ -92,6 +93,7 @@ export class ProcessTransport implements Transport {
       let spawned = false;
       child.once('spawn', () => {
         spawned = true;
+        if (child.pid !== undefined) reapOnExit(child.pid);
         resolve();
       });
       child.on('error', (error) => {
@@ -208,7 +210,10 @@ export class ProcessTransport implements Transport {
   /** After the leader exits: end what is left of its group, release the pipes, report the close once. */
   private async finish(): Promise<void> {
     const pid = this.child?.pid;
-    if (pid !== undefined) await this.reapGroup(pid);
+    if (pid !== undefined) {
+      await this.reapGroup(pid);
+      forgetOnExit(pid);
+    }
     for (const stream of [this.child?.stdin, this.child?.stdout, this.child?.stderr]) stream?.destroy();
     if (this.garbageLines > MAX_REPORTED_GARBAGE_LINES) {
       this.options.logger.warn(`${this.garbageLines} lines on stdout in all were not JSON-RPC`);

@@ -87,6 +87,7 @@ export class Warden implements vscode.Disposable {
   reload(): Promise<void> {
     const next = this.reloading.then(async () => {
       try {
+        if (!vscode.workspace.isTrusted) this.logger.info('this workspace is not trusted: no server is started and no workspace definition is read');
         const { snapshot, inputs } = await this.configuration.read();
         this.inputDefinitions = inputs;
         for (const problem of snapshot.problems) this.logger.warn(`${problem.keyPath}: ${problem.message}`);

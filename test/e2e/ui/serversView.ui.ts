@@ -51,7 +51,7 @@ export async function runUiTests(options: UiTestOptions): Promise<number> {
     await description('broken', /error: .*was not found/).waitFor({ timeout: 30_000 });
     await description('invalid', /invalid: .*loopback/).waitFor({ timeout: 30_000 });
     await description('from-mcp-json', /in \.vscode\/mcp\.json/).waitFor({ timeout: 30_000 });
-    await page.locator('.statusbar-item', { hasText: /MCP \d+\/6/ }).waitFor({ timeout: 30_000 });
+    await page.locator('.statusbar-item', { hasText: /MCP \d+\/7/ }).waitFor({ timeout: 30_000 });
     if (readFileSync(settingsFile, 'utf8').includes(SECRET)) throw new Error('the input value was written to settings.json');
     options.log('UI: the Servers view lists every server with its state; the input is not in settings.json');
     await shot('servers-view');
