@@ -3,7 +3,7 @@
 //  2. runs the mocha suites of out/test/e2e/suite inside its extension host;
 //  3. drives the workbench UI (command palette, Servers view) and saves screenshots in test-results/.
 // Exit code: 0 when every step passed.
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumPath, ensureHost, installVsix, launchBrowser, log, makeRunDir, ROOT, startCodeServer } from './vscodeHost.mjs';
 import { E2E_MARKER, FIXTURE, startHttpEverything, writeE2eWorkspace } from './workspaces.mjs';
