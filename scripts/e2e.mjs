@@ -29,64 +29,47 @@ async function main() {
     const http = await startHttpEverything(host.node24);
     cleanups.push(http.stop);
 
+    /** A fresh code-server with the .vsix installed and an e2e workspace open; stopped and removed at the end. */
+    const openEditor = async (label, { ui = false, smokeTestDriver = false, trustEverything = true, env } = {}) => {
+      const run = makeRunDir(label);
+      cleanups.push(() => rmSync(run, { recursive: true, force: true }));
+      const workspace = join(run, 'ws');
+      writeE2eWorkspace(workspace, { node: host.node24, httpUrl: http.url, ui });
+      const installed = installVsix(host, run, vsix);
+      const server = await startCodeServer(host, run, { workspace, smokeTestDriver, trustEverything, env });
+      cleanups.push(server.stop);
+      return { run, workspace, installed, server, launchBrowser: () => launchBrowser(run) };
+    };
+    /** Stops the editor, then checks that no server process of it is left. */
+    const closeEditor = async (editor) => {
+      await editor.server.stop();
+      return checkNoServerOutlivesTheEditor();
+    };
+
     // 1 + 2: extension-host tests against the installed .vsix
-    const run = makeRunDir('ext');
-    cleanups.push(() => rmSync(run, { recursive: true, force: true }));
-    const workspace = join(run, 'ws');
-    writeE2eWorkspace(workspace, { node: host.node24, httpUrl: http.url });
-    const installed = installVsix(host, run, vsix);
-    log(`installed ${vsix} into ${installed}`);
-    const server = await startCodeServer(host, run, {
-      workspace,
-      smokeTestDriver: true,
-      env: { MCP_WARDEN_E2E_RESULTS: results, MCP_WARDEN_E2E_NODE: host.node24, MCP_WARDEN_E2E_ROOT: ROOT },
-    });
-    cleanups.push(server.stop);
-    failed += await runExtensionTests(server.url, run, workspace, installed);
-    await server.stop();
-    failed += await checkNoServerOutlivesTheEditor();
+    const ext = await openEditor('ext', { smokeTestDriver: true });
+    log(`installed ${vsix} into ${ext.installed}`);
+    failed += await runExtensionTests(ext.server.url, ext.run, ext.workspace, ext.installed);
+    failed += await closeEditor(ext);
 
     // 3: the UI, as a user drives it (no smoke-test driver: real notifications and dialogs)
-    const uiRun = makeRunDir('ui');
-    cleanups.push(() => rmSync(uiRun, { recursive: true, force: true }));
-    const uiWorkspace = join(uiRun, 'ws');
-    writeE2eWorkspace(uiWorkspace, { node: host.node24, httpUrl: http.url, ui: true });
-    installVsix(host, uiRun, vsix);
-    const uiServer = await startCodeServer(host, uiRun, { workspace: uiWorkspace, smokeTestDriver: false });
-    cleanups.push(uiServer.stop);
+    const ui = await openEditor('ui', { ui: true });
     const { runUiTests } = await import(join(ROOT, 'out/test/e2e/ui/serversView.ui.js'));
-    failed += await runUiTests({
-      serverUrl: uiServer.url,
-      workspace: uiWorkspace,
-      results,
-      node: host.node24,
-      fixture: FIXTURE,
-      launchBrowser: () => launchBrowser(uiRun),
-      log,
-    });
-    await uiServer.stop();
-    failed += await checkNoServerOutlivesTheEditor();
+    failed += await runUiTests({ serverUrl: ui.server.url, workspace: ui.workspace, results, node: host.node24, fixture: FIXTURE, launchBrowser: ui.launchBrowser, log });
+    failed += await closeEditor(ui);
 
     // 4: Workspace Trust: nothing runs until the user trusts the folder
-    const trustRun = makeRunDir('trust');
-    cleanups.push(() => rmSync(trustRun, { recursive: true, force: true }));
-    const trustWorkspace = join(trustRun, 'ws');
-    writeE2eWorkspace(trustWorkspace, { node: host.node24, httpUrl: http.url });
-    installVsix(host, trustRun, vsix);
-    const trustServer = await startCodeServer(host, trustRun, { workspace: trustWorkspace, smokeTestDriver: false, trustEverything: false });
-    cleanups.push(trustServer.stop);
+    const trust = await openEditor('trust', { trustEverything: false });
     const { runTrustTests } = await import(join(ROOT, 'out/test/e2e/ui/trust.ui.js'));
     failed += await runTrustTests({
-      serverUrl: trustServer.url,
-      workspace: trustWorkspace,
+      serverUrl: trust.server.url,
+      workspace: trust.workspace,
       results,
-      launchBrowser: () => launchBrowser(trustRun),
+      launchBrowser: trust.launchBrowser,
       serverProcesses: () => serverProcesses().map((pid) => `${pid} (${commandLine(pid)})`),
       log,
     });
-    await trustServer.stop();
-
-    failed += await checkNoServerOutlivesTheEditor();
+    failed += await closeEditor(trust);
   } finally {
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
   }

@@ -21,6 +21,8 @@ export interface McpWardenApi {
   /** Every server: configured ones, invalid ones with their problems, and those found in mcp.json files. */
   getServers(): readonly WardenServer[];
   getServer(name: string): WardenServer | undefined;
+  /** Problems with the configuration as a whole, e.g. a syntax error in `.vscode/mcp.json`. */
+  getConfigurationProblems(): readonly ConfigProblem[];
   /** Calls a tool through the same path as every other call. Rejects if the server is not running or has no such tool. */
   callTool(serverName: string, toolName: string, args?: Readonly<Record<string, unknown>>): Promise<ToolCallResult>;
   startServer(name: string): Promise<void>;

@@ -26,7 +26,9 @@ export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, Di
     this.contents.set(uri.toString(), text);
     if (this.contents.size > 50) this.contents.delete(this.contents.keys().next().value as string);
     const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), language);
-    return vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    // Beside the file being worked on, if any; otherwise where the editor area is.
+    const viewColumn = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    return vscode.window.showTextDocument(document, { preview: true, viewColumn });
   }
 
   dispose(): void {

@@ -116,6 +116,7 @@ export class Warden implements vscode.Disposable {
         const server = this.registry.server(name);
         return server && toWardenServer(server);
       },
+      getConfigurationProblems: () => this.registry.problems,
       callTool: (serverName, toolName, args = {}) => this.registry.callTool(serverName, toolName, args),
       startServer: (name) => this.registry.start(name),
       stopServer: (name) => this.registry.stop(name),

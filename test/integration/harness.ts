@@ -18,6 +18,13 @@ export const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-
 export const FILESYSTEM = join(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
 export const FIXTURE = join(ROOT, 'test/fixtures/fixture-server.mjs');
 
+const cleanups: (() => Promise<void>)[] = [];
+
+/** Stops every harness and HTTP server a test started; called after each test by setup.test.ts. */
+export async function cleanUpServers(): Promise<void> {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup().catch(() => undefined)));
+}
+
 export const FAST_RESTARTS: RestartPolicyOptions = { maxCrashes: 5, windowMs: 180_000, initialDelayMs: 50, maxDelayMs: 400 };
 
 export interface Harness {
@@ -69,6 +76,11 @@ export async function startServers(servers: Record<string, unknown>, options: Ha
     requestTimeoutMs: () => options.requestTimeoutMs ?? 20_000,
   });
   const snapshot = { servers: parseServers(servers, 'mcpWarden.servers', { kind: 'settings' }, { strict: true }), discovered: [], problems: [] };
+  const dispose = async () => {
+    await registry.stopAll();
+    registry.dispose();
+  };
+  cleanups.push(dispose);
   await registry.applyConfiguration(snapshot, { autostart: options.autostart ?? true });
   const server = (name: string) => {
     const found = registry.server(name);
@@ -100,10 +112,7 @@ export async function startServers(servers: Record<string, unknown>, options: Ha
         };
         check();
       }),
-    dispose: async () => {
-      await registry.stopAll();
-      registry.dispose();
-    },
+    dispose,
   };
 }
 
@@ -152,6 +161,7 @@ export async function startHttpFixture(args: string[], path = '/mcp'): Promise<H
       child.once('exit', (code) => reject(new Error(`fixture exited with ${code}`)));
       setTimeout(() => reject(new Error('fixture did not listen')), 15_000);
     });
+    cleanups.push(() => stopChild(child));
     return { url: `http://127.0.0.1:${port}${path}`, process: child, stop: () => stopChild(child) };
   });
 }
@@ -172,6 +182,7 @@ export async function startEverythingHttp(mode: 'streamableHttp' | 'sse'): Promi
       if (child.exitCode !== null) throw new Error(`server-everything exited with ${child.exitCode}`);
       try {
         await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(500) });
+        cleanups.push(() => stopChild(child));
         return { url, process: child, stop: () => stopChild(child) };
       } catch {
         await new Promise((r) => setTimeout(r, 100));

@@ -4,11 +4,6 @@ import { EVERYTHING, FAST_RESTARTS, FIXTURE, NODE, pidOf, processAlive, running,
 describe('server lifecycle with real processes', function () {
   let harness: Harness | undefined;
 
-  afterEach(async function () {
-    await harness?.dispose();
-    harness = undefined;
-  });
-
   it('starts, lists, calls, and stops server-everything leaving no process behind', async function () {
     harness = await startServers({ everything: { command: NODE, args: [EVERYTHING, 'stdio'] } });
     const server = await harness.waitFor('everything', running, 'running');
@@ -33,14 +28,14 @@ describe('server lifecycle with real processes', function () {
   });
 
   it('fails a call in flight when the server is killed, and still restarts it', async function () {
-    harness = await startServers({ fixture: { command: NODE, args: [FIXTURE] } }, { restartPolicy: FAST_RESTARTS });
+    harness = await startServers({ fixture: { command: NODE, args: [FIXTURE] } }, { restartPolicy: FAST_RESTARTS, requestTimeoutMs: 60_000 });
     const pid = pidOf(await harness.waitFor('fixture', running, 'running'));
-    const call = harness.registry.callTool('fixture', 'sleep', { ms: 10_000 });
+    const call = harness.registry.callTool('fixture', 'sleep', { ms: 50_000 });
     await new Promise((r) => setTimeout(r, 100));
     const killedAt = Date.now();
     process.kill(pid, 'SIGKILL');
     await assert.rejects(call, /closed|Connection/i);
-    assert.ok(Date.now() - killedAt < 2000, 'the pending call failed at once, not at its timeout');
+    assert.ok(Date.now() - killedAt < 20_000, 'the pending call failed when the server died, not at its 60 s timeout');
     await harness.waitFor('fixture', (s) => running(s) && pidOf(s) !== pid, 'restarted');
   });
 
@@ -59,7 +54,7 @@ describe('server lifecycle with real processes', function () {
     const log = harness.log('stubborn').join('\n');
     assert.match(log, /still running 1000 ms after stdin closed: SIGTERM to its group/);
     assert.match(log, /ignored SIGTERM: SIGKILL to its group/);
-    assert.ok(took >= 2900 && took < 6000, `stop took ${took} ms: 1 s grace, 2 s after SIGTERM, then SIGKILL`);
+    assert.ok(took >= 2900 && took < 15_000, `stop took ${took} ms: 1 s grace, 2 s after SIGTERM, then SIGKILL`);
   });
 
   it('ends helpers of a server that exits on its own, so a crash leaves no orphan', async function () {

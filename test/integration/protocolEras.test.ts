@@ -1,15 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { EVERYTHING, FIXTURE, NODE, running, sessionOf, startEverythingHttp, startHttpFixture, startServers, type Harness, type HttpServer } from './harness';
+import { EVERYTHING, FIXTURE, NODE, running, sessionOf, startEverythingHttp, startHttpFixture, startServers, type Harness } from './harness';
 
 describe('capability negotiation across every protocol era', function () {
   let harness: Harness | undefined;
-  const http: HttpServer[] = [];
-
-  afterEach(async function () {
-    await harness?.dispose();
-    harness = undefined;
-    await Promise.all(http.splice(0).map((s) => s.stop()));
-  });
 
   it('negotiates down to each dated version a stdio server speaks, and up to 2026-07-28', async function () {
     const eras = ['2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25'];
@@ -46,7 +39,6 @@ describe('capability negotiation across every protocol era', function () {
 
   it('speaks 2026-07-28 over HTTP to a v2 server that refuses older versions', async function () {
     const modern = await startHttpFixture(['--era', 'modern']);
-    http.push(modern);
     harness = await startServers({ modern: { url: modern.url } });
     const server = await harness.waitFor('modern', running, 'running');
     assert.deepEqual([sessionOf(server).protocolVersion, sessionOf(server).era, sessionOf(server).transport], ['2026-07-28', 'modern', 'streamable-http']);
@@ -57,7 +49,6 @@ describe('capability negotiation across every protocol era', function () {
   it('speaks Streamable HTTP to server-everything, and legacy SSE to its SSE endpoint', async function () {
     const streamable = await startEverythingHttp('streamableHttp');
     const sse = await startEverythingHttp('sse');
-    http.push(streamable, sse);
     harness = await startServers({
       streamable: { url: streamable.url },
       'sse-explicit': { type: 'sse', url: sse.url },

@@ -1,6 +1,8 @@
-// Root hooks for every integration test: no promise may be rejected without a handler. In the extension host
-// such a rejection would be an error the user sees, so here it fails the test that caused it.
+// Root hooks for every integration test: the servers a test started are stopped after it, and no promise may
+// be rejected without a handler. In the extension host such a rejection would be an error the user sees, so
+// here it fails the test that caused it.
 import * as assert from 'node:assert/strict';
+import { cleanUpServers } from './harness';
 
 const unhandled: unknown[] = [];
 const onRejection = (reason: unknown) => unhandled.push(reason);
@@ -10,6 +12,7 @@ before(() => {
 });
 
 afterEach(async function () {
+  await cleanUpServers();
   await new Promise((r) => setImmediate(r));
   const found = unhandled.splice(0);
   assert.deepEqual(

@@ -106,6 +106,30 @@ describe('MCP Warden in a real VS Code', function () {
     assert.equal(discovered.state.kind, 'stopped');
   });
 
+  it('reports a syntax error in .mcp.json with its line, and picks up the file once it is fixed', async function () {
+    const file = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, '.mcp.json');
+    const problem = () => api.getConfigurationProblems().find((p) => p.keyPath === '.mcp.json');
+    const changed = (condition: () => boolean) =>
+      new Promise<void>((resolve) => {
+        const subscription = api.onDidChangeServers(() => {
+          if (condition()) {
+            subscription.dispose();
+            resolve();
+          }
+        });
+      });
+    const broken = changed(() => problem() !== undefined);
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode('{\n  "mcpServers": {\n    "late": { "command": "x" }\n    "later": {}\n'));
+    await broken;
+    assert.match(problem()!.message, /^syntax error at line 4, column 5: comma expected$/);
+    assert.ok(isRunning(api.getServer('everything')!), 'other servers keep running');
+    const fixed = changed(() => problem() === undefined && api.getServer('late') !== undefined);
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode('{ "mcpServers": { "late": { "command": "x" } } }'));
+    await fixed;
+    assert.equal(api.getServer('late')?.status, 'discovered');
+    await vscode.workspace.fs.delete(file);
+  });
+
   it('follows a tool list change of a running server', async function () {
     await api.callTool('modern', 'add_tool', { name: 'late_tool' });
     await waitForServer(api, 'modern', (s) => s.tools.some((t) => t.name === 'late_tool'), 'listing late_tool');

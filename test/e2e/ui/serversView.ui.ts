@@ -73,6 +73,20 @@ export async function runUiTests(options: UiTestOptions): Promise<number> {
     await page.keyboard.press('ArrowLeft');
     options.log('UI: a running server shows its tools');
 
+    // Call Tool…: server, tool, one prompt per argument, the result in a read-only editor
+    await runCommand(page, 'MCP Warden: Call Tool…', 'everything');
+    await input.locator('input').fill('echo');
+    await exactRow(page, 'echo').click({ timeout: 15_000 });
+    await input.locator('.quick-input-title', { hasText: 'everything/echo (1/1): message' }).waitFor({ timeout: 15_000 });
+    await input.locator('input').fill('hello from the palette');
+    await page.keyboard.press('Enter');
+    const result = page.locator('.editor-instance .view-lines', { hasText: 'Echo: hello from the palette' });
+    await result.waitFor({ timeout: 30_000 });
+    await page.locator('.tab', { hasText: 'everything-echo-result.json' }).waitFor({ timeout: 15_000 });
+    await shot('call-tool-result');
+    await runCommand(page, 'View: Close All Editors');
+    options.log('UI: Call Tool asked for the argument and showed the result');
+
     // A server that exits at once: restarted with backoff, then given up, with a notification
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: "server 'crashy' keeps crashing" });
     await toast.waitFor({ timeout: 60_000 });
