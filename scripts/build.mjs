@@ -1,5 +1,6 @@
 // Bundles the extension with esbuild: dist/extension.js, CommonJS for the extension host, `vscode` external.
 //   node scripts/build.mjs [--production] [--watch]
+import { rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -7,7 +8,8 @@ const watch = process.argv.includes('--watch');
 
 const options = {
   // The MCP SDK goes into its own file, loaded on the first server start (see src/node/lazyMcpLauncher.ts).
-  entryPoints: { extension: 'src/extension.ts', mcpClient: 'src/node/mcpLauncher.ts' },
+  // dist/audit-cli.js verifies and exports an audit log outside VS Code: node dist/audit-cli.js verify <dir>
+  entryPoints: { extension: 'src/extension.ts', mcpClient: 'src/node/mcpLauncher.ts', 'audit-cli': 'src/node/audit/auditCli.ts' },
   outdir: 'dist',
   bundle: true,
   format: 'cjs',
@@ -32,6 +34,9 @@ const options = {
   ],
   logLevel: 'info',
 };
+
+// Nothing stale (an old source map, a renamed bundle) may end up in the package.
+rmSync('dist', { recursive: true, force: true });
 
 if (watch) {
   const context = await esbuild.context(options);

@@ -16,11 +16,25 @@ export const Commands = {
   callTool: 'mcpWarden.callTool',
   forgetInputs: 'mcpWarden.forgetInputs',
   focusServers: 'mcpWarden.focusServers',
+  verifyAuditLog: 'mcpWarden.verifyAuditLog',
+  exportAuditLog: 'mcpWarden.exportAuditLog',
+  clearAuditLog: 'mcpWarden.clearAuditLog',
+  filterAuditLog: 'mcpWarden.filterAuditLog',
+  clearAuditFilter: 'mcpWarden.clearAuditFilter',
+  showAuditOutput: 'mcpWarden.showAuditOutput',
+  showAuditRecord: 'mcpWarden.showAuditRecord',
+  loadMoreAuditRecords: 'mcpWarden.loadMoreAuditRecords',
 } as const;
 
 export const Views = {
   container: 'mcpWarden',
   servers: 'mcpWarden.servers',
+  audit: 'mcpWarden.audit',
+} as const;
+
+/** Context keys set by the extension, for `when` clauses. */
+export const ContextKeys = {
+  auditFiltered: 'mcpWarden.auditFiltered',
 } as const;
 
 export const SETTINGS_SECTION = 'mcpWarden';
@@ -34,6 +48,9 @@ export const Settings = {
   maxMessageSizeMiB: 'maxMessageSizeMiB',
   serverLogLevel: 'serverLogLevel',
   discoverConfigFiles: 'discoverConfigFiles',
+  auditEnabled: 'audit.enabled',
+  auditRetentionDays: 'audit.retentionDays',
+  auditMaxSegmentMiB: 'audit.maxSegmentMiB',
 } as const;
 
 /** The full key of a setting, e.g. `mcpWarden.servers`. */

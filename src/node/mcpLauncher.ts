@@ -11,6 +11,7 @@ import {
   type LoggingLevel,
   type Transport,
 } from '@modelcontextprotocol/client';
+import type { AuditSink } from '../core/audit/auditEvent';
 import { LaunchError, type LaunchRequest, type Session, type SessionEnd, type SessionLauncher, type TransportKind } from '../core/lifecycle/session';
 import { errorMessage, type Logger } from '../core/ports';
 import { limitedFetch } from './limitedFetch';
@@ -18,7 +19,8 @@ import { MessageTooLargeError } from './lineFramer';
 import { fetchCatalog, logServerMessage, McpSession } from './mcpSession';
 import { ProcessTransport } from './processTransport';
 import { serverEnvironment } from './serverEnvironment';
-import { tapTransport } from './transportTap';
+import { observeAll, tapTransport, type TransportObserver } from './transportTap';
+import { AuditTap } from './audit/auditTap';
 
 /** On stdio, silence to `server/discover` means a server of the initialize era; do not wait long for it. */
 const STDIO_PROBE_TIMEOUT_MS = 5000;
@@ -26,6 +28,8 @@ const TRACE_PREVIEW_CHARS = 64 * 1024;
 
 export interface McpLauncherOptions {
   readonly clientInfo: Implementation;
+  /** Receives every message of every session. */
+  readonly audit?: AuditSink;
 }
 
 /**
@@ -152,7 +156,10 @@ export class McpLauncher implements SessionLauncher {
     });
     client.onerror = (error) => logger.debug(`protocol: ${error.message}`);
     client.setNotificationHandler('notifications/message', (notification) => logServerMessage(logger, notification.params));
-    const transport = logger.traceEnabled ? tapTransport(rawTransport, traceObserver(logger)) : rawTransport;
+    const observers: TransportObserver[] = [];
+    if (logger.traceEnabled) observers.push(traceObserver(logger));
+    if (this.options.audit) observers.push(new AuditTap(this.options.audit, request.serverName, request.sessionId));
+    const transport = observers.length > 0 ? tapTransport(rawTransport, observeAll(observers)) : rawTransport;
 
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), limits.startupTimeoutMs);
@@ -205,7 +212,7 @@ export class McpLauncher implements SessionLauncher {
   }
 }
 
-function traceObserver(logger: Logger) {
+function traceObserver(logger: Logger): TransportObserver {
   const write = (arrow: string, message: JSONRPCMessage) => {
     const text = JSON.stringify(message);
     logger.trace(`${arrow} ${text.length > TRACE_PREVIEW_CHARS ? `${text.slice(0, TRACE_PREVIEW_CHARS)}… (${text.length} chars)` : text}`);

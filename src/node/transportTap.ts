@@ -1,9 +1,19 @@
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 
-/** Sees every JSON-RPC message of a session, in both directions. */
+/** Sees every JSON-RPC message of a session, in both directions, and its end. */
 export interface TransportObserver {
   onSend(message: JSONRPCMessage): void;
   onReceive(message: JSONRPCMessage): void;
+  onClose?(): void;
+}
+
+/** One observer that tells several. */
+export function observeAll(observers: readonly TransportObserver[]): TransportObserver {
+  return {
+    onSend: (m) => observers.forEach((o) => o.onSend(m)),
+    onReceive: (m) => observers.forEach((o) => o.onReceive(m)),
+    onClose: () => observers.forEach((o) => o.onClose?.()),
+  };
 }
 
 /**
@@ -12,6 +22,11 @@ export interface TransportObserver {
  */
 export function tapTransport<T extends Transport>(transport: T, observer: TransportObserver): T {
   let receiver: Transport['onmessage'];
+  let closer: Transport['onclose'];
+  const onclose = () => {
+    observer.onClose?.();
+    closer?.();
+  };
   const send: Transport['send'] = (message, options) => {
     observer.onSend(message);
     return transport.send(message, options);
@@ -24,6 +39,7 @@ export function tapTransport<T extends Transport>(transport: T, observer: Transp
     get(target, property, self) {
       if (property === 'send') return send;
       if (property === 'onmessage') return receiver;
+      if (property === 'onclose') return closer;
       const value: unknown = Reflect.get(target, property, self);
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -31,6 +47,11 @@ export function tapTransport<T extends Transport>(transport: T, observer: Transp
       if (property === 'onmessage') {
         receiver = value as Transport['onmessage'];
         target.onmessage = receiver ? onmessage : undefined;
+        return true;
+      }
+      if (property === 'onclose') {
+        closer = value as Transport['onclose'];
+        target.onclose = onclose;
         return true;
       }
       return Reflect.set(target, property, value, self);

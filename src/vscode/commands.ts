@@ -6,6 +6,7 @@ import type { ServerStateKind } from '../core/lifecycle/serverState';
 import type { ToolCallResult } from '../core/lifecycle/session';
 import { errorMessage } from '../core/ports';
 import { addServerInteractively } from './addServerCommand';
+import { auditCommandHandlers } from './audit/auditCommands';
 import { callToolInteractively } from './callToolCommand';
 import { importServersInteractively } from './importServersCommand';
 import type { ServersTreeNode } from './serversTree';
@@ -16,6 +17,7 @@ type CommandHandler = (warden: Warden, ...args: unknown[]) => unknown;
 
 /** Every command, by ID. Each takes a tree node, a server name, or nothing (then it asks). */
 const handlers: Record<(typeof Commands)[keyof typeof Commands], CommandHandler> = {
+  ...auditCommandHandlers,
   [Commands.startServer]: async (warden, arg) => {
     const name = await serverArgument(warden, arg, 'Start which server?', ['stopped', 'error']);
     if (!name) return;

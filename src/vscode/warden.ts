@@ -8,7 +8,7 @@ import { Emitter } from '../core/events';
 import { Views } from '../core/ids';
 import { ServerRegistry, type ServerSnapshot } from '../core/lifecycle/serverRegistry';
 import { errorMessage, systemClock, type Logger } from '../core/ports';
-import { SecretRedactor } from '../core/redaction';
+import { Redactor } from '../core/redaction';
 import { loadEnvFile } from '../node/envFile';
 import { lazyMcpLauncher } from '../node/lazyMcpLauncher';
 import type { McpWardenApi, WardenServer } from './api';
@@ -18,6 +18,8 @@ import { ReadOnlyDocuments } from './readOnlyDocuments';
 import { SecretInputs } from './secretInputs';
 import { ServersTreeProvider } from './serversTree';
 import { ServersStatusBar } from './statusBar';
+import { AuditTreeProvider } from './audit/auditTree';
+import { WorkspaceAudit } from './audit/workspaceAudit';
 
 /**
  * Owns everything MCP Warden runs for one window: the registry of servers, their output channels, the view,
@@ -25,7 +27,7 @@ import { ServersStatusBar } from './statusBar';
  */
 export class Warden implements vscode.Disposable {
   readonly disposables = new DisposableStore();
-  readonly redactor = new SecretRedactor();
+  readonly redactor = new Redactor();
   readonly log: vscode.LogOutputChannel;
   readonly logger: Logger;
   readonly channels: ServerLogChannels;
@@ -33,6 +35,8 @@ export class Warden implements vscode.Disposable {
   readonly registry: ServerRegistry;
   readonly documents: ReadOnlyDocuments;
   readonly treeView: vscode.TreeView<unknown>;
+  readonly audit: WorkspaceAudit;
+  readonly auditTree: AuditTreeProvider;
   readonly inputs: SecretInputs;
   private inputDefinitions: readonly InputDefinition[] = [];
   private reloading: Promise<void> = Promise.resolve();
@@ -40,14 +44,18 @@ export class Warden implements vscode.Disposable {
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.log = this.disposables.add(vscode.window.createOutputChannel('MCP Warden', { log: true }));
-    this.logger = channelLogger(this.log, (t) => this.redactor.redact(t));
+    this.logger = channelLogger(this.log, (t) => this.redactor.text(t));
     Emitter.onListenerError = (error) => this.logger.error(`event listener failed: ${errorMessage(error)}`);
-    this.channels = this.disposables.add(new ServerLogChannels((t) => this.redactor.redact(t)));
+    this.channels = this.disposables.add(new ServerLogChannels((t) => this.redactor.text(t)));
     this.configuration = this.disposables.add(new ConfigurationSource());
     this.documents = this.disposables.add(new ReadOnlyDocuments());
+    this.audit = new WorkspaceAudit(context, this.redactor, this.logger);
     const inputs = (this.inputs = new SecretInputs(context.secrets, () => this.inputDefinitions));
 
-    const launcher = lazyMcpLauncher({ clientInfo: { name: 'mcp-warden', title: 'MCP Warden', version: String(context.extension.packageJSON['version'] ?? '0.0.0') } });
+    const launcher = lazyMcpLauncher({
+      clientInfo: { name: 'mcp-warden', title: 'MCP Warden', version: String(context.extension.packageJSON['version'] ?? '0.0.0') },
+      audit: this.audit.pipeline,
+    });
     this.registry = this.disposables.add(
       new ServerRegistry({
         supervisor: {
@@ -63,11 +71,12 @@ export class Warden implements vscode.Disposable {
               askInput: (id, serverName) => inputs.ask(id, serverName),
               loadEnvFile,
             });
-            this.redactor.add(spec.secrets);
+            this.redactor.addSecrets(spec.secrets);
             return spec;
           },
           limits: () => this.configuration.limits(),
           clock: systemClock,
+          audit: this.audit.pipeline,
         },
         loggerFor: (name) => this.channels.logger(name),
         logger: this.logger,
@@ -77,6 +86,8 @@ export class Warden implements vscode.Disposable {
 
     const tree = this.disposables.add(new ServersTreeProvider(this.registry));
     this.treeView = this.disposables.add(vscode.window.createTreeView(Views.servers, { treeDataProvider: tree, showCollapseAll: true }));
+    this.auditTree = this.disposables.add(new AuditTreeProvider(this.audit));
+    this.auditTree.attach(this.disposables.add(vscode.window.createTreeView(Views.audit, { treeDataProvider: this.auditTree, showCollapseAll: true })));
     this.disposables.add(new ServersStatusBar(this.registry));
     this.disposables.add(this.registry.onDidGiveUp(({ name, message }) => void this.notifyGaveUp(name, message)));
     this.disposables.add(this.configuration.onDidChange(() => void this.reload()));
@@ -125,9 +136,10 @@ export class Warden implements vscode.Disposable {
     };
   }
 
-  /** Stops every server (stdin, SIGTERM, SIGKILL) and releases everything. */
+  /** Stops every server (stdin, SIGTERM, SIGKILL), writes the last audit records, and releases everything. */
   async shutdown(): Promise<void> {
     await this.registry.stopAll();
+    await this.audit.close();
     this.dispose();
   }
 

@@ -2,6 +2,7 @@
 // (server-everything, server-filesystem and the v2 fixture), with real processes and sockets. No editor.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import type { AuditSink } from '../../src/core/audit/auditEvent';
 import { resolveLaunchSpec } from '../../src/core/config/launchSpec';
 import { parseServers } from '../../src/core/config/parseServers';
 import type { RestartPolicyOptions } from '../../src/core/lifecycle/restartPolicy';
@@ -44,6 +45,7 @@ export interface HarnessOptions {
   readonly restartPolicy?: RestartPolicyOptions;
   readonly inputs?: Record<string, string>;
   readonly workspaceFolder?: string;
+  readonly audit?: AuditSink;
 }
 
 /** A registry with the real launcher, configured like `mcpWarden.servers`, applied and (by default) autostarted. */
@@ -56,7 +58,7 @@ export async function startServers(servers: Record<string, unknown>, options: Ha
   };
   const registry = new ServerRegistry({
     supervisor: {
-      launcher: new McpLauncher({ clientInfo: { name: 'mcp-warden-tests', version: '0.0.0' } }),
+      launcher: new McpLauncher({ clientInfo: { name: 'mcp-warden-tests', version: '0.0.0' }, ...(options.audit && { audit: options.audit }) }),
       resolveSpec: (definition, keyPath) =>
         resolveLaunchSpec(definition, keyPath, {
           variables: { workspaceFolders: [{ name: 'ws', path: options.workspaceFolder ?? ROOT }], userHome: '/home/test', env: process.env, pathSeparator: '/' },
@@ -70,6 +72,7 @@ export async function startServers(servers: Record<string, unknown>, options: Ha
       }),
       clock: systemClock,
       ...(options.restartPolicy && { restartPolicy: options.restartPolicy }),
+      ...(options.audit && { audit: options.audit }),
     },
     loggerFor,
     logger: loggerFor('(registry)'),

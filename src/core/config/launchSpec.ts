@@ -1,4 +1,5 @@
 import { LaunchError } from '../lifecycle/session';
+import { isSecretKey } from '../redaction';
 import { checkServerUrl } from './serverUrl';
 import { definitionStrings, type ServerDefinition } from './serverDefinition';
 import { inputIds, substituteVariables, VariableError, type VariableContext } from './variables';
@@ -15,7 +16,7 @@ export type LaunchSpec = (
     }
   | { readonly type: 'http' | 'sse'; readonly url: string; readonly headers: Readonly<Record<string, string>> }
 ) & {
-  /** Values that came from inputs or env files: never to be written to a log. */
+  /** Values that came from inputs, env files, or secret-named env variables and headers: never to be written to a log. */
   readonly secrets: readonly string[];
 };
 
@@ -50,6 +51,7 @@ export async function resolveLaunchSpec(definition: ServerDefinition, keyPath: s
     const urlProblem = checkServerUrl(url);
     if (urlProblem) throw new LaunchError(`${keyPath}.url ${urlProblem}`, false);
     const headers = Object.fromEntries(Object.entries(definition.headers).map(([k, v]) => [k, resolve(`headers.${k}`, v)]));
+    secrets.push(...Object.entries(headers).filter(([k]) => isSecretKey(k)).map(([, v]) => v.replace(/^(Bearer|Basic|Token)\s+/i, '')));
     return { type: definition.type, url, headers, secrets };
   }
 
@@ -66,6 +68,8 @@ export async function resolveLaunchSpec(definition: ServerDefinition, keyPath: s
   for (const [name, value] of Object.entries(definition.env)) {
     env[name] = value === null ? null : resolve(`env.${name}`, value);
   }
+  // A literal value under a name like API_TOKEN is a secret too, even if it was written into settings.
+  for (const [name, value] of Object.entries(env)) if (value !== null && isSecretKey(name)) secrets.push(value);
   const cwd = definition.cwd ? resolve('cwd', definition.cwd) : ports.variables.workspaceFolders[0]?.path;
   return {
     type: 'stdio',

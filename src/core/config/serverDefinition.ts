@@ -1,3 +1,5 @@
+import { canonicalJson } from '../canonicalJson';
+
 /** Where a server definition was found. */
 export type ConfigSource =
   | { readonly kind: 'settings' }
@@ -62,16 +64,6 @@ export const SERVER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export function definitionFingerprint(definition: ServerDefinition): string {
   const { name: _name, autostart: _autostart, ...launch } = definition;
   return canonicalJson(launch);
-}
-
-/** JSON with object keys sorted, so equal values give equal text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    }
-    return v;
-  });
 }
 
 /** Every string of a definition that may hold variables. */

@@ -1,4 +1,4 @@
-import type { ConfigProblem, ConfigSource, ServerDefinition, ServerEntry } from '../config/serverDefinition';
+import { definitionFingerprint, type ConfigProblem, type ConfigSource, type ServerDefinition, type ServerEntry } from '../config/serverDefinition';
 import { DisposableStore, type Disposable } from '../disposable';
 import { Emitter } from '../events';
 import { errorMessage, type Logger } from '../ports';
@@ -46,6 +46,7 @@ export class ServerRegistry implements Disposable {
   private readonly supervisors = new Map<string, ServerSupervisor>();
   private readonly supervisorListeners = new Map<string, DisposableStore>();
   private config: ConfigSnapshot = { servers: [], discovered: [], problems: [] };
+  private applied = false;
   private readonly disposables = new DisposableStore();
   private readonly changeEmitter = this.disposables.add(new Emitter<string | undefined>());
   private readonly giveUpEmitter = this.disposables.add(new Emitter<{ readonly name: string; readonly message: string }>());
@@ -65,16 +66,26 @@ export class ServerRegistry implements Disposable {
     const usable = new Map<string, { definition: ServerDefinition; keyPath: string }>();
     for (const entry of config.servers) if (entry.ok) usable.set(entry.name, { definition: entry.definition, keyPath: entry.keyPath });
 
+    // Changes are audited from the second configuration on: the first is what the workspace opened with.
+    const audit = this.applied ? this.deps.supervisor.audit : undefined;
+    this.applied = true;
     const work: Promise<void>[] = [];
     for (const [name, supervisor] of this.supervisors) {
       const entry = usable.get(name);
-      if (!entry || entry.keyPath !== supervisor.keyPath) work.push(this.remove(name, supervisor));
+      if (!entry || entry.keyPath !== supervisor.keyPath) {
+        audit?.record({ type: 'config', server: name, action: 'removed', keyPath: supervisor.keyPath });
+        work.push(this.remove(name, supervisor));
+      }
     }
     for (const [name, { definition, keyPath }] of usable) {
       const existing = this.supervisors.get(name);
       if (existing) {
+        if (definitionFingerprint(existing.definition) !== definitionFingerprint(definition) || existing.definition.autostart !== definition.autostart) {
+          audit?.record({ type: 'config', server: name, action: 'changed', keyPath, definition });
+        }
         work.push(existing.update(definition));
       } else {
+        audit?.record({ type: 'config', server: name, action: 'added', keyPath, definition });
         const supervisor = this.add(definition, keyPath);
         if (options.autostart && definition.autostart && !definition.disabled) work.push(supervisor.start());
       }

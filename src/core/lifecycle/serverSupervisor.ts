@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { nullAuditSink, type AuditSink, type LifecycleAction } from '../audit/auditEvent';
 import { definitionFingerprint, type ServerDefinition } from '../config/serverDefinition';
 import type { LaunchSpec } from '../config/launchSpec';
 import { DisposableStore, type Disposable } from '../disposable';
@@ -15,6 +17,8 @@ export interface SupervisorDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly restartPolicy?: RestartPolicyOptions;
+  /** Receives start, ready, stop, crash, restart and give-up. */
+  readonly audit?: AuditSink;
 }
 
 /**
@@ -30,6 +34,9 @@ export class ServerSupervisor implements Disposable {
   private queue: Promise<void> = Promise.resolve();
   private readonly crashes: CrashHistory;
   private readonly disposables = new DisposableStore();
+  private readonly audit: AuditSink;
+  /** The audit name of the current (or last) run of the server. */
+  private sessionId = '';
 
   private readonly stateEmitter = this.disposables.add(new Emitter<ServerState>());
   private readonly catalogEmitter = this.disposables.add(new Emitter<ServerCatalog>());
@@ -48,6 +55,7 @@ export class ServerSupervisor implements Disposable {
     private readonly deps: SupervisorDeps,
   ) {
     this.crashes = new CrashHistory(deps.restartPolicy ?? DEFAULT_RESTART_POLICY);
+    this.audit = deps.audit ?? nullAuditSink;
   }
 
   get name(): string {
@@ -82,6 +90,7 @@ export class ServerSupervisor implements Disposable {
 
   restart(): Promise<void> {
     this.crashes.reset();
+    this.recordLifecycle('restart', 'requested');
     this.launchAbort?.abort();
     this.cancelRetry();
     return this.enqueue(async () => {
@@ -134,13 +143,17 @@ export class ServerSupervisor implements Disposable {
     }
     const abort = new AbortController();
     this.launchAbort = abort;
+    this.sessionId = randomUUID().slice(0, 8);
     this.setState({ kind: 'starting', since: this.deps.clock.now() });
     const started = this.deps.clock.now();
+    const definition = this._definition;
+    this.recordLifecycle('start', definition.type === 'stdio' ? `stdio: ${[definition.command, ...definition.args].join(' ')}` : `${definition.type}: ${definition.url}`);
     try {
       const spec = await this.deps.resolveSpec(this._definition, this.keyPath);
       abort.signal.throwIfAborted();
       const session = await this.deps.launcher.launch({
         serverName: this.name,
+        sessionId: this.sessionId,
         keyPath: this.keyPath,
         spec,
         limits: this.deps.limits(),
@@ -157,12 +170,28 @@ export class ServerSupervisor implements Disposable {
         `running: protocol ${info.protocolVersion} (${info.era}) over ${info.transport}, server ${info.serverInfo.name} ${info.serverInfo.version}` +
           `${info.pid ? `, pid ${info.pid}` : ''}, ${session.catalog.tools.length} tools, in ${this.deps.clock.now() - started} ms`,
       );
+      this.audit.record({
+        type: 'lifecycle',
+        server: this.name,
+        session: this.sessionId,
+        action: 'ready',
+        negotiated: {
+          protocolVersion: info.protocolVersion,
+          era: info.era,
+          transport: info.transport,
+          serverInfo: info.serverInfo,
+          capabilities: info.capabilities,
+          ...(info.pid !== undefined && { pid: info.pid }),
+          tools: session.catalog.tools.length,
+        },
+      });
       this.setState({ kind: 'running', since: this.deps.clock.now(), session: info });
     } catch (error) {
       if (abort.signal.aborted) return; // stop() or restart() takes it from here
       const message = errorMessage(error);
       this.deps.logger.error(`start failed: ${message}`);
       if (isPermanentLaunchError(error)) {
+        this.recordLifecycle('start-failed', message);
         this.setState({ kind: 'error', message, gaveUp: false });
       } else {
         this.onCrash(message);
@@ -183,6 +212,7 @@ export class ServerSupervisor implements Disposable {
         this.deps.logger.warn(`stop did not finish cleanly: ${errorMessage(error)}`);
       }
       this.deps.logger.info('stopped');
+      this.recordLifecycle('stop', 'stopped by MCP Warden');
     }
     if (this._state.kind !== 'stopped') this.setState(ServerState.stopped);
   }
@@ -214,20 +244,27 @@ export class ServerSupervisor implements Disposable {
   }
 
   private onCrash(reason: string): void {
+    this.recordLifecycle('crash', reason);
     const verdict = this.crashes.record(this.deps.clock.now());
     if (verdict.giveUp) {
       const message = `${reason} — it crashed ${this.crashes.describeLimit()}, so MCP Warden stopped restarting it`;
       this.deps.logger.error(message);
+      this.recordLifecycle('give-up', message);
       this.setState({ kind: 'error', message, gaveUp: true });
       this.giveUpEmitter.fire(message);
       return;
     }
     this.deps.logger.warn(`restarting in ${verdict.delayMs} ms (attempt ${verdict.attempt})`);
+    this.recordLifecycle('restart', `in ${verdict.delayMs} ms, attempt ${verdict.attempt}`);
     this.setState({ kind: 'waiting', retryAt: this.deps.clock.now() + verdict.delayMs, attempt: verdict.attempt, lastError: reason });
     this.retryTimer = this.deps.clock.setTimeout(() => {
       this.retryTimer = undefined;
       void this.enqueue(() => this.doStart());
     }, verdict.delayMs);
+  }
+
+  private recordLifecycle(action: LifecycleAction, detail: string): void {
+    this.audit.record({ type: 'lifecycle', server: this.name, session: this.sessionId, action, detail });
   }
 
   private cancelRetry(): void {

@@ -85,6 +85,8 @@ export interface LaunchLimits {
 
 export interface LaunchRequest {
   readonly serverName: string;
+  /** Names this run of the server in the audit log. */
+  readonly sessionId: string;
   /** Setting key of the definition, for messages that say where to fix something. */
   readonly keyPath: string;
   readonly spec: LaunchSpec;

@@ -84,6 +84,14 @@ describe('MCP Warden in a real VS Code', function () {
     );
   });
 
+  it('keeps an audit log of those calls that verifies, and ships the command-line verifier', async function () {
+    const result = await vscode.commands.executeCommand<{ ok: boolean; records: number }>(Commands.verifyAuditLog);
+    assert.equal(result.ok, true, JSON.stringify(result));
+    assert.ok(result.records > 10, `${result.records} records`);
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    assert.ok(existsSync(join(extension.extensionPath, 'dist', 'audit-cli.js')));
+  });
+
   it('shows a missing command as an error naming its setting key, and the others keep running', async function () {
     const broken = await waitForServer(api, 'broken', (s) => s.state.kind === 'error', 'in error');
     assert.ok(broken.state.kind === 'error');

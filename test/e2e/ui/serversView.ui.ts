@@ -97,6 +97,30 @@ export async function runUiTests(options: UiTestOptions): Promise<number> {
     await page.locator('.part.panel .view-lines', { hasText: 'stopped restarting it' }).waitFor({ timeout: 15_000 });
     await shot('server-output');
     options.log('UI: the give-up notification and its Show Output button');
+    await runCommand(page, 'View: Toggle Panel Visibility'); // the output panel is open: hide it
+
+    // The Audit Log: server → session → events; a filter narrows them; the chain verifies
+    const audit = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Audit Log' }) });
+    const auditRow = (label: string | RegExp) => audit.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: label }) }).first();
+    await auditRow(/^everything$/).click({ timeout: 30_000 }); // a click expands
+    await newestSession(audit).click({ timeout: 30_000 });
+    await auditRow('→ tools/call echo').waitFor({ timeout: 30_000 });
+    await auditRow(/^ready$/).waitFor({ timeout: 30_000 });
+    await shot('audit-log');
+    await runCommand(page, 'MCP Warden: Filter Audit Log…', 'Text…');
+    await input.locator('input').fill('hello from the palette');
+    await page.keyboard.press('Enter');
+    await audit.locator('.pane-header', { hasText: '"hello from the palette"' }).waitFor({ timeout: 15_000 });
+    await auditRow(/^ready$/).waitFor({ state: 'detached', timeout: 15_000 });
+    await auditRow('→ tools/call echo').waitFor({ timeout: 15_000 });
+    await shot('audit-log-filtered');
+    options.log('UI: the Audit Log shows the session’s events, and a text filter narrows them');
+    await runCommand(page, 'MCP Warden: Verify Audit Log');
+    await page.locator('.notifications-toasts', { hasText: 'the audit log is intact' }).waitFor({ timeout: 30_000 });
+    await runCommand(page, 'MCP Warden: Clear Audit Log Filter');
+    await auditRow(/^ready$/).waitFor({ timeout: 15_000 });
+    options.log('UI: Verify Audit Log found the chain intact');
+
 
     // Add Server: a stdio server, written into settings.json without losing its comments
     await runCommand(page, 'MCP Warden: Add Server');
@@ -135,6 +159,14 @@ export async function runUiTests(options: UiTestOptions): Promise<number> {
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * The newest session of the one expanded server in the Audit Log: the first row one level down (the list is
+ * virtual, so rows are found by their tree position, not their order in the page).
+ */
+function newestSession(pane: Locator): Locator {
+  return pane.locator('.monaco-list-row[aria-level="2"][aria-posinset="1"]');
 }
 
 async function expectAttribute(locator: Locator, name: string, value: string): Promise<void> {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { canonicalJson, definitionFingerprint, type ServerDefinition } from '../../../../src/core/config/serverDefinition';
+import { canonicalJson } from '../../../../src/core/canonicalJson';
+import { definitionFingerprint, type ServerDefinition } from '../../../../src/core/config/serverDefinition';
 
 describe('definitionFingerprint', () => {
   const base: ServerDefinition = { name: 'a', type: 'stdio', command: 'x', args: ['1'], env: { B: '2', A: '1' }, autostart: true, disabled: false };

@@ -1,0 +1,103 @@
+/** What the audit log records: the events producers hand in, and the records it stores. */
+
+export type AuditOutcome = 'ok' | 'error' | 'info';
+/** `to-server`: the client asked the server; `to-client`: the server asked the client. */
+export type AuditDirection = 'to-server' | 'to-client';
+export type LifecycleAction = 'start' | 'ready' | 'start-failed' | 'stop' | 'crash' | 'restart' | 'give-up';
+export type AuditMetaAction = 'opened' | 'repaired' | 'cleared' | 'pruned' | 'lost' | 'exported';
+
+/** Server and session names of records that belong to no server session. */
+export const AUDIT_LOG_SERVER = '(audit log)';
+export const SETTINGS_SESSION = 'settings';
+export const AUDIT_SESSION = 'audit';
+
+/**
+ * An event as a producer reports it, with raw arguments and results. Producers stay cheap: digests,
+ * previews, redaction and byte counts are computed later, off the call path, by `finalizeEvent`.
+ */
+export type AuditInput =
+  | {
+      readonly type: 'lifecycle';
+      readonly server: string;
+      readonly session: string;
+      readonly action: LifecycleAction;
+      readonly detail?: string;
+      /** For `ready`: what was negotiated. */
+      readonly negotiated?: {
+        readonly protocolVersion: string;
+        readonly era: string;
+        readonly transport: string;
+        readonly serverInfo: unknown;
+        readonly capabilities: unknown;
+        readonly pid?: number;
+        readonly tools: number;
+      };
+    }
+  | {
+      readonly type: 'config';
+      readonly server: string;
+      readonly action: 'added' | 'changed' | 'removed';
+      readonly keyPath: string;
+      readonly definition?: unknown;
+    }
+  | {
+      readonly type: 'request';
+      readonly server: string;
+      readonly session: string;
+      readonly direction: AuditDirection;
+      readonly request: { readonly method: string; readonly params?: unknown };
+      /** The whole response message, or why there was none (the connection closed). */
+      readonly response: { readonly result?: unknown; readonly error?: { readonly code?: number; readonly message: string } };
+      readonly startedAt: number;
+      readonly endedAt: number;
+      readonly requestMessage?: unknown;
+      readonly responseMessage?: unknown;
+    }
+  | {
+      readonly type: 'notification';
+      readonly server: string;
+      readonly session: string;
+      readonly direction: AuditDirection;
+      readonly method: string;
+      readonly params?: unknown;
+    }
+  | {
+      readonly type: 'server-log';
+      readonly server: string;
+      readonly session: string;
+      readonly level: string;
+      readonly logger?: string;
+      readonly data: unknown;
+    }
+  | {
+      readonly type: 'audit';
+      readonly action: AuditMetaAction;
+      readonly detail: string;
+      readonly data?: Readonly<Record<string, unknown>>;
+    };
+
+/** The one pipeline every audit event goes through (later issues add permission, auth and signature events). */
+export interface AuditSink {
+  /** Takes an event, or a function that builds it later (so a call path never pays for building it). */
+  record(event: AuditInput | (() => AuditInput)): void;
+}
+
+/** Discards everything: for when auditing is off, and for tests that do not look at it. */
+export const nullAuditSink: AuditSink = { record() {} };
+
+/** A stored record: one line of the log, its fields redacted, chained to the one before by `prev`. */
+export interface AuditRecord {
+  /** Position in the whole log, from 1; never reused, also across segments. */
+  readonly seq: number;
+  /** ISO 8601, UTC, milliseconds. */
+  readonly time: string;
+  /** sha256 (hex) of the previous record's line, or GENESIS_HASH for the first. */
+  readonly prev: string;
+  readonly type: AuditInput['type'];
+  readonly server: string;
+  readonly session: string;
+  readonly outcome: AuditOutcome;
+  readonly [field: string]: unknown;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
