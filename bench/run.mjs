@@ -3,7 +3,8 @@
 //  1. activate() with 20 servers configured, none autostarted, in a real VS Code extension host (code-server),
 //     and the time to evaluate the extension bundle in Node 24;
 //  2. 20 stdio servers started at once vs the slowest one alone, same run;
-//  3. extension-host memory per idle running server.
+//  3. extension-host memory per idle running server;
+//  4. the audit log: sustained append, the first page of the view from 1,000,000 records, call latency on/off.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -79,6 +80,8 @@ log('bench: 20 stdio servers at once vs the slowest alone');
 Object.assign(results, await require(join(ROOT, 'out/bench/startup.bench.js')).benchStartup());
 log('bench: memory per idle running server');
 Object.assign(results, await require(join(ROOT, 'out/bench/memory.bench.js')).benchMemory());
+log('bench: audit log (1,000,000 events)');
+Object.assign(results, await require(join(ROOT, 'out/bench/audit.bench.js')).benchAudit());
 
 const width = Math.max(...Object.keys(results).map((k) => k.length));
 console.log(`\nMCP Warden benchmarks (Node ${process.version}, ${new Date().toISOString()})`);

@@ -60,16 +60,29 @@ export class Redactor {
     return this.pattern.test(text) ? text.replace(this.pattern, REDACTED) : text;
   }
 
-  /** A copy of a JSON value with secret-keyed strings and secret-looking text replaced. */
+  /**
+   * A JSON value with secret-keyed strings and secret-looking text replaced. Copies only what changes: a value
+   * with nothing to hide is returned as it is.
+   */
   value(value: unknown, depth = 0): unknown {
     if (typeof value === 'string') return this.text(value);
     if (value === null || typeof value !== 'object' || depth > 32) return value;
-    if (Array.isArray(value)) return value.map((item) => this.value(item, depth + 1));
-    const copy: Record<string, unknown> = {};
-    for (const [key, member] of Object.entries(value)) {
-      copy[key] = typeof member === 'string' && isSecretKey(key) ? REDACTED : this.value(member, depth + 1);
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        const redacted = this.value(item, depth + 1);
+        if (redacted !== item) (copy ??= [...value])[i] = redacted;
+      }
+      return copy ?? value;
     }
-    return copy;
+    let copy: Record<string, unknown> | undefined;
+    for (const key of Object.keys(value)) {
+      const member = (value as Record<string, unknown>)[key];
+      const redacted = typeof member === 'string' && isSecretKey(key) ? REDACTED : this.value(member, depth + 1);
+      if (redacted !== member) (copy ??= { ...(value as Record<string, unknown>) })[key] = redacted;
+    }
+    return copy ?? value;
   }
 }
 

@@ -30,6 +30,8 @@ export interface McpWardenApi {
   restartServer(name: string): Promise<void>;
   /** How long `activate()` took, in milliseconds. */
   readonly activationMs: number;
+  /** Where this workspace's audit log is kept: `node dist/audit-cli.js verify <folder>` checks it. */
+  readonly auditLogFolder: string;
 }
 
 export interface WardenServer {

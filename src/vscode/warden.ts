@@ -133,6 +133,7 @@ export class Warden implements vscode.Disposable {
       stopServer: (name) => this.registry.stop(name),
       restartServer: (name) => this.registry.restart(name),
       activationMs,
+      auditLogFolder: this.audit.dir,
     };
   }
 

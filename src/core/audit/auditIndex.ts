@@ -22,31 +22,31 @@ export interface SessionSummary {
   readonly label?: string;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /**
  * Servers and their sessions with the position of each session's newest record, kept up to date as records
  * are written. It lets the view show the first page of a log of millions of records without reading it.
  */
 export class AuditIndex {
-  private readonly sessions = new Map<string, SessionSummary>();
+  private readonly sessions = new Map<string, Mutable<SessionSummary>>();
   lastSeq = 0;
 
   add(record: AuditRecord, position: LogPosition): void {
     const key = `${record.server}\0${record.session}`;
-    const existing = this.sessions.get(key);
     const ready = record.type === 'lifecycle' && record['action'] === 'ready' ? (record['negotiated'] as { protocolVersion?: string; transport?: string } | undefined) : undefined;
-    const label = ready ? `${ready.protocolVersion} · ${ready.transport}` : existing?.label;
-    this.sessions.set(key, {
-      server: record.server,
-      session: record.session,
-      firstSeq: existing?.firstSeq ?? record.seq,
-      firstTime: existing?.firstTime ?? record.time,
-      lastSeq: record.seq,
-      lastTime: record.time,
-      count: (existing?.count ?? 0) + 1,
-      errors: (existing?.errors ?? 0) + (record.outcome === 'error' ? 1 : 0),
-      last: position,
-      ...(label !== undefined && { label }),
-    });
+    let summary = this.sessions.get(key);
+    if (!summary) {
+      summary = { server: record.server, session: record.session, firstSeq: record.seq, firstTime: record.time, lastSeq: 0, lastTime: '', count: 0, errors: 0, last: position };
+      this.sessions.set(key, summary);
+    }
+    // Updated in place: this runs once for every record written.
+    summary.lastSeq = record.seq;
+    summary.lastTime = record.time;
+    summary.count++;
+    if (record.outcome === 'error') summary.errors++;
+    summary.last = position;
+    if (ready) summary.label = `${ready.protocolVersion} · ${ready.transport}`;
     this.lastSeq = record.seq;
   }
 
@@ -58,7 +58,10 @@ export class AuditIndex {
 
   /** A server's sessions, newest first. */
   sessionsOf(server: string): SessionSummary[] {
-    return [...this.sessions.values()].filter((s) => s.server === server).sort((a, b) => b.lastSeq - a.lastSeq);
+    return [...this.sessions.values()]
+      .filter((s) => s.server === server)
+      .sort((a, b) => b.lastSeq - a.lastSeq)
+      .map((s) => ({ ...s }));
   }
 
   clear(): void {

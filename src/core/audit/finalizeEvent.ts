@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { canonicalJson } from '../canonicalJson';
 import type { Redactor } from '../redaction';
 import { AUDIT_LOG_SERVER, AUDIT_SESSION, SETTINGS_SESSION, type AuditInput, type AuditOutcome } from './auditEvent';
@@ -41,7 +41,9 @@ export function finalizeEvent(input: AuditInput, redactor: Redactor): RecordFiel
       };
     case 'request': {
       const { request, response } = input;
-      const args = argumentsOf(request.method, request.params);
+      const args = argumentsOf(request.method, request.params) ?? null;
+      const argsJson = canonicalJson(args);
+      const redactedArgs = redactor.value(args);
       const toolError = request.method === 'tools/call' && isToolError(response.result);
       // A server of an earlier era refusing the 2026-07-28 discovery probe is negotiation, not a failure.
       const probeRefused = request.method === 'server/discover' && response.error !== undefined;
@@ -53,8 +55,9 @@ export function finalizeEvent(input: AuditInput, redactor: Redactor): RecordFiel
         direction: input.direction,
         method: request.method,
         ...targetOf(request.method, request.params),
-        argsDigest: sha256(canonicalJson(args ?? null)),
-        args: preview(redactor.value(args ?? null)),
+        argsDigest: sha256(argsJson),
+        // Nothing to hide (the usual case): the text already made for the digest is the preview.
+        args: truncate(redactedArgs === args ? argsJson : canonicalJson(redactedArgs)),
         durationMs: Math.max(0, input.endedAt - input.startedAt),
         ...(response.error
           ? { error: redactor.text(`${response.error.code !== undefined ? `${response.error.code} ` : ''}${response.error.message}`) }
@@ -102,9 +105,11 @@ export function finalizeEvent(input: AuditInput, redactor: Redactor): RecordFiel
   }
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
+/** sha256 in hex. The one-shot `crypto.hash` (Node ≥ 21.7) is used where there is one: it is twice as fast for short text. */
+export const sha256: (text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (text) => (crypto as unknown as { hash: (algorithm: string, data: string, encoding: 'hex') => string }).hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** What identifies a request's subject: the tool, prompt or resource it is about. */
 function targetOf(method: string, params: unknown): { target?: string } {

@@ -5,7 +5,7 @@
 // Exit code: 0 when the chain holds (or the export worked), 1 when it is broken, 2 on wrong usage.
 import type { AuditQuery } from '../../core/audit/auditQuery';
 import { exportAuditLog, type ExportFormat } from './auditExport';
-import { verifyAuditLog } from './auditVerifier';
+import { describeCount, verifyAuditLog } from './auditVerifier';
 
 const USAGE = `usage: audit-cli verify <dir> [--head <seq>:<sha256>]
        audit-cli export <dir> [--format jsonl|csv] [--from <ISO time>] [--to <ISO time>] [--server <name>]`;
@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const result = await verifyAuditLog(dir, match ? { expectedHead: { seq: Number(match[1]), hash: match[2]! } } : {});
     if (result.ok) {
-      process.stdout.write(`ok: ${result.records} records in ${result.segments} segments, chain intact\n`);
+      process.stdout.write(`ok: ${describeCount(result)}, chain intact\n`);
       return 0;
     }
     const broken = result.broken!;

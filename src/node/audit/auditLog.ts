@@ -280,7 +280,8 @@ export class AuditLog implements AuditSink {
       }
       const time = new Date(item.time).toISOString();
       const record = { ...fields, seq: this.seq + 1, time, prev: this.prevHash } as AuditRecord;
-      const line = `${canonicalJson(record)}\n`;
+      const text = canonicalJson(record);
+      const line = `${text}\n`;
       const bytes = Buffer.byteLength(line);
       const segment = this.segmentFor(time.slice(0, 10), bytes);
       let group = this.pending.at(-1);
@@ -293,7 +294,7 @@ export class AuditLog implements AuditSink {
       group.records.push({ record, position: { segment: segment.name, end: segment.size } });
       this.bufferedRecords++;
       this.seq = record.seq;
-      this.prevHash = sha256(line.slice(0, -1));
+      this.prevHash = sha256(text);
       appended.push(record);
     }
     if (appended.length > 0) this.appendEmitter.fire(appended);

@@ -130,3 +130,9 @@ export async function verifyAuditLog(dir: string, options: VerifyOptions = {}): 
   options.onProgress?.(total, total);
   return { ok: true, records, segments: segments.length };
 }
+
+/** "76 records in 1 segment". */
+export function describeCount(result: VerifyResult): string {
+  const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  return `${plural(result.records, 'record')} in ${plural(result.segments, 'segment')}`;
+}

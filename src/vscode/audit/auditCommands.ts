@@ -4,7 +4,7 @@ import type { AuditOutcome, AuditRecord } from '../../core/audit/auditEvent';
 import type { AuditQuery } from '../../core/audit/auditQuery';
 import { Commands } from '../../core/ids';
 import { exportAuditLogToFile, type ExportFormat } from '../../node/audit/auditExport';
-import type { VerifyResult } from '../../node/audit/auditVerifier';
+import { describeCount, type VerifyResult } from '../../node/audit/auditVerifier';
 import type { Warden } from '../warden';
 
 type Handler = (warden: Warden, ...args: unknown[]) => unknown;
@@ -36,7 +36,7 @@ export const auditCommandHandlers: Record<AuditCommandId, Handler> = {
       },
     );
     if (result.ok) {
-      void vscode.window.showInformationMessage(`MCP Warden: the audit log is intact: ${result.records} records in ${result.segments} segments, every link of the chain holds.`);
+      void vscode.window.showInformationMessage(`MCP Warden: the audit log is intact: ${describeCount(result)}, every link of the chain holds.`);
     } else {
       const broken = result.broken!;
       void vscode.window

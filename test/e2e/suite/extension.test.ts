@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -89,7 +90,12 @@ describe('MCP Warden in a real VS Code', function () {
     assert.equal(result.ok, true, JSON.stringify(result));
     assert.ok(result.records > 10, `${result.records} records`);
     const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
-    assert.ok(existsSync(join(extension.extensionPath, 'dist', 'audit-cli.js')));
+    const cli = join(extension.extensionPath, 'dist', 'audit-cli.js');
+    const verified = spawnSync(process.execPath, [cli, 'verify', api.auditLogFolder], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+    assert.match(verified.stdout, /^ok: \d+ records in \d+ segments?, chain intact/);
+    const workspace = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    assert.ok(!api.auditLogFolder.startsWith(workspace), `the log (${api.auditLogFolder}) is kept outside the repository`);
   });
 
   it('shows a missing command as an error naming its setting key, and the others keep running', async function () {

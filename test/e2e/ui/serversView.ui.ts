@@ -118,8 +118,13 @@ export async function runUiTests(options: UiTestOptions): Promise<number> {
     await runCommand(page, 'MCP Warden: Verify Audit Log');
     await page.locator('.notifications-toasts', { hasText: 'the audit log is intact' }).waitFor({ timeout: 30_000 });
     await runCommand(page, 'MCP Warden: Clear Audit Log Filter');
-    await auditRow(/^ready$/).waitFor({ timeout: 15_000 });
-    options.log('UI: Verify Audit Log found the chain intact');
+    await auditRow(/^ready$/).click({ timeout: 15_000 });
+    const recordEditor = page.locator('.editor-instance .view-lines', { hasText: '"action": "ready"' });
+    await recordEditor.waitFor({ timeout: 15_000 });
+    await page.locator('.tab', { hasText: /^audit-record-\d+\.json/ }).waitFor({ timeout: 15_000 });
+    await shot('audit-record');
+    await runCommand(page, 'View: Close All Editors');
+    options.log('UI: Verify Audit Log found the chain intact; a record opens as JSON');
 
 
     // Add Server: a stdio server, written into settings.json without losing its comments
@@ -151,6 +156,17 @@ export async function runUiTests(options: UiTestOptions): Promise<number> {
     await description('needs-input', '2026-07-28 · stdio').waitFor({ timeout: 30_000 });
     await shot('servers-view-final');
     options.log('UI: starting again reused the stored input');
+
+    // Clear Audit Log asks first, and the clearing is itself the first record of the new log
+    await runCommand(page, 'MCP Warden: Clear Audit Log');
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'Clear the MCP Warden audit log?' });
+    await dialog.waitFor({ timeout: 15_000 });
+    await shot('clear-audit-log');
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Clear Audit Log' }).click();
+    await auditRow(/^Audit log$/).click({ timeout: 30_000 });
+    await newestSession(audit).click({ timeout: 15_000 });
+    await auditRow(/^audit log cleared$/).waitFor({ timeout: 15_000 });
+    options.log('UI: Clear Audit Log asked first, and recorded the clearing');
     return 0;
   } catch (error) {
     options.log(`UI test failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseServers } from '../../../../src/core/config/parseServers';
 import { ServerRegistry, type ConfigSnapshot } from '../../../../src/core/lifecycle/serverRegistry';
+import type { AuditInput } from '../../../../src/core/audit/auditEvent';
 import { nullLogger } from '../../../../src/core/ports';
 import { FakeLauncher, ManualClock } from '../../fakes';
 
@@ -14,8 +15,10 @@ function snapshot(servers: Record<string, unknown>, discovered: Record<string, u
 
 function setup() {
   const launcher = new FakeLauncher();
+  const audited: AuditInput[] = [];
   const registry = new ServerRegistry({
     supervisor: {
+      audit: { record: (e) => audited.push(typeof e === 'function' ? e() : e) },
       launcher,
       resolveSpec: async () => ({ type: 'stdio', command: 'x', args: [], env: {}, secrets: [] }),
       limits: () => ({ startupTimeoutMs: 1000, maxMessageBytes: 1024, serverLogLevel: 'info' }),
@@ -25,7 +28,7 @@ function setup() {
     logger: nullLogger,
     requestTimeoutMs: () => 1000,
   });
-  return { launcher, registry };
+  return { launcher, registry, audited };
 }
 
 const started = (launcher: FakeLauncher) => launcher.requests.map((r) => r.serverName);
@@ -57,6 +60,19 @@ describe('ServerRegistry', () => {
     assert.equal(c?.closed, true, 'removed c was stopped');
     assert.deepEqual(started(launcher).sort(), ['a', 'b', 'b', 'c', 'd']);
     assert.equal(registry.server('c'), undefined);
+  });
+
+  it('audits settings changes that touch a server (not the configuration it opened with), and lifecycles', async () => {
+    const { registry, audited } = setup();
+    await registry.applyConfiguration(snapshot({ a: { command: 'a' }, b: { command: 'b' } }), { autostart: true });
+    assert.deepEqual(audited.filter((e) => e.type === 'config'), []);
+    await registry.applyConfiguration(snapshot({ a: { command: 'a', args: ['x'] }, c: { url: 'https://c.example/mcp' } }), { autostart: true });
+    assert.deepEqual(
+      audited.filter((e) => e.type === 'config').map((e) => e.type === 'config' && [e.server, e.action, e.keyPath]),
+      [['b', 'removed', 'mcpWarden.servers.b'], ['a', 'changed', 'mcpWarden.servers.a'], ['c', 'added', 'mcpWarden.servers.c']],
+    );
+    const lifecycleOfA = audited.filter((e) => e.type === 'lifecycle' && e.server === 'a').map((e) => e.type === 'lifecycle' && e.action);
+    assert.deepEqual(lifecycleOfA, ['start', 'ready', 'restart', 'stop', 'start', 'ready']);
   });
 
   it('does not autostart when told not to (an untrusted workspace)', async () => {

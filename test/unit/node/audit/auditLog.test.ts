@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { GENESIS_HASH, type AuditInput } from '../../../../src/core/audit/auditEvent';
 import { canonicalJson } from '../../../../src/core/canonicalJson';
 import { Redactor } from '../../../../src/core/redaction';
+import { exportAuditLogToFile } from '../../../../src/node/audit/auditExport';
 import { AuditLog, type AuditLogOptions } from '../../../../src/node/audit/auditLog';
 import { verifyAuditLog } from '../../../../src/node/audit/auditVerifier';
 
@@ -304,7 +305,7 @@ describe('AuditLog', () => {
     await (await writeEvents(dir, 5)).close();
     const cli = join(__dirname, '../../../../src/node/audit/auditCli.js');
     const ok = spawnSync(process.execPath, [cli, 'verify', dir], { encoding: 'utf8' });
-    assert.deepEqual([ok.status, ok.stdout], [0, 'ok: 5 records in 1 segments, chain intact\n']);
+    assert.deepEqual([ok.status, ok.stdout], [0, 'ok: 5 records in 1 segment, chain intact\n']);
     rewrite(dir, segments(dir)[0]!, (l) => [l[0]!, l[2]!, l[1]!, l[3]!, l[4]!]);
     const broken = spawnSync(process.execPath, [cli, 'verify', dir], { encoding: 'utf8' });
     assert.equal(broken.status, 1);
@@ -313,5 +314,25 @@ describe('AuditLog', () => {
     assert.equal(csv.status, 0);
     assert.equal(csv.stdout.trim().split('\r\n').length, 6);
     assert.equal(spawnSync(process.execPath, [cli, 'nonsense'], { encoding: 'utf8' }).status, 2);
+  });
+});
+
+describe('exportAuditLog', () => {
+  it('exports JSON Lines that verify like the log, and CSV rows for a time range', async () => {
+    const dir = folder();
+    let now = T0;
+    const log = await openLog(dir, { now: () => (now += 60_000) });
+    for (let i = 0; i < 10; i++) log.record(call(i));
+    await log.close();
+    const out = folder();
+    assert.equal(await exportAuditLogToFile(dir, join(out, '2026-11-20-0000.jsonl'), 'jsonl'), 10);
+    assert.deepEqual(await verifyAuditLog(out), { ok: true, records: 10, segments: 1 });
+    const csvFile = join(folder(), 'export.csv');
+    const count = await exportAuditLogToFile(dir, csvFile, 'csv', { from: T0 + 4 * 60_000, to: T0 + 7 * 60_000 });
+    assert.equal(count, 4);
+    const rows = readFileSync(csvFile, 'utf8').trim().split('\r\n');
+    assert.equal(rows[0], 'seq,time,server,session,type,outcome,direction,method,target,action,durationMs,error,argsDigest,args,detail,message,prev');
+    assert.deepEqual(rows.slice(1).map((r) => r.split(',')[0]), ['4', '5', '6', '7']);
+    assert.match(rows[1]!, /"{""i"":3,""token"":""‹redacted›""}"/);
   });
 });
