@@ -7,9 +7,11 @@ import { canonicalJson } from '../../core/canonicalJson';
 import { Emitter } from '../../core/events';
 import { errorMessage } from '../../core/ports';
 import type { Redactor } from '../../core/redaction';
-import { forEachLine, firstLine } from './lineReader';
-import { countLines, readJson, readTail, writeFileAtomically } from './logFiles';
+import { writeFileAtomically } from './logFiles';
+import { HEAD_FILE, INDEX_FILE, loadIndex, pruneSegments, readLogEnd, type AuditHead } from './logOnDisk';
 import { listSegments, segmentName } from './segments';
+
+export type { AuditHead };
 
 export interface AuditLogOptions {
   /** The folder of the log (the workspace's extension storage, never the repository). */
@@ -28,21 +30,12 @@ export interface AuditLogOptions {
   readonly knownHead?: AuditHead;
 }
 
-/** The newest record: kept beside the log and, by the extension, outside it, so deletions at the end show. */
-export interface AuditHead {
-  readonly seq: number;
-  readonly hash: string;
-}
-
 interface Pending {
   readonly segment: string;
   readonly sizeBefore: number;
   text: string;
   readonly records: { record: AuditRecord; position: LogPosition }[];
 }
-
-const HEAD_FILE = 'head.json';
-const INDEX_FILE = 'index.json';
 
 /**
  * The audit log: append-only JSON Lines in day- and size-bounded segments, each record carrying the sha256 of
@@ -159,93 +152,20 @@ export class AuditLog implements AuditSink {
       return;
     }
     const segments = await listSegments(this.dir);
-    const heads = [(await readJson(join(this.dir, HEAD_FILE))) as Partial<AuditHead> | undefined, this.options.knownHead];
-    const savedHead = heads.filter((h) => typeof h?.seq === 'number').sort((a, b) => (b!.seq ?? 0) - (a!.seq ?? 0))[0];
-    const last = segments.at(-1);
-    if (last) {
-      const path = join(this.dir, last.name);
-      const tail = await readTail(path);
-      if (tail.lastLine !== undefined) {
-        this.prevHash = sha256(tail.lastLine);
-        this.seq = seqOf(tail.lastLine) ?? savedHead?.seq ?? 0;
-      }
-      this.current = { name: last.name, day: last.day, counter: last.counter, size: tail.size };
-      if (tail.torn) {
-        const line = (await countLines(path)) + 1;
-        // The repair record starts a new segment; the torn one stays as it is, as evidence.
-        this.current = undefined;
-        this.closedSegment = { day: last.day, counter: last.counter };
-        this.queue.push({
-          time: this.now(),
-          input: {
-            type: 'audit',
-            action: 'repaired',
-            detail: `a write cut short (a crash?) left ${tail.torn.length} bytes without an end at ${last.name}:${line}; they are kept there, and lost as a record`,
-            data: { file: last.name, line, bytes: tail.torn.length, sha256: sha256(tail.torn.toString('latin1')), fragment: tail.torn.toString('utf8').slice(0, 256) },
-          },
-        });
-      }
+    const end = await readLogEnd(this.dir, segments, this.options.knownHead, GENESIS_HASH);
+    this.seq = end.seq;
+    this.prevHash = end.prevHash;
+    this.current = end.current;
+    this.closedSegment = end.closed;
+    for (const note of end.notes) this.queue.push({ time: this.now(), input: note });
+    const { index, rebuilt } = await loadIndex(this.dir, segments, this.seq);
+    this._index = index;
+    if (rebuilt) this.scheduleIndexSave();
+    if (this.options.retentionDays > 0) {
+      const pruned = await pruneSegments(this.dir, this.options.retentionDays, this.now(), this.current?.name, this.prevHash);
+      if (pruned) this.queue.push({ time: this.now(), input: pruned });
     }
-    if (savedHead?.seq !== undefined && savedHead.seq > this.seq) {
-      this.queue.push({
-        time: this.now(),
-        input: {
-          type: 'audit',
-          action: 'lost',
-          detail: `records ${this.seq + 1} to ${savedHead.seq} are missing from the end of the log: they were deleted outside MCP Warden`,
-          data: { lastSeq: this.seq, expectedSeq: savedHead.seq, expectedHash: savedHead.hash, continuesFrom: this.prevHash },
-        },
-      });
-    }
-    await this.loadIndex(segments.map((s) => s.name));
-    await this.prune();
     if (this.queue.length > 0) await this.flush();
-  }
-
-  private async loadIndex(segments: string[]): Promise<void> {
-    const saved = AuditIndex.fromJSON(await readJson(join(this.dir, INDEX_FILE)));
-    if (saved && saved.lastSeq === this.seq) {
-      this._index = saved;
-      return;
-    }
-    // Missing or stale: read the log once to build it again.
-    for (const name of segments) {
-      await forEachLine(join(this.dir, name), (line, end) => {
-        try {
-          this._index.add(JSON.parse(line) as AuditRecord, { segment: name, end });
-        } catch {
-          // an unreadable line is for the verifier to report
-        }
-      });
-    }
-    this.scheduleIndexSave();
-  }
-
-  /** Deletes segments older than the retention period, saying so in the log. */
-  private async prune(): Promise<void> {
-    const days = this.options.retentionDays;
-    if (days <= 0) return;
-    const cutoff = new Date(this.now() - days * 86_400_000).toISOString().slice(0, 10);
-    const segments = await listSegments(this.dir);
-    const old = segments.filter((s) => s.day < cutoff && s.name !== this.current?.name);
-    if (old.length === 0) return;
-    const firstKept = segments.find((s) => !old.includes(s));
-    let continuesFrom = this.prevHash;
-    if (firstKept) {
-      const line = await firstLine(join(this.dir, firstKept.name));
-      const prev = line ? (JSON.parse(line) as { prev?: unknown }).prev : undefined;
-      if (typeof prev === 'string') continuesFrom = prev;
-    }
-    for (const segment of old) await rm(join(this.dir, segment.name), { force: true });
-    this.queue.push({
-      time: this.now(),
-      input: {
-        type: 'audit',
-        action: 'pruned',
-        detail: `${old.length} segment(s) older than ${days} days were deleted (mcpWarden.audit.retentionDays)`,
-        data: { segments: old.map((s) => s.name), continuesFrom },
-      },
-    });
   }
 
   private scheduleFlush(delayMs: number): void {
@@ -377,14 +297,5 @@ export class AuditLog implements AuditSink {
 
   private saveIndex(): Promise<void> {
     return writeFileAtomically(join(this.dir, INDEX_FILE), JSON.stringify(this._index));
-  }
-}
-
-function seqOf(line: string): number | undefined {
-  try {
-    const seq = (JSON.parse(line) as { seq?: unknown }).seq;
-    return typeof seq === 'number' ? seq : undefined;
-  } catch {
-    return undefined;
   }
 }
