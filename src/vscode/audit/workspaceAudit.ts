@@ -21,7 +21,7 @@ const HEAD_KEY = 'mcpWarden.audit.head';
 export class WorkspaceAudit implements vscode.Disposable {
   readonly pipeline = new AuditPipeline();
   readonly dir: string;
-  readonly channel: vscode.LogOutputChannel;
+  private _channel: vscode.LogOutputChannel | undefined;
   readonly reader: AuditReader;
   readonly ready: Promise<AuditLog | undefined>;
   private log: AuditLog | undefined;
@@ -40,7 +40,6 @@ export class WorkspaceAudit implements vscode.Disposable {
   ) {
     this.dir = join((context.storageUri ?? context.globalStorageUri).fsPath, 'audit');
     this.reader = new AuditReader(this.dir);
-    this.channel = this.disposables.add(vscode.window.createOutputChannel('MCP Warden: Audit', { log: true }));
     this.pipeline.enabled = this.enabled();
     this.disposables.add(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -48,6 +47,12 @@ export class WorkspaceAudit implements vscode.Disposable {
       }),
     );
     this.ready = this.open();
+  }
+
+  /** "MCP Warden: Audit", created with the first record rather than at activation. */
+  get channel(): vscode.LogOutputChannel {
+    this._channel ??= this.disposables.add(vscode.window.createOutputChannel('MCP Warden: Audit', { log: true }));
+    return this._channel;
   }
 
   /** The open log, or undefined until it opened (or if it could not be). */
