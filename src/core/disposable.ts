@@ -36,14 +36,3 @@ export class DisposableStore implements Disposable {
     if (errors.length > 1) throw new AggregateError(errors, 'several disposables failed');
   }
 }
-
-export function toDisposable(fn: () => void): Disposable {
-  let done = false;
-  return {
-    dispose() {
-      if (done) return;
-      done = true;
-      fn();
-    },
-  };
-}

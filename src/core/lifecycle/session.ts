@@ -1,4 +1,3 @@
-import type { Disposable } from '../disposable';
 import type { Event } from '../events';
 import type { LaunchSpec } from '../config/launchSpec';
 import type { Logger } from '../ports';
@@ -120,4 +119,3 @@ export function isPermanentLaunchError(error: unknown): boolean {
   return error instanceof Error && error.name === 'LaunchError' && (error as { retryable?: unknown }).retryable === false;
 }
 
-export type { Disposable };
