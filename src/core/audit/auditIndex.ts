@@ -50,6 +50,13 @@ export class AuditIndex {
     this.lastSeq = record.seq;
   }
 
+  /** How many records the indexed log holds. */
+  get records(): number {
+    let count = 0;
+    for (const s of this.sessions.values()) count += s.count;
+    return count;
+  }
+
   /** Server names in alphabetical order (stable while records arrive), the log's own records last. */
   servers(): string[] {
     const names = [...new Set([...this.sessions.values()].map((s) => s.server))];

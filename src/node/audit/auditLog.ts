@@ -119,7 +119,8 @@ export class AuditLog implements AuditSink {
   async clear(): Promise<number> {
     await this.flush();
     return this.enqueue(async (): Promise<number> => {
-      const cleared = this.seq;
+      // Not `seq`: it keeps counting across clears.
+      const cleared = this._index.records;
       for (const segment of await listSegments(this.dir)) await rm(join(this.dir, segment.name), { force: true });
       await rm(join(this.dir, INDEX_FILE), { force: true });
       this._index.clear();

@@ -76,7 +76,6 @@ export const auditCommandHandlers: Record<AuditCommandId, Handler> = {
     return count;
   },
   [Commands.clearAuditLog]: async (warden) => {
-    const records = warden.audit.current?.head.seq ?? 0;
     const choice = await vscode.window.showWarningMessage(
       'Clear the MCP Warden audit log?',
       { modal: true, detail: `Every record of this workspace's audit log is deleted. A record of the clearing, chained to what was deleted, starts the new log.` },
@@ -85,7 +84,7 @@ export const auditCommandHandlers: Record<AuditCommandId, Handler> = {
     if (choice !== 'Clear Audit Log') return;
     const cleared = await warden.audit.clear();
     warden.auditTree.refresh();
-    void vscode.window.showInformationMessage(`MCP Warden: the audit log was cleared (${cleared || records} records).`);
+    void vscode.window.showInformationMessage(`MCP Warden: the audit log was cleared (${cleared} records).`);
   },
   [Commands.filterAuditLog]: async (warden) => {
     const query = await askFilter(warden, warden.auditTree.query);

@@ -57,9 +57,9 @@ export class AuditTreeProvider implements vscode.TreeDataProvider<AuditTreeNode>
   }
 
   async getChildren(node?: AuditTreeNode): Promise<AuditTreeNode[]> {
-    const log = this.audit.current;
     if (!node) {
-      if (!log) return [{ kind: 'status', label: (await this.audit.ready) ? 'Opening the audit log…' : 'The audit log could not be opened: see the MCP Warden log' }];
+      const log = this.audit.current ?? (await this.audit.ready);
+      if (!log) return [{ kind: 'status', label: 'The audit log could not be opened: see the MCP Warden log' }];
       const servers = log.index.servers().filter((s) => this._query.server === undefined || s === this._query.server);
       return servers.map((server) => ({ kind: 'server', server, sessions: this.sessionsOf(server).length }));
     }
@@ -134,7 +134,7 @@ export class AuditTreeProvider implements vscode.TreeDataProvider<AuditTreeNode>
     this.changeEmitter.fire();
   }
 
-  /** Forgets loaded pages and redraws. */
+  /** Forgets loaded pages and redraws: for a new filter, or a cleared log. */
   refresh(): void {
     this.pages.clear();
     this.changeEmitter.fire();
@@ -166,12 +166,15 @@ export class AuditTreeProvider implements vscode.TreeDataProvider<AuditTreeNode>
     return loaded;
   }
 
-  /** New records arrive in bursts: redraw at most twice a second. */
+  /**
+   * New records arrive in bursts: redraw at most twice a second. Loaded pages stay: a session whose newest
+   * record changed reads its first page again (see firstPage), the others keep what "Load more" brought.
+   */
   private scheduleRefresh(): void {
     if (this.refreshTimer) return;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
-      this.refresh();
+      this.changeEmitter.fire();
     }, 500);
   }
 }
