@@ -6,35 +6,19 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureNode24, node24Env, npmFreeEnv } from './node24.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CACHE = process.env.VSCODE_TEST_CACHE ?? join(ROOT, '.vscode-test');
 const CODE_SERVER_VERSION = '4.139.1'; // VS Code 1.139.1; its postinstall requires Node 24
-const NODE_SPEC = 'node@24';
 
 export function log(message) {
   console.log(`[e2e ${new Date().toISOString().slice(11, 19)}] ${message}`);
 }
 
-/** The folder of the Node 24 from the npm package `node`, with bin/node and the headers node-gyp needs. */
-export function node24Home() {
-  const base = join(CACHE, 'node', 'node_modules', 'node', 'node_modules');
-  const platform = existsSync(base) ? readdirSync(base).find((d) => d === `node-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`) : undefined;
-  return platform ? join(base, platform) : undefined;
-}
-
 /** Installs Node 24 and code-server into the cache unless they are there already. */
 export function ensureHost() {
-  const nodeDir = join(CACHE, 'node');
-  if (!existsSync(join(nodeDir, '.ok'))) {
-    log(`installing ${NODE_SPEC} into ${nodeDir}`);
-    mkdirSync(nodeDir, { recursive: true });
-    writeFileSync(join(nodeDir, 'package.json'), '{"private":true}');
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', NODE_SPEC], { cwd: nodeDir, stdio: 'inherit' });
-    writeFileSync(join(nodeDir, '.ok'), '');
-  }
-  const n24 = node24Home();
-  if (!n24) throw new Error(`Node 24 is missing from ${nodeDir}; delete that folder and run again`);
+  const n24 = ensureNode24();
   const csDir = join(CACHE, 'cs');
   if (!existsSync(join(csDir, '.ok'))) {
     if (process.platform === 'linux' && !existsSync('/usr/include/gssapi/gssapi.h')) {
@@ -46,7 +30,8 @@ export function ensureHost() {
     execFileSync('npm', ['install', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], {
       cwd: csDir,
       stdio: 'inherit',
-      env: { ...process.env, PATH: `${join(n24, 'bin')}:${process.env.PATH}`, npm_config_nodedir: n24 },
+      // Not the outer npm's environment: code-server's postinstall would read the outer Node's version from it.
+      env: { ...node24Env(n24), npm_config_nodedir: n24 },
     });
     writeFileSync(join(csDir, '.ok'), '');
   }
@@ -113,7 +98,7 @@ export function installVsix(host, run, vsix) {
 }
 
 function hostEnv(host, run, extra = {}) {
-  return { ...process.env, HOME: join(run, 'home'), TMPDIR: join(run, 'tmp'), PATH: `${host.node24Bin}:${process.env.PATH}`, ...extra };
+  return { ...npmFreeEnv(), HOME: join(run, 'home'), TMPDIR: join(run, 'tmp'), PATH: `${host.node24Bin}:${process.env.PATH}`, ...extra };
 }
 
 /**

@@ -12,7 +12,8 @@ import {
   type Transport,
 } from '@modelcontextprotocol/client';
 import type { AuditSink } from '../core/audit/auditEvent';
-import { LaunchError, type LaunchRequest, type Session, type SessionEnd, type SessionLauncher, type TransportKind } from '../core/lifecycle/session';
+import { LaunchError } from '../core/lifecycle/launchError';
+import type { LaunchRequest, Session, SessionEnd, SessionLauncher, TransportKind } from '../core/lifecycle/session';
 import { errorMessage, type Logger } from '../core/ports';
 import { limitedFetch } from './limitedFetch';
 import { MessageTooLargeError } from './lineFramer';

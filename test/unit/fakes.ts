@@ -3,7 +3,6 @@ import type { Disposable } from '../../src/core/disposable';
 import { Emitter } from '../../src/core/events';
 import {
   EMPTY_CATALOG,
-  LaunchError,
   type LaunchRequest,
   type ServerCatalog,
   type Session,
@@ -12,6 +11,7 @@ import {
   type SessionLauncher,
   type ToolCallResult,
 } from '../../src/core/lifecycle/session';
+import { LaunchError } from '../../src/core/lifecycle/launchError';
 import type { Clock, Logger } from '../../src/core/ports';
 
 /** A clock whose time moves only when the test says so. */

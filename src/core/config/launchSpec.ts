@@ -1,4 +1,4 @@
-import { LaunchError } from '../lifecycle/session';
+import { LaunchError } from '../lifecycle/launchError';
 import { isSecretKey } from '../redaction';
 import { checkServerUrl } from './serverUrl';
 import { definitionStrings, type ServerDefinition } from './serverDefinition';

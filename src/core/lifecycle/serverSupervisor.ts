@@ -7,7 +7,8 @@ import { Emitter } from '../events';
 import { errorMessage, type Clock, type Logger } from '../ports';
 import { CrashHistory, DEFAULT_RESTART_POLICY, type RestartPolicyOptions } from './restartPolicy';
 import { ServerState } from './serverState';
-import { EMPTY_CATALOG, isPermanentLaunchError, type LaunchLimits, type ServerCatalog, type Session, type SessionLauncher, type ToolCallResult } from './session';
+import { isPermanentLaunchError } from './launchError';
+import { EMPTY_CATALOG, type LaunchLimits, type ServerCatalog, type Session, type SessionLauncher, type ToolCallResult } from './session';
 
 export interface SupervisorDeps {
   readonly launcher: SessionLauncher;
