@@ -1,11 +1,21 @@
 // Lint: typescript-eslint's recommended rules, plus the layering of ../shared/HOUSE_STYLE.md:
-// src/core imports neither 'vscode' nor node I/O (nor the SDK); src/node does not import 'vscode'.
+// src/core imports neither 'vscode' nor any Node module (nor the SDK), and uses no Node-only global (Buffer,
+// process, require…): it is plain TypeScript that runs anywhere. Web-standard globals (crypto.randomUUID,
+// TextEncoder, AbortSignal) are allowed. src/node does not import 'vscode'.
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const NODE_IO = ['child_process', 'fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', 'dns', 'tls', 'os', 'worker_threads', 'cluster', 'readline'];
-const nodeIo = NODE_IO.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'src/core does no I/O: put this in src/node and pass it in through a port.' }));
+import { builtinModules } from 'node:module';
+
+const nodeModules = builtinModules
+  .filter((m) => !m.startsWith('_'))
+  .flatMap((m) => [m, `node:${m}`])
+  .map((name) => ({ name, message: 'src/core imports no Node module: put this in src/node and pass it in through a port.' }));
+const nodeGlobals = ['Buffer', 'process', 'require', '__dirname', '__filename', 'setImmediate', 'global'].map((name) => ({
+  name,
+  message: 'src/core uses no Node-only global: put this in src/node and pass it in through a port.',
+}));
 const vscode = { name: 'vscode', message: "Only src/vscode (and src/extension.ts) may import 'vscode'." };
 
 export default tseslint.config(
@@ -28,13 +38,15 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [vscode, ...nodeIo],
+          paths: [vscode, ...nodeModules],
           patterns: [
             { group: ['**/node/**', '**/vscode/**'], message: 'src/core must not depend on the node or vscode layers.' },
             { group: ['@modelcontextprotocol/*'], message: 'The MCP SDK belongs in src/node.' },
+            { group: ['node:*'], message: 'src/core imports no Node module.' },
           ],
         },
       ],
+      'no-restricted-globals': ['error', ...nodeGlobals],
     },
   },
   {

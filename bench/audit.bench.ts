@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditInput } from '../src/core/audit/auditEvent';
 import { Redactor } from '../src/core/redaction';
+import { AuditKey } from '../src/node/audit/auditKey';
 import { AuditLog } from '../src/node/audit/auditLog';
 import { AuditReader } from '../src/node/audit/auditReader';
 import { verifyAuditLog } from '../src/node/audit/auditVerifier';
@@ -35,10 +36,11 @@ function toolCall(i: number): AuditInput {
 
 export async function benchAudit(): Promise<Record<string, number | string>> {
   const results: Record<string, number | string> = {};
+  const key = AuditKey.generate();
   const dir = mkdtempSync(join(tmpdir(), 'warden-bench-audit-'));
   try {
     // 1. sustained append
-    const log = await AuditLog.open({ dir, redactor: new Redactor(), maxSegmentBytes: 16 * 1024 * 1024, retentionDays: 0 });
+    const log = await AuditLog.open({ dir, redactor: new Redactor(), maxSegmentBytes: 16 * 1024 * 1024, retentionDays: 0, key });
     const started = performance.now();
     for (let i = 0; i < EVENTS; i++) {
       log.record(() => toolCall(i));
@@ -51,7 +53,7 @@ export async function benchAudit(): Promise<Record<string, number | string>> {
     results['append: events'] = EVENTS;
     results['append: events/s, until on disk'] = Math.round(EVENTS / seconds);
     const verifyStarted = performance.now();
-    const verified = await verifyAuditLog(dir);
+    const verified = await verifyAuditLog(dir, { key });
     results['append: counted back by the verifier'] = verified.records;
     results['append: chain intact'] = String(verified.ok);
     results['verify: records/s'] = Math.round(verified.records / ((performance.now() - verifyStarted) / 1000));
@@ -64,7 +66,7 @@ export async function benchAudit(): Promise<Record<string, number | string>> {
     const opening: number[] = [];
     for (let run = 0; run < 5; run++) {
       const t0 = performance.now();
-      const reopened = await AuditLog.open({ dir, redactor: new Redactor(), maxSegmentBytes: 16 * 1024 * 1024, retentionDays: 0 });
+      const reopened = await AuditLog.open({ dir, redactor: new Redactor(), maxSegmentBytes: 16 * 1024 * 1024, retentionDays: 0, key });
       const t1 = performance.now();
       const servers = reopened.index.servers();
       const sessions = reopened.index.sessionsOf(servers[0]!);
@@ -83,8 +85,9 @@ export async function benchAudit(): Promise<Record<string, number | string>> {
   }
 
   // 3. latency with auditing on vs off
+  const onKey = AuditKey.generate();
   const onDir = mkdtempSync(join(tmpdir(), 'warden-bench-latency-'));
-  const auditLog = await AuditLog.open({ dir: onDir, redactor: new Redactor(), maxSegmentBytes: 16 * 1024 * 1024, retentionDays: 0 });
+  const auditLog = await AuditLog.open({ dir: onDir, redactor: new Redactor(), maxSegmentBytes: 16 * 1024 * 1024, retentionDays: 0, key: onKey });
   const on = await startServers({ everything: { command: NODE, args: [EVERYTHING, 'stdio'] } }, { audit: auditLog });
   const off = await startServers({ everything: { command: NODE, args: [EVERYTHING, 'stdio'] } });
   try {

@@ -52,3 +52,24 @@ function quoteKey(key: string): string {
   }
   return quoted;
 }
+
+/**
+ * The canonical JSON of an object without `key`, and with `key` set to the string `member(without)` computed from
+ * it (a MAC over the rest of the record), serialising the other members only once.
+ */
+export function canonicalJsonWithMember(
+  value: Readonly<Record<string, unknown>>,
+  key: string,
+  member: (canonicalWithout: string) => string,
+): { readonly without: string; readonly with: string; readonly member: string } {
+  const keys = Object.keys(value)
+    .filter((k) => k !== key && value[k] !== undefined && typeof value[k] !== 'function')
+    .sort();
+  const parts = keys.map((k) => `${quoteKey(k)}:${canonicalJson(value[k])}`);
+  const without = `{${parts.join(',')}}`;
+  const computed = member(without);
+  let at = keys.findIndex((k) => k > key);
+  if (at === -1) at = keys.length;
+  parts.splice(at, 0, `${quoteKey(key)}:${JSON.stringify(computed)}`);
+  return { without, with: `{${parts.join(',')}}`, member: computed };
+}

@@ -17,6 +17,7 @@ export const Commands = {
   forgetInputs: 'mcpWarden.forgetInputs',
   focusServers: 'mcpWarden.focusServers',
   verifyAuditLog: 'mcpWarden.verifyAuditLog',
+  exportAuditKey: 'mcpWarden.exportAuditKey',
   exportAuditLog: 'mcpWarden.exportAuditLog',
   clearAuditLog: 'mcpWarden.clearAuditLog',
   filterAuditLog: 'mcpWarden.filterAuditLog',

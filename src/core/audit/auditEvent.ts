@@ -4,7 +4,11 @@ export type AuditOutcome = 'ok' | 'error' | 'info';
 /** `to-server`: the client asked the server; `to-client`: the server asked the client. */
 export type AuditDirection = 'to-server' | 'to-client';
 export type LifecycleAction = 'start' | 'ready' | 'start-failed' | 'stop' | 'crash' | 'restart' | 'give-up';
-export type AuditMetaAction = 'opened' | 'repaired' | 'cleared' | 'pruned' | 'lost' | 'exported';
+/**
+ * Records about the log itself. `cleared`, `pruned`, `rekeyed`, `lost` and `tamper-suspected` are anchors: they
+ * account for records that are no longer in the log, and are MACed and chained like every other record.
+ */
+export type AuditMetaAction = 'opened' | 'repaired' | 'cleared' | 'pruned' | 'lost' | 'exported' | 'tamper-suspected' | 'rekeyed';
 
 /** Server and session names of records that belong to no server session. */
 export const AUDIT_LOG_SERVER = '(audit log)';
@@ -52,6 +56,8 @@ export type AuditInput =
       readonly endedAt: number;
       readonly requestMessage?: unknown;
       readonly responseMessage?: unknown;
+      /** The call never reached the server: MCP Warden refused it (e.g. the server was restarting). */
+      readonly refused?: boolean;
     }
   | {
       readonly type: 'notification';
@@ -85,14 +91,20 @@ export interface AuditSink {
 /** Discards everything: for when auditing is off, and for tests that do not look at it. */
 export const nullAuditSink: AuditSink = { record() {} };
 
-/** A stored record: one line of the log, its fields redacted, chained to the one before by `prev`. */
+/**
+ * A stored record: one line of the log, its fields redacted, chained to the one before by `prev`, and
+ * authenticated by `mac`, an HMAC-SHA-256 (keyed per workspace) over the record's canonical form without `mac`
+ * (which includes `prev`). docs/audit-log-format.md specifies it for verifiers other than ours.
+ */
 export interface AuditRecord {
   /** Position in the whole log, from 1; never reused, also across segments. */
   readonly seq: number;
   /** ISO 8601, UTC, milliseconds. */
   readonly time: string;
-  /** sha256 (hex) of the previous record's line, or GENESIS_HASH for the first. */
+  /** The `mac` of the previous record, or GENESIS_HASH for the very first. */
   readonly prev: string;
+  /** HMAC-SHA-256 (hex) of this record's canonical JSON without `mac`. */
+  readonly mac: string;
   readonly type: AuditInput['type'];
   readonly server: string;
   readonly session: string;
@@ -101,3 +113,13 @@ export interface AuditRecord {
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * Keyed digests of values (HMAC-SHA-256 in src/node, with a key derived from the workspace's audit key): a
+ * digest tells that a value is the same as another without letting anyone guess a short secret from it. The
+ * core only ever sees this port, never the key.
+ */
+export interface ValueDigester {
+  /** Hex digest of `text`. */
+  digest(text: string): string;
+}

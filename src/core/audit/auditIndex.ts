@@ -75,6 +75,15 @@ export class AuditIndex {
     this.sessions.clear();
   }
 
+  /**
+   * Forgets the sessions whose newest record was in one of these (deleted) segments. A session that also has
+   * records in a kept segment stays, with its counts as they were.
+   */
+  dropSegments(names: readonly string[]): void {
+    const gone = new Set(names);
+    for (const [key, summary] of this.sessions) if (gone.has(summary.last.segment)) this.sessions.delete(key);
+  }
+
   toJSON(): { version: 1; lastSeq: number; sessions: SessionSummary[] } {
     return { version: 1, lastSeq: this.lastSeq, sessions: [...this.sessions.values()] };
   }

@@ -35,7 +35,7 @@ export function recordDetail(record: AuditRecord): string {
 export function recordLine(record: AuditRecord): string {
   const who = record.server === AUDIT_LOG_SERVER ? 'audit log' : `${record.server}#${record.session}`;
   const detail = recordDetail(record);
-  const args = record.type === 'request' ? ` args ${String(record['args'])} sha256:${String(record['argsDigest']).slice(0, 12)}` : '';
+  const args = record.type === 'request' ? ` args ${String(record['args'])} hmac:${String(record['argsDigest']).slice(0, 12)}` : '';
   const source = record.type === 'server-log' ? ' [from the server]' : '';
   return `#${record.seq} ${who} ${recordTitle(record)}${detail ? ` — ${detail}` : ''}${args}${source}`;
 }

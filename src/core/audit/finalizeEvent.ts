@@ -1,10 +1,17 @@
-import * as crypto from 'node:crypto';
 import { canonicalJson } from '../canonicalJson';
 import type { Redactor } from '../redaction';
-import { AUDIT_LOG_SERVER, AUDIT_SESSION, SETTINGS_SESSION, type AuditInput, type AuditOutcome } from './auditEvent';
+import { AUDIT_LOG_SERVER, AUDIT_SESSION, SETTINGS_SESSION, type AuditInput, type AuditOutcome, type ValueDigester } from './auditEvent';
 
 /** Longest preview of arguments, results and messages kept in a record. */
 export const PREVIEW_CHARS = 512;
+/** Longest detail or error text kept in a record (a 5 MB command line must not become a 5 MB record). */
+export const DETAIL_CHARS = 2048;
+
+/** What finalizing needs: the redactor for text, and the keyed digest for values that must not be readable. */
+export interface FinalizeContext {
+  readonly redactor: Redactor;
+  readonly digester: ValueDigester;
+}
 
 /** The fields of a record for an event: redacted, digested, measured. Everything but seq, time and prev. */
 export type RecordFields = {
@@ -15,7 +22,8 @@ export type RecordFields = {
 } & Readonly<Record<string, unknown>>;
 
 /** Turns a producer's raw event into what is stored. Nothing unredacted leaves this function. */
-export function finalizeEvent(input: AuditInput, redactor: Redactor): RecordFields {
+export function finalizeEvent(input: AuditInput, context: FinalizeContext): RecordFields {
+  const { redactor, digester } = context;
   switch (input.type) {
     case 'lifecycle': {
       const failed = input.action === 'crash' || input.action === 'give-up' || input.action === 'start-failed';
@@ -25,7 +33,7 @@ export function finalizeEvent(input: AuditInput, redactor: Redactor): RecordFiel
         session: input.session,
         outcome: failed ? 'error' : 'ok',
         action: input.action,
-        ...(input.detail !== undefined && { detail: redactor.text(input.detail) }),
+        ...(input.detail !== undefined && { detail: capped(redactor.text(input.detail), DETAIL_CHARS) }),
         ...(input.negotiated && { negotiated: redactor.value(input.negotiated) }),
       };
     }
@@ -36,8 +44,8 @@ export function finalizeEvent(input: AuditInput, redactor: Redactor): RecordFiel
         session: SETTINGS_SESSION,
         outcome: 'info',
         action: input.action,
-        keyPath: input.keyPath,
-        ...(input.definition !== undefined && { definition: preview(redactor.value(input.definition)) }),
+        keyPath: capped(input.keyPath, DETAIL_CHARS),
+        ...(input.definition !== undefined && { definition: preview(withDigestedValues(input.definition, redactor, digester)) }),
       };
     case 'request': {
       const { request, response } = input;
@@ -55,14 +63,15 @@ export function finalizeEvent(input: AuditInput, redactor: Redactor): RecordFiel
         direction: input.direction,
         method: request.method,
         ...targetOf(request.method, request.params),
-        argsDigest: sha256(argsJson),
+        argsDigest: digester.digest(argsJson),
         // Nothing to hide (the usual case): the text already made for the digest is the preview.
         args: truncate(redactedArgs === args ? argsJson : canonicalJson(redactedArgs)),
         durationMs: Math.max(0, input.endedAt - input.startedAt),
         ...(response.error
-          ? { error: redactor.text(`${response.error.code !== undefined ? `${response.error.code} ` : ''}${response.error.message}`) }
+          ? { error: capped(redactor.text(`${response.error.code !== undefined ? `${response.error.code} ` : ''}${response.error.message}`), DETAIL_CHARS) }
           : { result: preview(redactor.value(response.result ?? null)) }),
         ...(toolError && { toolError: true }),
+        ...(input.refused && { refused: true }),
         requestBytes: byteLength(input.requestMessage),
         responseBytes: byteLength(input.responseMessage),
       };
@@ -99,17 +108,26 @@ export function finalizeEvent(input: AuditInput, redactor: Redactor): RecordFiel
         session: AUDIT_SESSION,
         outcome: input.action === 'lost' || input.action === 'repaired' ? 'error' : 'info',
         action: input.action,
-        detail: redactor.text(input.detail),
+        detail: capped(redactor.text(input.detail), DETAIL_CHARS),
         ...(input.data && { data: redactor.value(input.data) }),
       };
   }
 }
 
-/** sha256 in hex. The one-shot `crypto.hash` (Node ≥ 21.7) is used where there is one: it is twice as fast for short text. */
-export const sha256: (text: string) => string =
-  typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? (text) => (crypto as unknown as { hash: (algorithm: string, data: string, encoding: 'hex') => string }).hash('sha256', text, 'hex')
-    : (text) => crypto.createHash('sha256').update(text).digest('hex');
+/**
+ * A definition with the values of `env` and `headers` replaced by keyed digests: a settings change records which
+ * variables and headers a server gets, and whether a value changed, never the value (`DB_PASS`, `X-Auth-Key`…
+ * are secrets whatever their names look like).
+ */
+function withDigestedValues(definition: unknown, redactor: Redactor, digester: ValueDigester): unknown {
+  if (definition === null || typeof definition !== 'object' || Array.isArray(definition)) return redactor.value(definition);
+  const { env, headers, ...rest } = definition as Record<string, unknown>;
+  const digested = (values: unknown) =>
+    values === null || typeof values !== 'object' || Array.isArray(values)
+      ? redactor.value(values)
+      : Object.fromEntries(Object.entries(values as Record<string, unknown>).map(([name, value]) => [name, typeof value === 'string' ? `hmac:${digester.digest(value).slice(0, 16)}` : value]));
+  return { ...(redactor.value(rest) as Record<string, unknown>), ...(env !== undefined && { env: digested(env) }), ...(headers !== undefined && { headers: digested(headers) }) };
+}
 
 /** What identifies a request's subject: the tool, prompt or resource it is about. */
 function targetOf(method: string, params: unknown): { target?: string } {
@@ -138,9 +156,29 @@ function preview(value: unknown): string {
 }
 
 function truncate(text: string): string {
-  return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}… (${text.length} chars)` : text;
+  return capped(text, PREVIEW_CHARS);
+}
+
+/** `text`, cut at `max` characters with a note of its full length. */
+export function capped(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
 }
 
 function byteLength(message: unknown): number {
-  return message === undefined ? 0 : Buffer.byteLength(JSON.stringify(message) ?? '', 'utf8');
+  return message === undefined ? 0 : utf8Length(JSON.stringify(message) ?? '');
+}
+
+/** The UTF-8 length of a string, without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a surrogate pair: 4 bytes for 2 UTF-16 units
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
 }

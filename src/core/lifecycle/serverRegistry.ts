@@ -1,3 +1,4 @@
+import type { AuditInput } from '../audit/auditEvent';
 import { definitionFingerprint, type ConfigProblem, type ConfigSource, type ServerDefinition, type ServerEntry } from '../config/serverDefinition';
 import { DisposableStore, type Disposable } from '../disposable';
 import { Emitter } from '../events';
@@ -131,11 +132,24 @@ export class ServerRegistry implements Disposable {
     await Promise.allSettled([...this.supervisors.values()].map((s) => s.stop()));
   }
 
-  /** The one path every tool call takes, whoever makes it. */
-  callTool(serverName: string, toolName: string, args: Readonly<Record<string, unknown>>, signal?: AbortSignal): Promise<ToolCallResult> {
-    const supervisor = this.supervisor(serverName);
+  /** The one path every tool call takes, whoever makes it. A call refused here is audited too. */
+  async callTool(serverName: string, toolName: string, args: Readonly<Record<string, unknown>>, signal?: AbortSignal): Promise<ToolCallResult> {
+    const supervisor = this.supervisors.get(serverName);
+    if (!supervisor) {
+      let reason: string;
+      try {
+        this.supervisor(serverName);
+        reason = `no server is named '${serverName}'`;
+      } catch (error) {
+        reason = errorMessage(error);
+      }
+      this.deps.supervisor.audit?.record(refusedCall(serverName, toolName, args, reason, Date.now()));
+      throw new Error(reason);
+    }
     if (supervisor.state.kind === 'running' && !supervisor.catalog.tools.some((t) => t.name === toolName)) {
-      return Promise.reject(new Error(`server '${serverName}' has no tool named '${toolName}'`));
+      const reason = `server '${serverName}' has no tool named '${toolName}'`;
+      supervisor.recordRefusedCall(toolName, args, reason);
+      throw new Error(reason);
     }
     return supervisor.callTool(toolName, args, { timeoutMs: this.deps.requestTimeoutMs(), ...(signal && { signal }) });
   }
@@ -188,4 +202,18 @@ export class ServerRegistry implements Disposable {
       catalog: supervisor?.catalog ?? EMPTY_CATALOG,
     };
   }
+}
+
+function refusedCall(server: string, tool: string, args: Readonly<Record<string, unknown>>, reason: string, now: number): AuditInput {
+  return {
+    type: 'request',
+    server,
+    session: 'none',
+    direction: 'to-server',
+    request: { method: 'tools/call', params: { name: tool, arguments: args } },
+    response: { error: { message: `refused by MCP Warden: ${reason}` } },
+    startedAt: now,
+    endedAt: now,
+    refused: true,
+  };
 }

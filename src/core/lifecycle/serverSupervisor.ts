@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { nullAuditSink, type AuditSink, type LifecycleAction } from '../audit/auditEvent';
 import { definitionFingerprint, type ServerDefinition } from '../config/serverDefinition';
 import type { LaunchSpec } from '../config/launchSpec';
@@ -12,8 +11,11 @@ import { EMPTY_CATALOG, type LaunchLimits, type ServerCatalog, type Session, typ
 
 export interface SupervisorDeps {
   readonly launcher: SessionLauncher;
-  /** Replaces variables (asking for inputs); throws a non-retryable LaunchError for a bad definition. */
-  readonly resolveSpec: (definition: ServerDefinition, keyPath: string) => Promise<LaunchSpec>;
+  /**
+   * Replaces variables (asking for inputs, reading env files); throws a non-retryable LaunchError for a bad
+   * definition. `signal` aborts when the user stops the server meanwhile: a stop never waits for it.
+   */
+  readonly resolveSpec: (definition: ServerDefinition, keyPath: string, signal: AbortSignal) => Promise<LaunchSpec>;
   readonly limits: () => LaunchLimits;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -120,9 +122,30 @@ export class ServerSupervisor implements Disposable {
   ): Promise<ToolCallResult> {
     const session = this.session;
     if (!session || this._state.kind !== 'running') {
-      throw new Error(`server '${this.name}' is not running (${ServerState.label(this._state)})`);
+      const message = `server '${this.name}' is not running (${ServerState.label(this._state)})`;
+      this.recordRefusedCall(name, args, message);
+      throw new Error(message);
     }
     return session.callTool(name, args, options);
+  }
+
+  /**
+   * Records a tool call that never reached the server: the transport saw nothing, so without this record a
+   * call made while the server restarts would leave no trace.
+   */
+  recordRefusedCall(name: string, args: Readonly<Record<string, unknown>>, reason: string): void {
+    const now = this.deps.clock.now();
+    this.audit.record({
+      type: 'request',
+      server: this.name,
+      session: this.sessionId || 'none',
+      direction: 'to-server',
+      request: { method: 'tools/call', params: { name, arguments: args } },
+      response: { error: { message: `refused by MCP Warden: ${reason}` } },
+      startedAt: now,
+      endedAt: now,
+      refused: true,
+    });
   }
 
   /** Stops the server and releases everything; await `stop()` first for a clean shutdown. */
@@ -144,14 +167,13 @@ export class ServerSupervisor implements Disposable {
     }
     const abort = new AbortController();
     this.launchAbort = abort;
-    this.sessionId = randomUUID().slice(0, 8);
+    this.sessionId = crypto.randomUUID().slice(0, 8);
     this.setState({ kind: 'starting', since: this.deps.clock.now() });
     const started = this.deps.clock.now();
     const definition = this._definition;
     this.recordLifecycle('start', definition.type === 'stdio' ? `stdio: ${[definition.command, ...definition.args].join(' ')}` : `${definition.type}: ${definition.url}`);
     try {
-      const spec = await this.deps.resolveSpec(this._definition, this.keyPath);
-      abort.signal.throwIfAborted();
+      const spec = await untilAborted(this.deps.resolveSpec(this._definition, this.keyPath, abort.signal), abort.signal);
       const session = await this.deps.launcher.launch({
         serverName: this.name,
         sessionId: this.sessionId,
@@ -277,4 +299,23 @@ export class ServerSupervisor implements Disposable {
     this._state = state;
     this.stateEmitter.fire(state);
   }
+}
+
+/** `work`, or a rejection as soon as `signal` aborts: a stop must not wait for an env file or a prompt. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
 }

@@ -1,15 +1,17 @@
-import { appendFile, mkdir, rm, stat, truncate } from 'node:fs/promises';
+import { appendFile, mkdir, rename, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GENESIS_HASH, type AuditInput, type AuditRecord, type AuditSink } from '../../core/audit/auditEvent';
 import { AuditIndex, type LogPosition } from '../../core/audit/auditIndex';
-import { finalizeEvent, sha256 } from '../../core/audit/finalizeEvent';
-import { canonicalJson } from '../../core/canonicalJson';
+import { finalizeEvent } from '../../core/audit/finalizeEvent';
+import { canonicalJsonWithMember } from '../../core/canonicalJson';
 import { Emitter } from '../../core/events';
 import { errorMessage } from '../../core/ports';
 import type { Redactor } from '../../core/redaction';
+import type { AuditKey } from './auditKey';
+import { checkLogEnd } from './headCheck';
 import { writeFileAtomically } from './logFiles';
-import { HEAD_FILE, INDEX_FILE, loadIndex, pruneSegments, readLogEnd, type AuditHead } from './logOnDisk';
-import { listSegments, segmentName } from './segments';
+import { HEAD_FILE, INDEX_FILE, loadIndex, planPruning, readLogEnd, type AuditHead, type HeadFile, type LogEnd } from './logOnDisk';
+import { listSegments, segmentName, type SegmentName } from './segments';
 
 export type { AuditHead };
 
@@ -26,7 +28,11 @@ export interface AuditLogOptions {
   readonly maxBufferedRecords?: number;
   readonly retryMs?: number;
   readonly now?: () => number;
-  /** The head as recorded outside the folder (the extension's workspace state): deletions at the end show. */
+  /** The workspace's audit key (from SecretStorage): it MACs every record and digests values. */
+  readonly key: AuditKey;
+  /** True when the key was just created: records already in the folder were not made with it. */
+  readonly keyIsNew?: boolean;
+  /** The head as kept outside the folder (SecretStorage): a log cut short or rewritten shows against it. */
   readonly knownHead?: AuditHead;
 }
 
@@ -38,9 +44,12 @@ interface Pending {
 }
 
 /**
- * The audit log: append-only JSON Lines in day- and size-bounded segments, each record carrying the sha256 of
- * the line before it. `record()` only queues; batches are finalized (redacted, digested), chained and appended
- * later. A folder that cannot be written gets one warning while records wait in a bounded buffer.
+ * The audit log: append-only JSON Lines in day- and size-bounded segments. Each record carries the MAC of the
+ * record before it (`prev`) and its own MAC (`mac`, HMAC-SHA-256 with the workspace's key), so nobody without
+ * the key can edit, insert, delete or reorder records unseen. `record()` only queues; batches are finalized
+ * (redacted, digested), chained and appended later. Opening checks the log's end against the key and the head
+ * kept outside the folder before anything is appended. A folder that cannot be written gets one warning while
+ * records wait in a bounded buffer.
  */
 export class AuditLog implements AuditSink {
   private _index = new AuditIndex();
@@ -60,7 +69,8 @@ export class AuditLog implements AuditSink {
   private pending: Pending[] = [];
   private bufferedRecords = 0;
   private seq = 0;
-  private prevHash = GENESIS_HASH;
+  private prevMac = GENESIS_HASH;
+  private _suspicions: readonly string[] = [];
   private current: { name: string; day: string; counter: number; size: number } | undefined;
   /** The newest segment on disk when no segment is open for writing: a new one must sort after it. */
   private closedSegment: { day: string; counter: number } | undefined;
@@ -73,8 +83,11 @@ export class AuditLog implements AuditSink {
   private closed = false;
   private readonly now: () => number;
 
+  private readonly finalizeContext;
+
   private constructor(private readonly options: AuditLogOptions) {
     this.now = options.now ?? Date.now;
+    this.finalizeContext = { redactor: options.redactor, digester: options.key };
   }
 
   /** Opens (or creates) the log in `dir`: finds where it ends, repairs a torn last line, prunes old segments. */
@@ -94,7 +107,17 @@ export class AuditLog implements AuditSink {
   }
 
   get head(): AuditHead {
-    return { seq: this.seq, hash: this.prevHash };
+    return { seq: this.seq, mac: this.prevMac };
+  }
+
+  /** The id of the key the records are MACed with (not secret). */
+  get keyId(): string {
+    return this.options.key.id;
+  }
+
+  /** What opening found wrong with the log's end (also recorded as a `tamper-suspected` record). */
+  get suspicions(): readonly string[] {
+    return this._suspicions;
   }
 
   record(event: AuditInput | (() => AuditInput)): void {
@@ -115,19 +138,25 @@ export class AuditLog implements AuditSink {
     return this.enqueue(() => this.writeQueued());
   }
 
-  /** Deletes every segment and starts again with a record saying so, chained to what was deleted. */
+  /**
+   * Deletes every segment and starts again with a record saying so, chained to what was deleted. The record is
+   * written into a new segment before anything is deleted, so a crash in between leaves an intact log.
+   */
   async clear(): Promise<number> {
     await this.flush();
     return this.enqueue(async (): Promise<number> => {
       // Not `seq`: it keeps counting across clears.
       const cleared = this._index.records;
-      for (const segment of await listSegments(this.dir)) await rm(join(this.dir, segment.name), { force: true });
-      await rm(join(this.dir, INDEX_FILE), { force: true });
-      this._index.clear();
+      const old = await listSegments(this.dir);
+      const newest = old.at(-1);
       this.current = undefined;
-      this.closedSegment = undefined;
-      this.queue.unshift({ time: this.now(), input: { type: 'audit', action: 'cleared', detail: `the audit log was cleared: ${cleared} records deleted`, data: { records: cleared, continuesFrom: this.prevHash } } });
+      this.closedSegment = newest && { day: newest.day, counter: newest.counter };
+      this._index.clear();
+      this.queue.unshift({ time: this.now(), input: { type: 'audit', action: 'cleared', detail: `the audit log was cleared: ${cleared} records deleted`, data: { records: cleared } } });
       await this.writeQueued();
+      if (this.pending.length > 0) throw new Error(`the audit log in ${this.dir} cannot be written, so nothing was deleted`);
+      for (const segment of old) await rm(join(this.dir, segment.name), { force: true });
+      await rm(join(this.dir, INDEX_FILE), { force: true });
       return cleared;
     });
   }
@@ -152,21 +181,108 @@ export class AuditLog implements AuditSink {
       this.fail(error);
       return;
     }
-    const segments = await listSegments(this.dir);
-    const end = await readLogEnd(this.dir, segments, this.options.knownHead, GENESIS_HASH);
-    this.seq = end.seq;
-    this.prevHash = end.prevHash;
-    this.current = end.current;
-    this.closedSegment = end.closed;
-    for (const note of end.notes) this.queue.push({ time: this.now(), input: note });
+    let segments = await listSegments(this.dir);
+    const end = await readLogEnd(this.dir, segments);
+    if (end.last && (this.options.keyIsNew || typeof end.last.record?.mac !== 'string')) {
+      await this.archive(segments, end);
+      segments = [];
+    } else {
+      await this.adoptEnd(segments, end);
+    }
     const { index, rebuilt } = await loadIndex(this.dir, segments, this.seq);
     this._index = index;
     if (rebuilt) this.scheduleIndexSave();
-    if (this.options.retentionDays > 0) {
-      const pruned = await pruneSegments(this.dir, this.options.retentionDays, this.now(), this.current?.name, this.prevHash);
-      if (pruned) this.queue.push({ time: this.now(), input: pruned });
-    }
     if (this.queue.length > 0) await this.flush();
+    if (this.options.retentionDays > 0) await this.prune();
+  }
+
+  /**
+   * Goes on from where the log ends, after checking that end against the key and the head kept outside. What is
+   * wrong is recorded in one anchor record, which accounts for a line a crash cut short and for missing records.
+   */
+  private async adoptEnd(segments: readonly SegmentName[], end: LogEnd): Promise<void> {
+    const { knownHead, key } = this.options;
+    this.seq = end.last?.seq ?? 0;
+    this.prevMac = end.last?.mac ?? knownHead?.mac ?? GENESIS_HASH;
+    this.current = end.current;
+    this.closedSegment = end.closed;
+    const findings = await checkLogEnd(this.dir, segments, end.last, knownHead, key);
+    this._suspicions = findings.suspicions;
+    if (findings.lost) this.seq = findings.lost.through;
+    const lost = findings.lost && { from: findings.lost.after + 1, to: findings.lost.through };
+    const torn = end.torn && { file: end.torn.file, line: end.torn.line, bytes: end.torn.bytes, sha256: end.torn.sha256, fragment: end.torn.fragment };
+    const tornText = end.torn ? `a write cut short (a crash?) left ${end.torn.bytes} bytes without an end at ${end.torn.file}:${end.torn.line}; they are kept there, and lost as a record` : '';
+    if (findings.suspicions.length > 0) {
+      this.queue.push({
+        time: this.now(),
+        input: {
+          type: 'audit',
+          action: 'tamper-suspected',
+          detail: `the log's end is not what MCP Warden wrote: ${findings.suspicions.join('; ')}${tornText ? `; also ${tornText}` : ''}`,
+          data: {
+            reasons: findings.suspicions,
+            ...(knownHead && { expectedHead: { seq: knownHead.seq, mac: knownHead.mac } }),
+            ...(end.last && { found: { seq: end.last.seq, mac: end.last.mac, file: end.last.file } }),
+            ...(lost && { lost }),
+            ...(torn && { torn }),
+          },
+        },
+      });
+    } else if (torn) {
+      this.queue.push({ time: this.now(), input: { type: 'audit', action: 'repaired', detail: tornText, data: { torn } } });
+    }
+  }
+
+  /**
+   * Records in the folder that this key cannot verify (written before the key existed, or by an earlier MCP Warden
+   * without keys) are moved, untouched, into an archive folder, and a new log begins with a record saying so.
+   */
+  private async archive(segments: readonly SegmentName[], end: LogEnd): Promise<void> {
+    const last = end.last!;
+    const legacy = typeof last.record?.mac !== 'string';
+    const name = `archive-${new Date(this.now()).toISOString().replace(/[:.]/g, '-')}`;
+    await mkdir(join(this.dir, name));
+    for (const segment of segments) await rename(join(this.dir, segment.name), join(this.dir, name, segment.name));
+    for (const file of [HEAD_FILE, INDEX_FILE]) await rename(join(this.dir, file), join(this.dir, name, file)).catch(() => undefined);
+    this.seq = last.seq;
+    this.prevMac = last.mac;
+    this.current = undefined;
+    this.closedSegment = undefined;
+    const reason = legacy
+      ? 'the log was written by an earlier MCP Warden, without a key'
+      : "this workspace's audit key was missing from SecretStorage, so no record in the folder could be verified";
+    if (!legacy) this._suspicions = [reason];
+    this.queue.push({
+      time: this.now(),
+      input: {
+        type: 'audit',
+        action: legacy ? 'rekeyed' : 'tamper-suspected',
+        detail: `${reason}: its ${segments.length} segment(s) were moved, untouched, to ${name} (verify them there, for structure only), and a log with a new key begins here`,
+        data: { reason, archivedTo: name, previous: { seq: last.seq, mac: last.mac }, keyId: this.options.key.id },
+      },
+    });
+  }
+
+  /**
+   * Deletes segments older than `retentionDays`, after writing the record that says so and names the first
+   * record kept: a crash in between leaves the old segments, never a gap.
+   */
+  private async prune(): Promise<void> {
+    const segments = await listSegments(this.dir);
+    // Never the newest segment: it is the one being written (or the one a crash cut short).
+    const plan = await planPruning(this.dir, segments, this.options.retentionDays, this.now(), segments.at(-1)?.name);
+    if (!plan) return;
+    this.record({
+      type: 'audit',
+      action: 'pruned',
+      detail: `${plan.old.length} segment(s) older than ${this.options.retentionDays} days were deleted (mcpWarden.audit.retentionDays)`,
+      data: { segments: plan.old.map((s) => s.name), ...(plan.firstKept && { firstKept: plan.firstKept }) },
+    });
+    await this.flush();
+    if (this.pending.length > 0) return; // not written: keep everything
+    for (const segment of plan.old) await rm(join(this.dir, segment.name), { force: true });
+    this._index.dropSegments(plan.old.map((s) => s.name));
+    this.scheduleIndexSave();
   }
 
   private scheduleFlush(delayMs: number): void {
@@ -195,14 +311,15 @@ export class AuditLog implements AuditSink {
     for (const item of batch) {
       let fields;
       try {
-        fields = finalizeEvent(typeof item.input === 'function' ? item.input() : item.input, this.options.redactor);
+        fields = finalizeEvent(typeof item.input === 'function' ? item.input() : item.input, this.finalizeContext);
       } catch (error) {
-        fields = finalizeEvent({ type: 'audit', action: 'lost', detail: `an event could not be recorded: ${errorMessage(error)}` }, this.options.redactor);
+        fields = finalizeEvent({ type: 'audit', action: 'lost', detail: `an event could not be recorded: ${errorMessage(error)}` }, this.finalizeContext);
       }
       const time = new Date(item.time).toISOString();
-      const record = { ...fields, seq: this.seq + 1, time, prev: this.prevHash } as AuditRecord;
-      const text = canonicalJson(record);
-      const line = `${text}\n`;
+      const unsigned = { ...fields, seq: this.seq + 1, time, prev: this.prevMac };
+      const signed = canonicalJsonWithMember(unsigned, 'mac', (text) => this.options.key.recordMac(text));
+      const record = { ...unsigned, mac: signed.member } as AuditRecord;
+      const line = `${signed.with}\n`;
       const bytes = Buffer.byteLength(line);
       const segment = this.segmentFor(time.slice(0, 10), bytes);
       let group = this.pending.at(-1);
@@ -215,7 +332,7 @@ export class AuditLog implements AuditSink {
       group.records.push({ record, position: { segment: segment.name, end: segment.size } });
       this.bufferedRecords++;
       this.seq = record.seq;
-      this.prevHash = sha256(text);
+      this.prevMac = record.mac;
       appended.push(record);
     }
     if (appended.length > 0) this.appendEmitter.fire(appended);
@@ -251,8 +368,9 @@ export class AuditLog implements AuditSink {
       for (const { record, position } of group.records) this._index.add(record, position);
     }
     const head = this.head;
+    const headFile: HeadFile = { ...head, keyId: this.options.key.id, headMac: this.options.key.headMac(head.seq, head.mac) };
     try {
-      await writeFileAtomically(join(this.dir, HEAD_FILE), JSON.stringify(head));
+      await writeFileAtomically(join(this.dir, HEAD_FILE), JSON.stringify(headFile));
       this.headEmitter.fire(head);
     } catch (error) {
       this.fail(error);

@@ -1,75 +1,108 @@
-import { rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { AuditInput, AuditRecord } from '../../core/audit/auditEvent';
+import type { AuditRecord } from '../../core/audit/auditEvent';
 import { AuditIndex } from '../../core/audit/auditIndex';
-import { sha256 } from '../../core/audit/finalizeEvent';
 import { firstLine, forEachLine } from './lineReader';
 import { countLines, readJson, readTail } from './logFiles';
-import { listSegments, type SegmentName } from './segments';
+import type { SegmentName } from './segments';
 
 export const HEAD_FILE = 'head.json';
 export const INDEX_FILE = 'index.json';
 
-/** The newest record: kept beside the log and, by the extension, outside it, so deletions at the end show. */
+/** The newest record of a log: kept in SecretStorage by the extension, so deletions at the end show. */
 export interface AuditHead {
   readonly seq: number;
-  readonly hash: string;
+  readonly mac: string;
 }
 
-/** Where an existing log ends, and what about its state must be recorded before anything else. */
-export interface LogEnd {
+/** head.json beside the segments: the head, with a MAC that says it was the head (for verifiers without SecretStorage). */
+export interface HeadFile extends AuditHead {
+  readonly keyId: string;
+  readonly headMac: string;
+}
+
+/** The newest complete record of a log. */
+export interface LastRecord {
   readonly seq: number;
-  readonly prevHash: string;
-  /** The segment to go on appending to; none when its last line is torn. */
+  /** Its `mac`; for a line that is not a record of this format, the sha256 of the line, so the chain still goes on. */
+  readonly mac: string;
+  readonly line: string;
+  readonly file: string;
+  /** The record, if the line parses. */
+  readonly record?: AuditRecord;
+}
+
+/** A line a crash cut short at the end of a segment. */
+export interface TornWrite {
+  readonly file: string;
+  readonly line: number;
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly fragment: string;
+}
+
+/** Where an existing log ends. */
+export interface LogEnd {
+  readonly last?: LastRecord;
+  /** The segment to go on appending to; none when the newest one ends in a torn line. */
   readonly current?: { name: string; day: string; counter: number; size: number };
   /** The newest segment, when a new one must start after it. */
   readonly closed?: { day: string; counter: number };
-  /** Records that say what happened to the log while MCP Warden was not writing it. */
-  readonly notes: AuditInput[];
+  readonly torn?: TornWrite;
 }
 
 /**
- * Reads where a log ends: the hash and seq of its last complete record; a line a crash cut short (left in
- * place as evidence, and noted); records missing from the end compared with the last known head (noted).
+ * Reads where a log ends: its newest complete record, found by walking back over segments that are empty or
+ * hold only a line a crash cut short (the first write of a day, say), and that torn line, if any, which is left
+ * in place as evidence.
  */
-export async function readLogEnd(dir: string, segments: readonly SegmentName[], knownHead: AuditHead | undefined, genesis: string): Promise<LogEnd> {
-  const heads = [(await readJson(join(dir, HEAD_FILE))) as Partial<AuditHead> | undefined, knownHead];
-  const head = heads.filter((h): h is AuditHead => typeof h?.seq === 'number').sort((a, b) => b.seq - a.seq)[0];
-  const notes: AuditInput[] = [];
-  let seq = 0;
-  let prevHash = genesis;
+export async function readLogEnd(dir: string, segments: readonly SegmentName[]): Promise<LogEnd> {
   let current: LogEnd['current'];
   let closed: LogEnd['closed'];
-  const last = segments.at(-1);
-  if (last) {
-    const path = join(dir, last.name);
+  let torn: TornWrite | undefined;
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const segment = segments[i]!;
+    const path = join(dir, segment.name);
     const tail = await readTail(path);
+    if (i === segments.length - 1) {
+      if (tail.torn) {
+        closed = { day: segment.day, counter: segment.counter };
+        torn = {
+          file: segment.name,
+          line: (await countLines(path)) + 1,
+          bytes: tail.torn.length,
+          sha256: createHash('sha256').update(tail.torn).digest('hex'),
+          fragment: tail.torn.toString('utf8').slice(0, 256),
+        };
+      } else {
+        current = { name: segment.name, day: segment.day, counter: segment.counter, size: tail.size };
+      }
+    }
     if (tail.lastLine !== undefined) {
-      prevHash = sha256(tail.lastLine);
-      seq = seqOf(tail.lastLine) ?? head?.seq ?? 0;
-    }
-    current = { name: last.name, day: last.day, counter: last.counter, size: tail.size };
-    if (tail.torn) {
-      const line = (await countLines(path)) + 1;
-      current = undefined;
-      closed = { day: last.day, counter: last.counter };
-      notes.push({
-        type: 'audit',
-        action: 'repaired',
-        detail: `a write cut short (a crash?) left ${tail.torn.length} bytes without an end at ${last.name}:${line}; they are kept there, and lost as a record`,
-        data: { file: last.name, line, bytes: tail.torn.length, sha256: sha256(tail.torn.toString('latin1')), fragment: tail.torn.toString('utf8').slice(0, 256) },
-      });
+      return { last: lastRecordOf(tail.lastLine, segment.name), ...(current && { current }), ...(closed && { closed }), ...(torn && { torn }) };
     }
   }
-  if (head && head.seq > seq) {
-    notes.push({
-      type: 'audit',
-      action: 'lost',
-      detail: `records ${seq + 1} to ${head.seq} are missing from the end of the log: they were deleted outside MCP Warden`,
-      data: { lastSeq: seq, expectedSeq: head.seq, expectedHash: head.hash, continuesFrom: prevHash },
-    });
+  return { ...(current && { current }), ...(closed && { closed }), ...(torn && { torn }) };
+}
+
+export function lastRecordOf(line: string, file: string): LastRecord {
+  let record: AuditRecord | undefined;
+  try {
+    const parsed = JSON.parse(line) as unknown;
+    if (parsed !== null && typeof parsed === 'object' && typeof (parsed as { seq?: unknown }).seq === 'number') record = parsed as AuditRecord;
+  } catch {
+    // not a record: the head check says so
   }
-  return { seq, prevHash, ...(current && { current }), ...(closed && { closed }), notes };
+  const mac = typeof record?.mac === 'string' ? record.mac : createHash('sha256').update(line).digest('hex');
+  return { seq: record?.seq ?? 0, mac, line, file, ...(record && { record }) };
+}
+
+/** head.json, if it is there and has the right shape. */
+export async function readHeadFile(dir: string): Promise<HeadFile | undefined> {
+  const head = (await readJson(join(dir, HEAD_FILE))) as Partial<HeadFile> | undefined;
+  return typeof head?.seq === 'number' && typeof head.mac === 'string' && typeof head.keyId === 'string' && typeof head.headMac === 'string'
+    ? (head as HeadFile)
+    : undefined;
 }
 
 /** The saved index if it matches the log's end, or one built again by reading the log once. */
@@ -89,36 +122,27 @@ export async function loadIndex(dir: string, segments: readonly SegmentName[], l
   return { index, rebuilt: true };
 }
 
-/**
- * Deletes segments older than `days` (> 0; but never `keep`), and returns the record that says so, chained to the
- * first record kept, or undefined when nothing was old enough.
- */
-export async function pruneSegments(dir: string, days: number, now: number, keep: string | undefined, prevHash: string): Promise<AuditInput | undefined> {
-  const cutoff = new Date(now - days * 86_400_000).toISOString().slice(0, 10);
-  const segments = await listSegments(dir);
-  const old = segments.filter((s) => s.day < cutoff && s.name !== keep);
-  if (old.length === 0) return undefined;
-  const firstKept = segments.find((s) => !old.includes(s));
-  let continuesFrom = prevHash;
-  if (firstKept) {
-    const line = await firstLine(join(dir, firstKept.name));
-    const prev = line ? (JSON.parse(line) as { prev?: unknown }).prev : undefined;
-    if (typeof prev === 'string') continuesFrom = prev;
-  }
-  for (const segment of old) await rm(join(dir, segment.name), { force: true });
-  return {
-    type: 'audit',
-    action: 'pruned',
-    detail: `${old.length} segment(s) older than ${days} days were deleted (mcpWarden.audit.retentionDays)`,
-    data: { segments: old.map((s) => s.name), continuesFrom },
-  };
+/** What retention will delete, and the first record that will then begin the log. */
+export interface PrunePlan {
+  readonly old: readonly SegmentName[];
+  /** seq and prev of the first record kept; none when no record is kept (the anchor itself will begin the log). */
+  readonly firstKept?: { readonly seq: number; readonly prev: string };
 }
 
-function seqOf(line: string): number | undefined {
-  try {
-    const seq = (JSON.parse(line) as { seq?: unknown }).seq;
-    return typeof seq === 'number' ? seq : undefined;
-  } catch {
-    return undefined;
+/** Segments older than `days` (> 0), never `keep` (the one being written). Undefined when nothing is old enough. */
+export async function planPruning(dir: string, segments: readonly SegmentName[], days: number, now: number, keep: string | undefined): Promise<PrunePlan | undefined> {
+  const cutoff = new Date(now - days * 86_400_000).toISOString().slice(0, 10);
+  const old = segments.filter((s) => s.day < cutoff && s.name !== keep);
+  if (old.length === 0) return undefined;
+  for (const segment of segments.filter((s) => !old.includes(s))) {
+    const line = await firstLine(join(dir, segment.name));
+    if (line === undefined) continue;
+    try {
+      const record = JSON.parse(line) as { seq?: unknown; prev?: unknown };
+      if (typeof record.seq === 'number' && typeof record.prev === 'string') return { old, firstKept: { seq: record.seq, prev: record.prev } };
+    } catch {
+      // a torn first line: look further
+    }
   }
+  return { old };
 }

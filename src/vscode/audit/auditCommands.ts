@@ -10,6 +10,7 @@ import type { Warden } from '../warden';
 type Handler = (warden: Warden, ...args: unknown[]) => unknown;
 type AuditCommandId =
   | typeof Commands.verifyAuditLog
+  | typeof Commands.exportAuditKey
   | typeof Commands.exportAuditLog
   | typeof Commands.clearAuditLog
   | typeof Commands.filterAuditLog
@@ -35,10 +36,19 @@ export const auditCommandHandlers: Record<AuditCommandId, Handler> = {
         });
       },
     );
+    for (const note of result.notes) warden.audit.channel.warn(`verify: ${note}`);
+    const head = result.head ? ` Head: ${result.head.seq}:${result.head.mac}.` : '';
     if (result.ok) {
-      void vscode.window.showInformationMessage(`MCP Warden: the audit log is intact: ${describeCount(result)}, every link of the chain holds.`);
+      const admitted = result.notes.length > 0 ? ` ${result.notes.length} record(s) admit a loss or suspected tampering (see MCP Warden: Audit).` : '';
+      const message = result.keyed
+        ? `MCP Warden: the audit log is intact: ${describeCount(result)}, every MAC and every link holds, and it ends at the head MCP Warden kept.${admitted}${head}`
+        : `MCP Warden: the audit log's structure holds (${describeCount(result)}), but it could not be checked with its key.${admitted}`;
+      if (result.notes.length > 0 || !result.keyed) void vscode.window.showWarningMessage(message, 'Show Output').then((c) => c && warden.audit.channel.show(true));
+      else void vscode.window.showInformationMessage(message);
+      warden.audit.channel.info(`verify: ok, ${describeCount(result)}, ${result.keyed ? 'keyed' : 'structure only'}.${head}`);
     } else {
       const broken = result.broken!;
+      warden.audit.channel.error(`verify: broken at ${broken.file}:${broken.line}: ${broken.reason}`);
       void vscode.window
         .showErrorMessage(`MCP Warden: the audit log is broken at ${broken.file}:${broken.line}: ${broken.reason}`, { modal: false }, 'Open')
         .then(async (choice) => {
@@ -49,6 +59,29 @@ export const auditCommandHandlers: Record<AuditCommandId, Handler> = {
         });
     }
     return result;
+  },
+  [Commands.exportAuditKey]: async (warden, path?: unknown) => {
+    // Always asked, whoever runs the command: other extensions cannot read our SecretStorage, and must not get
+    // the key through a command either. A path argument only skips the save dialog.
+    const choice = await vscode.window.showWarningMessage(
+      'Export the audit verification key?',
+      {
+        modal: true,
+        detail:
+          "With this key an auditor can prove that nobody without it edited, inserted, deleted or reordered a record of this workspace's audit log (node dist/audit-cli.js verify <folder> --key-file <file>). But anyone who has it can also write records that verify. Keep the file where only auditors can read it.",
+      },
+      'Export Key…',
+    );
+    if (choice !== 'Export Key…') return undefined;
+    const target =
+      typeof path === 'string'
+        ? vscode.Uri.file(path)
+        : await vscode.window.showSaveDialog({ title: 'Export Audit Verification Key', filters: { 'MCP Warden audit key': ['json'] } });
+    if (!target) return undefined;
+    const keyId = await warden.audit.exportKey(target.fsPath);
+    warden.audit.pipeline.record({ type: 'audit', action: 'exported', detail: `the audit verification key (id ${keyId}) was exported`, data: { keyId } });
+    void vscode.window.showInformationMessage(`MCP Warden: the audit verification key (id ${keyId}) was written to ${target.fsPath}. Anyone with it can forge records: keep it safe.`);
+    return keyId;
   },
   [Commands.exportAuditLog]: async (warden) => {
     const format = await vscode.window.showQuickPick(

@@ -1,22 +1,27 @@
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { AuditPipeline } from '../../core/audit/auditPipeline';
 import { recordLine } from '../../core/audit/auditText';
 import { DisposableStore } from '../../core/disposable';
 import { Emitter } from '../../core/events';
-import { SETTINGS_SECTION, Settings } from '../../core/ids';
+import { Commands, SETTINGS_SECTION, Settings } from '../../core/ids';
 import { errorMessage, type Logger } from '../../core/ports';
 import type { Redactor } from '../../core/redaction';
+import { AuditKey } from '../../node/audit/auditKey';
 import { AuditLog, type AuditHead } from '../../node/audit/auditLog';
 import { AuditReader } from '../../node/audit/auditReader';
 import { verifyAuditLog, type VerifyResult } from '../../node/audit/auditVerifier';
 
-const HEAD_KEY = 'mcpWarden.audit.head';
+/** How often, at most, the head is copied to SecretStorage while records are written. */
+const HEAD_SAVE_DELAY_MS = 1000;
 
 /**
- * The audit log of this workspace, in its extension storage (never in the repository): opens it, feeds every
- * producer through one pipeline, mirrors records to the "MCP Warden: Audit" channel, and keeps a copy of the
- * log's head in the workspace state, outside the log folder, so deleting records at the end is caught.
+ * The audit log of this workspace, in its extension storage (never in the repository): opens it with the
+ * workspace's audit key (kept only in SecretStorage), feeds every producer through one pipeline, mirrors records
+ * to the "MCP Warden: Audit" channel, and keeps the log's head in SecretStorage too, outside the folder, so a log
+ * cut short or rewritten is caught when it is opened and when it is verified.
  */
 export class WorkspaceAudit implements vscode.Disposable {
   readonly pipeline = new AuditPipeline();
@@ -32,6 +37,13 @@ export class WorkspaceAudit implements vscode.Disposable {
   private headTimer: ReturnType<typeof setTimeout> | undefined;
   /** The newest record known to be on disk. */
   private writtenHead: AuditHead | undefined;
+  private key: AuditKey | undefined;
+  /** SecretStorage names of this log's key and head: per log folder, so per workspace. */
+  private readonly keyName: string;
+  private readonly headName: string;
+  private readonly suspicionEmitter = this.disposables.add(new Emitter<readonly string[]>());
+  /** Fires once after opening when the log's end was not what MCP Warden wrote. */
+  readonly onDidSuspectTampering = this.suspicionEmitter.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -39,6 +51,9 @@ export class WorkspaceAudit implements vscode.Disposable {
     private readonly logger: Logger,
   ) {
     this.dir = join((context.storageUri ?? context.globalStorageUri).fsPath, 'audit');
+    const folderId = createHash('sha256').update(this.dir).digest('hex').slice(0, 16);
+    this.keyName = `mcpWarden.audit.key.${folderId}`;
+    this.headName = `mcpWarden.audit.head.${folderId}`;
     this.reader = new AuditReader(this.dir);
     this.pipeline.enabled = this.enabled();
     this.disposables.add(
@@ -60,9 +75,19 @@ export class WorkspaceAudit implements vscode.Disposable {
     return this.log;
   }
 
-  verify(onProgress?: (done: number, total: number) => void): Promise<VerifyResult> {
-    const head = this.context.workspaceState.get<AuditHead>(HEAD_KEY);
-    return verifyAuditLog(this.dir, { ...(head && { expectedHead: head }), ...(onProgress && { onProgress }) });
+  /** Verifies the log with the key and the head kept in SecretStorage: nothing edited, inserted, deleted or reordered. */
+  async verify(onProgress?: (done: number, total: number) => void): Promise<VerifyResult> {
+    await this.ready;
+    const head = this.writtenHead ?? (await this.storedHead());
+    return verifyAuditLog(this.dir, { ...(this.key && { key: this.key }), ...(head && { expectedHead: head }), ...(onProgress && { onProgress }) });
+  }
+
+  /** Writes the verification key to a file, for an auditor's `audit-cli verify --key-file`. Returns the key id. */
+  async exportKey(path: string): Promise<string> {
+    await this.ready;
+    if (!this.key) throw new Error(`the audit log at ${this.dir} has no key: it could not be opened`);
+    await writeFile(path, this.key.toFile({ logFolder: this.dir, exportedAt: new Date().toISOString() }), { mode: 0o600 });
+    return this.key.id;
   }
 
   async clear(): Promise<number> {
@@ -86,7 +111,7 @@ export class WorkspaceAudit implements vscode.Disposable {
     clearTimeout(this.headTimer);
     const log = await this.ready;
     await log?.close();
-    if (this.writtenHead) await this.context.workspaceState.update(HEAD_KEY, this.writtenHead);
+    await this.storeHead();
     this.disposables.dispose();
   }
 
@@ -96,16 +121,22 @@ export class WorkspaceAudit implements vscode.Disposable {
 
   private async open(): Promise<AuditLog | undefined> {
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-    const knownHead = this.context.workspaceState.get<AuditHead>(HEAD_KEY);
     try {
+      const { key, isNew } = await this.loadKey();
+      this.key = key;
+      const knownHead = await this.storedHead();
       const log = await AuditLog.open({
         dir: this.dir,
         redactor: this.redactor,
         maxSegmentBytes: Math.max(1, config.get<number>(Settings.auditMaxSegmentMiB, 16)) * 1024 * 1024,
         retentionDays: Math.max(0, config.get<number>(Settings.auditRetentionDays, 90)),
+        key,
+        keyIsNew: isNew,
         ...(knownHead && { knownHead }),
       });
       this.log = log;
+      this.writtenHead = log.head;
+      if (log.suspicions.length > 0) this.reportSuspicions(log.suspicions);
       this.disposables.add(
         log.onDidAppend((records) => {
           for (const record of records) {
@@ -137,12 +168,66 @@ export class WorkspaceAudit implements vscode.Disposable {
     }
   }
 
+  /** The workspace's key from SecretStorage, or a new one (stored there) on first use. */
+  private async loadKey(): Promise<{ key: AuditKey; isNew: boolean }> {
+    const stored = await this.context.secrets.get(this.keyName);
+    if (stored !== undefined) {
+      try {
+        return { key: AuditKey.fromText(stored), isNew: false };
+      } catch (error) {
+        this.logger.error(`the audit key in SecretStorage is damaged (${errorMessage(error)}): a new one is made`);
+      }
+    }
+    const key = AuditKey.generate();
+    try {
+      await this.context.secrets.store(this.keyName, key.toText());
+    } catch (error) {
+      // Deny when unsure, but keep auditing: this session's records are MACed with a key that dies with it.
+      this.logger.error(`cannot keep the audit key in SecretStorage (${errorMessage(error)}): this session's records cannot be verified later`);
+      void vscode.window.showWarningMessage(`MCP Warden cannot keep its audit key in secret storage (${errorMessage(error)}): the audit log of this session cannot be verified later.`);
+    }
+    return { key, isNew: true };
+  }
+
+  private async storedHead(): Promise<AuditHead | undefined> {
+    try {
+      const head = JSON.parse((await this.context.secrets.get(this.headName)) ?? 'null') as Partial<AuditHead> | null;
+      return typeof head?.seq === 'number' && typeof head.mac === 'string' ? { seq: head.seq, mac: head.mac } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private reportSuspicions(suspicions: readonly string[]): void {
+    for (const suspicion of suspicions) this.logger.warn(`audit log: ${suspicion}`);
+    this.suspicionEmitter.fire(suspicions);
+    void vscode.window
+      .showWarningMessage(
+        `MCP Warden: the audit log was changed outside MCP Warden: ${suspicions[0]}${suspicions.length > 1 ? ` (and ${suspicions.length - 1} more)` : ''}. A tamper-suspected record says so in the log.`,
+        'Verify',
+        'Show Output',
+      )
+      .then((choice) => {
+        if (choice === 'Verify') void vscode.commands.executeCommand(Commands.verifyAuditLog);
+        if (choice === 'Show Output') this.channel.show(true);
+      });
+  }
+
   private saveHead(head: AuditHead): void {
     this.writtenHead = head;
     if (this.headTimer) return;
     this.headTimer = setTimeout(() => {
       this.headTimer = undefined;
-      void this.context.workspaceState.update(HEAD_KEY, this.writtenHead);
-    }, 500);
+      void this.storeHead();
+    }, HEAD_SAVE_DELAY_MS);
+  }
+
+  private async storeHead(): Promise<void> {
+    clearTimeout(this.headTimer);
+    this.headTimer = undefined;
+    if (!this.writtenHead) return;
+    await Promise.resolve(this.context.secrets.store(this.headName, JSON.stringify(this.writtenHead))).catch((error: unknown) =>
+      this.logger.error(`cannot keep the audit log's head in SecretStorage: ${errorMessage(error)}`),
+    );
   }
 }

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import type { AuditInput } from '../../../../src/core/audit/auditEvent';
 import type { ServerDefinition } from '../../../../src/core/config/serverDefinition';
 import { ServerSupervisor } from '../../../../src/core/lifecycle/serverSupervisor';
 import type { ServerState } from '../../../../src/core/lifecycle/serverState';
@@ -121,5 +122,47 @@ describe('ServerSupervisor', () => {
     await supervisor.start();
     const result = await supervisor.callTool('echo', { a: 1 }, { timeoutMs: 10 });
     assert.deepEqual(result.content, [{ type: 'text', text: 'echo {"a":1}' }]);
+  });
+
+  it('stop wins over a start that hangs resolving its definition (an env file that never ends, a prompt left open)', async () => {
+    const launcher = new FakeLauncher();
+    let resolving = 0;
+    const supervisor = new ServerSupervisor(definition, 'mcpWarden.servers.srv', {
+      launcher,
+      resolveSpec: () => {
+        resolving++;
+        return new Promise(() => undefined); // never settles
+      },
+      limits: () => ({ startupTimeoutMs: 1000, maxMessageBytes: 1024, serverLogLevel: 'info' }),
+      clock: new ManualClock(),
+      logger: new RecordingLogger(),
+    });
+    void supervisor.start();
+    await flush();
+    assert.equal(resolving, 1);
+    assert.equal(kindOf(supervisor), 'starting');
+    await supervisor.stop(); // would wait forever if the start were not abandoned
+    assert.equal(kindOf(supervisor), 'stopped');
+    assert.equal(launcher.requests.length, 0, 'nothing was launched');
+  });
+
+  it('records a tool call it refuses because the server is not running', async () => {
+    const events: AuditInput[] = [];
+    const supervisor = new ServerSupervisor(definition, 'mcpWarden.servers.srv', {
+      launcher: new FakeLauncher(),
+      resolveSpec: async () => ({ type: 'stdio', command: 'x', args: [], env: {}, secrets: [] }),
+      limits: () => ({ startupTimeoutMs: 1000, maxMessageBytes: 1024, serverLogLevel: 'info' }),
+      clock: new ManualClock(),
+      logger: new RecordingLogger(),
+      audit: { record: (e) => events.push(typeof e === 'function' ? e() : e) },
+    });
+    await assert.rejects(supervisor.callTool('echo', { text: 'hi' }, { timeoutMs: 1000 }), /server 'srv' is not running/);
+    const [refused] = events;
+    assert.equal(refused?.type, 'request');
+    assert.deepEqual(refused?.type === 'request' && [refused.refused, refused.request, refused.response.error?.message], [
+      true,
+      { method: 'tools/call', params: { name: 'echo', arguments: { text: 'hi' } } },
+      "refused by MCP Warden: server 'srv' is not running (stopped)",
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditInput, AuditRecord } from '../../../../src/core/audit/auditEvent';
 import { Redactor } from '../../../../src/core/redaction';
+import { AuditKey } from '../../../../src/node/audit/auditKey';
 import { AuditLog } from '../../../../src/node/audit/auditLog';
 import { AuditReader } from '../../../../src/node/audit/auditReader';
 
@@ -30,7 +31,7 @@ describe('AuditReader', () => {
     dir = mkdtempSync(join(tmpdir(), 'warden-reader-'));
     let now = T0;
     // Small segments, so pages cross segment boundaries.
-    log = await AuditLog.open({ dir, redactor: new Redactor(), maxSegmentBytes: 2048, retentionDays: 0, flushDelayMs: 1, now: () => (now += 1000) });
+    log = await AuditLog.open({ dir, redactor: new Redactor(), maxSegmentBytes: 2048, retentionDays: 0, flushDelayMs: 1, now: () => (now += 1000), key: AuditKey.generate() });
     for (let i = 1; i <= 200; i++) log.record(event(i));
     await log.close();
   });
