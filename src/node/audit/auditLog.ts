@@ -84,6 +84,7 @@ export class AuditLog implements AuditSink {
   private readonly now: () => number;
 
   private readonly finalizeContext;
+  private readonly macOf = (text: string): string => this.options.key.recordMac(text);
 
   private constructor(private readonly options: AuditLogOptions) {
     this.now = options.now ?? Date.now;
@@ -315,13 +316,16 @@ export class AuditLog implements AuditSink {
       } catch (error) {
         fields = finalizeEvent({ type: 'audit', action: 'lost', detail: `an event could not be recorded: ${errorMessage(error)}` }, this.finalizeContext);
       }
-      const time = new Date(item.time).toISOString();
-      const unsigned = { ...fields, seq: this.seq + 1, time, prev: this.prevMac };
-      const signed = canonicalJsonWithMember(unsigned, 'mac', (text) => this.options.key.recordMac(text));
-      const record = { ...unsigned, mac: signed.member } as AuditRecord;
+      // `fields` is a new object from finalizeEvent: completed in place rather than copied (this runs per record).
+      const record = fields as Record<string, unknown>;
+      record['seq'] = this.seq + 1;
+      record['time'] = new Date(item.time).toISOString();
+      record['prev'] = this.prevMac;
+      const signed = canonicalJsonWithMember(record, 'mac', this.macOf);
+      record['mac'] = signed.member;
       const line = `${signed.with}\n`;
       const bytes = Buffer.byteLength(line);
-      const segment = this.segmentFor(time.slice(0, 10), bytes);
+      const segment = this.segmentFor((record['time'] as string).slice(0, 10), bytes);
       let group = this.pending.at(-1);
       if (!group || group.segment !== segment.name) {
         group = { segment: segment.name, sizeBefore: segment.size, text: '', records: [] };
@@ -329,11 +333,12 @@ export class AuditLog implements AuditSink {
       }
       group.text += line;
       segment.size += bytes;
-      group.records.push({ record, position: { segment: segment.name, end: segment.size } });
+      const written = record as AuditRecord;
+      group.records.push({ record: written, position: { segment: segment.name, end: segment.size } });
       this.bufferedRecords++;
-      this.seq = record.seq;
-      this.prevMac = record.mac;
-      appended.push(record);
+      this.seq = written.seq;
+      this.prevMac = written.mac;
+      appended.push(written);
     }
     if (appended.length > 0) this.appendEmitter.fire(appended);
     await this.writePending();
