@@ -173,10 +173,15 @@ async function stopProcessGroup(child) {
   if (!(await waitUntil(() => !alive(-child.pid), 5_000))) signal(-child.pid, 'SIGKILL');
 }
 
-/** Launches headless Chromium the way this machine allows: no sandbox (root), no background networking. */
+/**
+ * Launches headless Chromium the way this machine allows: no sandbox (root), no background networking. One
+ * profile per run, kept across launches like a user's browser: in code-server, VS Code's SecretStorage (inputs,
+ * the audit key) lives in the browser profile.
+ */
 export async function launchBrowser(run) {
   const { chromium } = await import('playwright-core');
-  const profile = mkdtempSync(join(run, 'chromium-'));
+  const profile = join(run, 'chromium-profile');
+  mkdirSync(profile, { recursive: true });
   return chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
     headless: true,

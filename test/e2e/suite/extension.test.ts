@@ -86,14 +86,15 @@ describe('MCP Warden in a real VS Code', function () {
   });
 
   it('keeps an audit log of those calls that verifies, and ships the command-line verifier', async function () {
-    const result = await vscode.commands.executeCommand<{ ok: boolean; records: number }>(Commands.verifyAuditLog);
+    const result = await vscode.commands.executeCommand<{ ok: boolean; keyed: boolean; records: number }>(Commands.verifyAuditLog);
     assert.equal(result.ok, true, JSON.stringify(result));
+    assert.equal(result.keyed, true, 'every MAC was checked with the key from SecretStorage');
     assert.ok(result.records > 10, `${result.records} records`);
     const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
     const cli = join(extension.extensionPath, 'dist', 'audit-cli.js');
     const verified = spawnSync(process.execPath, [cli, 'verify', api.auditLogFolder], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
     assert.equal(verified.status, 0, verified.stdout + verified.stderr);
-    assert.match(verified.stdout, /^ok: \d+ records in \d+ segments?, chain intact/);
+    assert.match(verified.stdout, /^ok: \d+ records in \d+ segments?, chain intact \(STRUCTURE ONLY/, 'without the key the CLI says what it could not check');
     const workspace = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     assert.ok(!api.auditLogFolder.startsWith(workspace), `the log (${api.auditLogFolder}) is kept outside the repository`);
   });
