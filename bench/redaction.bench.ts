@@ -33,9 +33,14 @@ function preview(text: string): string {
   return text.slice(0, PREVIEW_CHARS);
 }
 
+/** What is measured: the Redactor, or another build of it to compare with (`compareWith`). */
+export interface TextRedactor {
+  addSecrets(values: Iterable<string>): void;
+  text(text: string): string;
+}
+
 /** Nanoseconds per `text()` call on each sample, median of several rounds, with known secrets registered. */
-export function benchRedaction(rounds = 7, callsPerRound = 20_000): Record<string, number> {
-  const redactor = new Redactor();
+export function benchRedaction(rounds = 7, callsPerRound = 20_000, redactor: TextRedactor = new Redactor()): Record<string, number> {
   // A window typically knows a handful of values from inputs and env files.
   redactor.addSecrets(['correct-horse-battery-staple', 's3cr3t-db-password', 'sk-live-0000000000000000', 'x9y8z7w6v5u4', 'a-long-client-secret-value-123']);
   const results: Record<string, number> = {};
@@ -60,6 +65,16 @@ export function benchRedaction(rounds = 7, callsPerRound = 20_000): Record<strin
   return results;
 }
 
+// `node out/bench/redaction.bench.js [path/to/other/redaction.js]`: this build, and another one (e.g. the
+// previous release's, built with esbuild) in the same process, for a before/after comparison.
 if (require.main === module) {
-  for (const [name, value] of Object.entries(benchRedaction())) console.log(`${name.padEnd(72)} ${value}`);
+  void (async () => {
+    const other = process.argv[2];
+    const builds: [string, TextRedactor][] = [['this build', new Redactor()]];
+    if (other) builds.unshift([other, new ((await import(other)) as { Redactor: new () => TextRedactor }).Redactor()]);
+    for (const [name, redactor] of builds) {
+      console.log(name);
+      for (const [what, value] of Object.entries(benchRedaction(7, 20_000, redactor))) console.log(`  ${what.padEnd(72)} ${value}`);
+    }
+  })();
 }

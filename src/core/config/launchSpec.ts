@@ -1,5 +1,5 @@
 import { LaunchError } from '../lifecycle/launchError';
-import { isSecretKey, keyWords } from '../redaction';
+import { isSecretKey, keyWords } from '../secretKeys';
 import { checkServerUrl } from './serverUrl';
 import { definitionStrings, type ServerDefinition } from './serverDefinition';
 import { inputIds, isPublicEnvVariable, substituteVariables, VariableError, type VariableContext } from './variables';

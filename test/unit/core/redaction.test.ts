@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { isSecretKey, REDACTED, Redactor } from '../../../src/core/redaction';
+import { keyWords } from '../../../src/core/secretKeys';
 
 const R = REDACTED;
 
@@ -64,16 +65,25 @@ describe('isSecretKey', () => {
   const notSecret = [
     'max_tokens', 'maxTokens', 'MAX_TOKENS', 'input_tokens', 'tokens', 'token_count', 'tokenType', 'token_type', 'token_url', 'auth_url',
     'authType', 'password_file', 'secret_name', 'author', 'authority', 'oauth', 'path', 'PWD', 'OLDPWD', 'pwd', 'key', 'sort_key',
-    'partitionKey', 'monkey', 'keyboard', 'tokenizer', 'secretary', 'passage', 'bypass', 'compass', 'passenger', 'HOME', 'url', 'name',
+    'partitionKey', 'monkey', 'keyboard', 'tokenizer', 'secretary', 'pass', 'passage', 'bypass', 'compass', 'passenger', 'HOME', 'url', 'name',
   ];
   for (const key of secret) it(`takes '${key}' for a secret`, () => assert.equal(isSecretKey(key), true));
   for (const key of notSecret) it(`does not take '${key}' for a secret`, () => assert.equal(isSecretKey(key), false));
+
+  it('splits names into words at separators and case changes', () => {
+    assert.deepEqual(
+      ['X-Auth-Key', 'APIKey', 'accessToken', 'MYSQL_PWD', 'oauth2Token', 'max_tokens'].map(keyWords),
+      [['x', 'auth', 'key'], ['api', 'key'], ['access', 'token'], ['mysql', 'pwd'], ['oauth2', 'token'], ['max', 'tokens']],
+    );
+  });
 });
 
 describe('Redactor.text: values after secret-looking keys', () => {
   const forms: [string, string, string][] = [
     ['key=value', 'connect password=hunter2 now', `connect password=${R} now`],
     ['key: value', 'db_pass: hunter2', `db_pass: ${R}`],
+    ['key: a long word', 'password: correcthorsebattery', `password: ${R}`],
+    ['key=word', 'password=hunter', `password=${R}`],
     ['"key":"value"', '{"user":"ann","password":"hunter2","port":5432}', `{"user":"ann","password":"${R}","port":5432}`],
     ['"key": "value with spaces"', '{"apiKey": "correct horse battery"}', `{"apiKey": "${R}"}`],
     ["'key': 'value'", "{'secret': 'hunter2', 'a': 1}", `{'secret': '${R}', 'a': 1}`],
@@ -97,6 +107,8 @@ describe('Redactor.text: values after secret-looking keys', () => {
       '{"key":"user:42","max_tokens":100,"author":"ann","path":"/src/a.ts","tokens":17,"token_type":"bearer"}',
       '{"password": null, "secret": "", "auth": {"type": "none"}}',
       'sort key=name, PWD=/home/u/project',
+      'token: expired; Authorization: required; pass: 12, fail: 0',
+      'mcpWarden.servers.s.env.API_TOKEN: no value was given for ${input:token}',
     ];
     for (const text of texts) assert.equal(new Redactor().text(text), text);
   });
