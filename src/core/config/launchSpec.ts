@@ -1,8 +1,8 @@
 import { LaunchError } from '../lifecycle/launchError';
-import { isSecretKey } from '../redaction';
+import { isSecretKey, keyWords } from '../secretKeys';
 import { checkServerUrl } from './serverUrl';
 import { definitionStrings, type ServerDefinition } from './serverDefinition';
-import { inputIds, substituteVariables, VariableError, type VariableContext } from './variables';
+import { inputIds, isPublicEnvVariable, substituteVariables, VariableError, type VariableContext } from './variables';
 
 /** A definition with every variable replaced: what a launcher needs to start the server. */
 export type LaunchSpec = (
@@ -16,7 +16,10 @@ export type LaunchSpec = (
     }
   | { readonly type: 'http' | 'sse'; readonly url: string; readonly headers: Readonly<Record<string, string>> }
 ) & {
-  /** Values that came from inputs, env files, or secret-named env variables and headers: never to be written to a log. */
+  /**
+   * Values never to be written to a log: answers to inputs, env file values, `${env:NAME}` values (but those of
+   * public variables such as HOME or PATH), and the values of env variables and headers with secret-looking names.
+   */
   readonly secrets: readonly string[];
 };
 
@@ -36,47 +39,95 @@ export async function resolveLaunchSpec(definition: ServerDefinition, keyPath: s
     if (value === undefined) throw new LaunchError(`no value was given for \${input:${id}}, so the server was not started`, false);
     inputs.set(id, value);
   }
-  const secrets = [...inputs.values()].filter((v) => v.length >= 4);
+  const { variables } = ports;
+  const secrets = new Set(inputs.values());
+  // Folders and the home directory are in every path a server logs; hiding them would hide nothing secret.
+  const publicValues = new Set([variables.userHome, ...variables.workspaceFolders.map((f) => f.path)]);
+  /** `named`: the value of a variable or header with a secret-looking name, so a short number counts too. */
+  const addSecret = (value: string, named = false) => {
+    if (!publicValues.has(value) && !isSettingWord(value) && (named || !/^\d{1,5}$/.test(value))) secrets.add(value);
+  };
+  const onEnv = (name: string, value: string) => {
+    if (!isPublicEnvVariable(name)) addSecret(value, isSecretName(name));
+  };
   const resolve = (key: string, text: string): string => {
     try {
-      return substituteVariables(text, ports.variables, inputs);
+      return substituteVariables(text, variables, inputs, onEnv);
     } catch (error) {
       if (error instanceof VariableError) throw new LaunchError(`${keyPath}.${key}: ${error.message}`, false);
       throw error;
     }
   };
+  const finish = () => [...secrets].filter((v) => v.length >= 4);
 
   if (definition.type !== 'stdio') {
     const url = resolve('url', definition.url);
     const urlProblem = checkServerUrl(url);
     if (urlProblem) throw new LaunchError(`${keyPath}.url ${urlProblem}`, false);
     const headers = Object.fromEntries(Object.entries(definition.headers).map(([k, v]) => [k, resolve(`headers.${k}`, v)]));
-    secrets.push(...Object.entries(headers).filter(([k]) => isSecretKey(k)).map(([, v]) => v.replace(/^(Bearer|Basic|Token)\s+/i, '')));
-    return { type: definition.type, url, headers, secrets };
+    for (const [name, value] of Object.entries(headers)) {
+      if (isSecretName(name)) addSecret(value.replace(/^(?:Bearer|Basic|Token)\s+/i, ''), true);
+    }
+    return { type: definition.type, url, headers, secrets: finish() };
   }
+
+  // Relative paths are relative to the workspace folder, not to the extension host's working directory.
+  const inFolder = (key: 'cwd' | 'envFile', path: string): string => {
+    if (isAbsolutePath(path)) return path;
+    const folder = variables.workspaceFolders[0]?.path;
+    if (folder === undefined) {
+      throw new LaunchError(`${keyPath}.${key}: '${path}' is a relative path and no workspace folder is open; give an absolute path`, false);
+    }
+    return joinPath(folder, path, variables.pathSeparator);
+  };
 
   let env: Record<string, string | null> = {};
   if (definition.envFile) {
-    const envFile = resolve('envFile', definition.envFile);
+    const envFile = inFolder('envFile', resolve('envFile', definition.envFile));
     try {
       env = { ...(await ports.loadEnvFile(envFile)) };
     } catch (error) {
       throw new LaunchError(`${keyPath}.envFile: cannot read '${envFile}': ${error instanceof Error ? error.message : String(error)}`, false);
     }
-    secrets.push(...Object.values(env).filter((v): v is string => typeof v === 'string' && v.length >= 4));
+    for (const value of Object.values(env)) if (value !== null) addSecret(value);
   }
   for (const [name, value] of Object.entries(definition.env)) {
     env[name] = value === null ? null : resolve(`env.${name}`, value);
   }
   // A literal value under a name like API_TOKEN is a secret too, even if it was written into settings.
-  for (const [name, value] of Object.entries(env)) if (value !== null && isSecretKey(name)) secrets.push(value);
-  const cwd = definition.cwd ? resolve('cwd', definition.cwd) : ports.variables.workspaceFolders[0]?.path;
+  for (const [name, value] of Object.entries(env)) if (value !== null && isSecretName(name)) addSecret(value, true);
+  const cwd = definition.cwd ? inFolder('cwd', resolve('cwd', definition.cwd)) : variables.workspaceFolders[0]?.path;
   return {
     type: 'stdio',
     command: resolve('command', definition.command),
     args: definition.args.map((arg, i) => resolve(`args[${i}]`, arg)),
     env,
     ...(cwd !== undefined && { cwd }),
-    secrets,
+    secrets: finish(),
   };
+}
+
+/** Env variables and headers named like secrets, and any named `…_KEY` / `X-…-Key` (STRIPE_KEY, X-Functions-Key). */
+function isSecretName(name: string): boolean {
+  return isSecretKey(name) || keyWords(name).at(-1) === 'key';
+}
+
+/**
+ * Values that are settings, not secrets, whatever their name (AUTH=none): hiding "true" would hide it in every
+ * log line. Unnamed short numbers (a port from an env file) are left alone too, in `addSecret`.
+ */
+function isSettingWord(value: string): boolean {
+  return /^(?:true|false|yes|no|on|off|none|null|undefined)$/i.test(value);
+}
+
+/** `/x`, `\\server\share`, `C:\x`, `C:/x`: paths that do not depend on a working directory. */
+function isAbsolutePath(path: string): boolean {
+  return /^(?:[\\/]|[A-Za-z]:)/.test(path);
+}
+
+/** `folder` + `path` with the platform's separator; a leading `./` is dropped (core has no node:path). */
+function joinPath(folder: string, path: string, separator: string): string {
+  const relative = path.replace(/^\.(?:[\\/]+|$)/, '');
+  if (relative === '') return folder;
+  return /[\\/]$/.test(folder) ? folder + relative : folder + separator + relative;
 }

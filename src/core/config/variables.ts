@@ -60,9 +60,15 @@ export class VariableError extends Error {}
 
 /**
  * Replaces every variable in `text`. Inputs must already be answered (`inputs`); `${env:X}` of an unset
- * variable becomes an empty string, as in VS Code. Throws `VariableError` with a message naming the variable.
+ * variable becomes an empty string, as in VS Code. `onEnv` hears each `${env:X}` replaced (so its value can be
+ * kept out of logs). Throws `VariableError` with a message naming the variable.
  */
-export function substituteVariables(text: string, context: VariableContext, inputs: ReadonlyMap<string, string>): string {
+export function substituteVariables(
+  text: string,
+  context: VariableContext,
+  inputs: ReadonlyMap<string, string>,
+  onEnv?: (name: string, value: string) => void,
+): string {
   return text.replace(VARIABLE, (_whole, body: string) => {
     const ref = parseVariable(body);
     if (typeof ref === 'string') throw new VariableError(ref);
@@ -71,8 +77,11 @@ export function substituteVariables(text: string, context: VariableContext, inpu
         return context.userHome;
       case 'pathSeparator':
         return context.pathSeparator;
-      case 'env':
-        return context.env[ref.name] ?? '';
+      case 'env': {
+        const value = context.env[ref.name] ?? '';
+        onEnv?.(ref.name, value);
+        return value;
+      }
       case 'input': {
         const value = inputs.get(ref.id);
         if (value === undefined) throw new VariableError(`no value was given for \${input:${ref.id}}`);
@@ -89,4 +98,24 @@ export function substituteVariables(text: string, context: VariableContext, inpu
       }
     }
   });
+}
+
+/** Variables that hold the machine's layout and the user's locale, never a secret (compared in upper case). */
+const PUBLIC_ENV_NAMES = new Set([
+  'HOME', 'USER', 'USERNAME', 'LOGNAME', 'PATH', 'PWD', 'OLDPWD', 'SHELL', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LANGUAGE', 'TZ', 'TERM',
+  'TERM_PROGRAM', 'COLORTERM', 'HOSTNAME', 'EDITOR', 'VISUAL', 'PAGER', 'DISPLAY', 'WAYLAND_DISPLAY', 'USERPROFILE', 'APPDATA',
+  'LOCALAPPDATA', 'PROGRAMDATA', 'PROGRAMFILES', 'PROGRAMFILES(X86)', 'SYSTEMROOT', 'SYSTEMDRIVE', 'WINDIR', 'HOMEDRIVE', 'HOMEPATH',
+  'COMSPEC', 'PATHEXT', 'OS', 'COMPUTERNAME', 'NUMBER_OF_PROCESSORS', 'PROCESSOR_ARCHITECTURE', 'NODE_ENV', 'PYTHONPATH', 'NODE_PATH',
+  'GOPATH', 'GOROOT', 'VIRTUAL_ENV', 'CONDA_PREFIX', 'NVM_DIR',
+]);
+
+/**
+ * True for environment variables whose values are not secrets, so `${env:NAME}` of them is not hidden in logs:
+ * the machine's layout and locale (HOME, USER, PATH, PWD, SHELL, TMPDIR, LANG, TZ, Windows' USERPROFILE,
+ * APPDATA…), every LC_* and XDG_* variable, and names ending in _HOME, _DIR or _PATH (JAVA_HOME, CARGO_HOME).
+ * Every other `${env:NAME}` value counts as a secret: hiding a harmless value costs less than showing a key.
+ */
+export function isPublicEnvVariable(name: string): boolean {
+  const upper = name.toUpperCase();
+  return PUBLIC_ENV_NAMES.has(upper) || /^(?:LC|XDG)_/.test(upper) || /_(?:HOME|DIR|DIRS|PATH)$/.test(upper);
 }

@@ -55,4 +55,78 @@ describe('resolveLaunchSpec', () => {
     const missing = ports({ loadEnvFile: async () => Promise.reject(new Error('ENOENT: no such file')) });
     await assert.rejects(resolveLaunchSpec(stdio, 'mcpWarden.servers.s', missing), /mcpWarden\.servers\.s\.envFile: cannot read '\/ws\/\.env': ENOENT/);
   });
+
+  it('counts ${env:NAME} values as secrets, but not those of public variables, folders or setting words', async () => {
+    const definition: ServerDefinition = {
+      name: 'h',
+      type: 'http',
+      url: 'https://api.example.com/mcp?k=${env:MY_KEY}&home=${env:HOME}&lang=${env:LANG}&d=${env:XDG_DATA_HOME}&w=${env:WS}',
+      headers: { 'X-Trace': '${env:TRACE_ID}', 'X-Debug': '${env:DEBUG}', 'X-Port': '${env:PORT}' },
+      autostart: true,
+      disabled: false,
+    };
+    const env = { MY_KEY: 'k-123-secret', HOME: '/home/u', LANG: 'en_US.UTF-8', XDG_DATA_HOME: '/home/u/.local/share', WS: '/ws', TRACE_ID: 'trace-77aa', DEBUG: 'true', PORT: '8080' };
+    const spec = await resolveLaunchSpec(definition, 'mcpWarden.servers.h', ports({ variables: { workspaceFolders: [{ name: 'ws', path: '/ws' }], userHome: '/home/u', env, pathSeparator: '/' } }));
+    assert.deepEqual([...spec.secrets].sort(), ['k-123-secret', 'trace-77aa']);
+  });
+
+  it('counts literal values of secret-named headers and env variables as secrets', async () => {
+    const http: ServerDefinition = {
+      name: 'h',
+      type: 'http',
+      url: 'https://api.example.com/mcp',
+      headers: {
+        'DD-API-KEY': 'dd-literal-1',
+        'Ocp-Apim-Subscription-Key': 'apim-literal-2',
+        'X-Auth-Key': 'auth-literal-3',
+        'X-Functions-Key': 'fn-literal-4',
+        Authorization: 'Bearer bearer-literal-5',
+        Accept: 'application/json',
+      },
+      autostart: true,
+      disabled: false,
+    };
+    const httpSpec = await resolveLaunchSpec(http, 'mcpWarden.servers.h', ports());
+    assert.deepEqual([...httpSpec.secrets].sort(), ['apim-literal-2', 'auth-literal-3', 'bearer-literal-5', 'dd-literal-1', 'fn-literal-4']);
+
+    const local: ServerDefinition = {
+      ...stdio,
+      args: [],
+      envFile: undefined,
+      env: { DB_PASS: 'pass-literal', MYSQL_PWD: '12345', AUTH: 'auth-literal', STRIPE_KEY: 'stripe-literal', MAX_TOKENS: '4096', LOG_LEVEL: 'debug', NO_AUTH: 'none' },
+    };
+    const stdioSpec = await resolveLaunchSpec(local, 'mcpWarden.servers.s', ports());
+    assert.deepEqual([...stdioSpec.secrets].sort(), ['12345', 'auth-literal', 'pass-literal', 'stripe-literal']);
+  });
+
+  it('resolves a relative cwd and envFile against the first workspace folder', async () => {
+    const loaded: string[] = [];
+    const p = ports({
+      variables: { workspaceFolders: [{ name: 'a', path: '/work/a' }, { name: 'b', path: '/work/b' }], userHome: '/home/u', env: {}, pathSeparator: '/' },
+      loadEnvFile: async (path) => (loaded.push(path), {}),
+    });
+    const spec = await resolveLaunchSpec({ ...stdio, args: [], cwd: 'server/bin', envFile: './.env.local' }, 'mcpWarden.servers.s', p);
+    assert.equal(spec.type === 'stdio' && spec.cwd, '/work/a/server/bin');
+    assert.deepEqual(loaded, ['/work/a/.env.local']);
+    const absolute = await resolveLaunchSpec({ ...stdio, args: [], cwd: '/opt/server', envFile: '/etc/server.env' }, 'mcpWarden.servers.s', p);
+    assert.equal(absolute.type === 'stdio' && absolute.cwd, '/opt/server');
+    assert.deepEqual(loaded, ['/work/a/.env.local', '/etc/server.env']);
+    const windows = ports({ variables: { workspaceFolders: [{ name: 'w', path: 'C:\\work\\w' }], userHome: 'C:\\Users\\u', env: {}, pathSeparator: '\\' } });
+    const onWindows = await resolveLaunchSpec({ ...stdio, args: [], envFile: undefined, cwd: 'tools\\srv' }, 'mcpWarden.servers.s', windows);
+    assert.equal(onWindows.type === 'stdio' && onWindows.cwd, 'C:\\work\\w\\tools\\srv');
+    const driveAbsolute = await resolveLaunchSpec({ ...stdio, args: [], envFile: undefined, cwd: 'D:/srv' }, 'mcpWarden.servers.s', windows);
+    assert.equal(driveAbsolute.type === 'stdio' && driveAbsolute.cwd, 'D:/srv');
+  });
+
+  it('refuses a relative cwd or envFile when no folder is open, naming the key', async () => {
+    const noFolder = ports({ variables: { workspaceFolders: [], userHome: '/home/u', env: {}, pathSeparator: '/' } });
+    await assert.rejects(
+      resolveLaunchSpec({ ...stdio, command: 'server', args: [], envFile: undefined, cwd: 'bin' }, 'mcpWarden.servers.s', noFolder),
+      (e: Error & { retryable?: boolean }) => /^mcpWarden\.servers\.s\.cwd: 'bin' is a relative path and no workspace folder is open/.test(e.message) && e.retryable === false,
+    );
+    await assert.rejects(
+      resolveLaunchSpec({ ...stdio, command: 'server', args: [], envFile: '.env' }, 'mcpWarden.servers.s', noFolder),
+      /mcpWarden\.servers\.s\.envFile: '\.env' is a relative path/,
+    );
+  });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkVariables, inputIds, substituteVariables, VariableError } from '../../../../src/core/config/variables';
+import { checkVariables, inputIds, isPublicEnvVariable, substituteVariables, VariableError } from '../../../../src/core/config/variables';
 
 const context = {
   workspaceFolders: [
@@ -34,5 +34,22 @@ describe('variables', () => {
 
   it('lists input ids once, in order of use', () => {
     assert.deepEqual(inputIds(['${input:b} ${input:a}', '${input:b}', '${env:X}']), ['b', 'a']);
+  });
+});
+
+describe('${env:NAME} values', () => {
+  it('are reported as they are replaced, so they can be kept out of logs', () => {
+    const heard: [string, string][] = [];
+    substituteVariables('${env:TOKEN_VAR}/${env:UNSET}/${userHome}', context, new Map(), (name, value) => heard.push([name, value]));
+    assert.deepEqual(heard, [['TOKEN_VAR', 'abc'], ['UNSET', '']]);
+  });
+
+  it('count as public only for the machine layout and locale variables', () => {
+    for (const name of ['HOME', 'USER', 'PATH', 'Path', 'PWD', 'SHELL', 'TMPDIR', 'LANG', 'LC_ALL', 'LC_CTYPE', 'XDG_CONFIG_HOME', 'XDG_RUNTIME_DIR', 'JAVA_HOME', 'USERPROFILE', 'APPDATA']) {
+      assert.equal(isPublicEnvVariable(name), true, name);
+    }
+    for (const name of ['MY_KEY', 'GITHUB_TOKEN', 'DATABASE_URL', 'API_HOST', 'HOMEPAGE_TOKEN', 'PATHOLOGY_KEY', 'SESSION']) {
+      assert.equal(isPublicEnvVariable(name), false, name);
+    }
   });
 });
