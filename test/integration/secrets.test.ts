@@ -15,6 +15,7 @@ import { ServerRegistry, type ServerSnapshot } from '../../src/core/lifecycle/se
 import { LogLineRedactor, MAX_LOG_LINE_CHARS, redactingLogger } from '../../src/core/logRedaction';
 import { systemClock, type Logger } from '../../src/core/ports';
 import { REDACTED, Redactor } from '../../src/core/redaction';
+import { AuditKey } from '../../src/node/audit/auditKey';
 import { AuditLog } from '../../src/node/audit/auditLog';
 import { AuditReader } from '../../src/node/audit/auditReader';
 import { loadEnvFile } from '../../src/node/envFile';
@@ -37,7 +38,7 @@ interface Window {
 /** A registry with the real launcher and audit log, and the extension's redaction wiring. */
 async function openWindow(servers: Record<string, unknown>, env: Record<string, string | undefined>): Promise<Window> {
   const redactor = new Redactor();
-  const audit = await AuditLog.open({ dir: mkdtempSync(join(tmpdir(), 'warden-secrets-it-')), redactor, maxSegmentBytes: 1 << 20, retentionDays: 0, flushDelayMs: 10 });
+  const audit = await AuditLog.open({ dir: mkdtempSync(join(tmpdir(), 'warden-secrets-it-')), redactor, maxSegmentBytes: 1 << 20, retentionDays: 0, flushDelayMs: 10, key: AuditKey.generate() });
   const written = new Map<string, RecordingLogger>();
   const raw = new Map<string, RecordingLogger>();
   const loggers = new Map<string, Logger>();
