@@ -39,9 +39,9 @@ export class ConfigurationSource implements Disposable {
   private debounce: ReturnType<typeof setTimeout> | undefined;
   /** What the settings held when the workspace settings file last parsed. */
   private lastGood: ServerSettings | undefined;
-  private settingsBroken = false;
-  /** A repaired settings file whose values VS Code had not read yet, and which was waited on once. */
-  private waitedOn: string | undefined;
+  /** Reads in a row that kept the last good values because VS Code had not yet read the file as it is on disk. */
+  private waits = 0;
+  private recheck: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     this.disposables.add(
@@ -108,6 +108,7 @@ export class ConfigurationSource implements Disposable {
 
   dispose(): void {
     clearTimeout(this.debounce);
+    clearTimeout(this.recheck);
     this.disposables.dispose();
   }
 
@@ -120,9 +121,9 @@ export class ConfigurationSource implements Disposable {
     const current: ServerSettings = { servers: config.get(Settings.servers), inputs: config.get(Settings.inputs) };
     const file = workspaceSettingsFile();
     const text = file && vscode.workspace.workspaceFile?.scheme !== 'untitled' ? await readText(file.uri) : undefined;
-    const error = text === undefined ? undefined : settingsSyntaxError(text);
-    if (file && error) {
-      this.settingsBroken = true;
+    if (!file || text === undefined) return this.accept(current);
+    const error = settingsSyntaxError(text);
+    if (error) {
       const where = file.inWorkspaceFile ? fileName(file.uri) : '.vscode/settings.json';
       const meanwhile = this.lastGood ? 'servers keep their last good definitions until it is fixed' : 'no server is read from it until it is fixed';
       const message = `syntax error at ${error.line}:${error.column} (${error.code}): ${meanwhile}`;
@@ -130,21 +131,23 @@ export class ConfigurationSource implements Disposable {
       const values = this.lastGood ?? { servers: config.inspect(Settings.servers)?.globalValue, inputs: config.inspect(Settings.inputs)?.globalValue };
       return { values, notice: `${where} has a ${message}`, problem: { keyPath: where, message } };
     }
-    if (file && text !== undefined && this.settingsBroken && this.lastGood && this.waitedOn !== text) {
-      // Repaired, but the file watcher can be faster than VS Code re-reading the file: until VS Code's values match
-      // the file, keep the last good ones (once per text, so a file VS Code reads differently cannot hold them forever).
-      const inFile = (key: typeof Settings.servers | typeof Settings.inputs) => readSettingsValue(text, [settingKey(key)], file.inWorkspaceFile);
-      const fromFile = canonicalJson({ servers: inFile(Settings.servers), inputs: inFile(Settings.inputs) });
-      const fromVsCode = canonicalJson({ servers: config.inspect(Settings.servers)?.workspaceValue, inputs: config.inspect(Settings.inputs)?.workspaceValue });
-      if (fromFile !== fromVsCode) {
-        this.waitedOn = text;
-        return { values: this.lastGood };
-      }
+    if (this.lastGood && this.waits < MAX_WAITS && !vsCodeHasRead(text, file.inWorkspaceFile, config)) {
+      // The file watcher, or a change of folders, can come before VS Code has re-read the file (and VS Code's merged
+      // values can lag behind its per-scope ones): keep the last good values and look again shortly. Bounded, so a
+      // file VS Code reads differently (e.g. settings nested as "mcpWarden": { "servers": … }) cannot hold them for ever.
+      this.waits++;
+      clearTimeout(this.recheck);
+      this.recheck = setTimeout(() => this.changed(), RECHECK_MS);
+      return { values: this.lastGood };
     }
-    this.settingsBroken = false;
-    this.waitedOn = undefined;
-    this.lastGood = current;
-    return { values: current };
+    return this.accept(current);
+  }
+
+  private accept(values: ServerSettings): { values: ServerSettings } {
+    this.waits = 0;
+    clearTimeout(this.recheck);
+    this.lastGood = values;
+    return { values };
   }
 
   private changed(): void {
@@ -152,6 +155,23 @@ export class ConfigurationSource implements Disposable {
     this.debounce = setTimeout(() => this.changeEmitter.fire(), 150);
   }
 }
+
+/**
+ * True when VS Code's values of `mcpWarden.servers` and `mcpWarden.inputs` are those of the settings file's text:
+ * its workspace value, and (when the user set none) its merged value too.
+ */
+function vsCodeHasRead(text: string, inWorkspaceFile: boolean, config: vscode.WorkspaceConfiguration): boolean {
+  return [Settings.servers, Settings.inputs].every((key) => {
+    const inFile: unknown = readSettingsValue(text, [settingKey(key)], inWorkspaceFile);
+    const inspected = config.inspect(key);
+    if (canonicalJson(inFile) !== canonicalJson(inspected?.workspaceValue)) return false;
+    return inspected?.globalValue !== undefined || canonicalJson(inFile ?? inspected?.defaultValue) === canonicalJson(config.get(key));
+  });
+}
+
+/** How long, at most, a settings file waits for VS Code to read it (MAX_WAITS × RECHECK_MS). */
+const MAX_WAITS = 10;
+const RECHECK_MS = 500;
 
 function fileName(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf('/') + 1);

@@ -36,7 +36,7 @@ describe('A multi-root workspace', function () {
       assert.equal(pidOf(api.getServer('mr')), pid, 'mr keeps running in the same process');
       await write(original);
       await waitUntil(api, () => problem() === undefined, 'clearing the syntax error');
-      assert.equal(pidOf(api.getServer('mr')), pid);
+      assert.equal(pidOf(api.getServer('mr')), pid, `mr: ${JSON.stringify(api.getServer('mr')?.state)}`);
     } finally {
       await write(before);
     }
