@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
-import { canonicalJson } from '../core/canonicalJson';
 import { MCP_CONFIG_FILES, parseMcpConfigFile } from '../core/config/mcpConfigFile';
 import { parseInputs, parseServers } from '../core/config/parseServers';
 import type { ConfigProblem, InputDefinition, ServerEntry } from '../core/config/serverDefinition';
-import { readSettingsValue } from '../core/config/settingsEdit';
-import { settingsSyntaxError } from '../core/config/settingsSyntax';
+import { scopesMatchSettingsText, settingsSyntaxError, type SettingScopes } from '../core/config/settingsFile';
 import { DisposableStore, type Disposable } from '../core/disposable';
 import { Emitter } from '../core/events';
 import { SETTINGS_SECTION, Settings, settingKey } from '../core/ids';
@@ -124,6 +122,8 @@ export class ConfigurationSource implements Disposable {
     if (!file || text === undefined) return this.accept(current);
     const error = settingsSyntaxError(text);
     if (error) {
+      this.waits = 0;
+      clearTimeout(this.recheck);
       const where = file.inWorkspaceFile ? fileName(file.uri) : '.vscode/settings.json';
       const meanwhile = this.lastGood ? 'servers keep their last good definitions until it is fixed' : 'no server is read from it until it is fixed';
       const message = `syntax error at ${error.line}:${error.column} (${error.code}): ${meanwhile}`;
@@ -156,17 +156,10 @@ export class ConfigurationSource implements Disposable {
   }
 }
 
-/**
- * True when VS Code's values of `mcpWarden.servers` and `mcpWarden.inputs` are those of the settings file's text:
- * its workspace value, and (when the user set none) its merged value too.
- */
+/** True when VS Code's values of `mcpWarden.servers` and `mcpWarden.inputs` are those of the settings file's text. */
 function vsCodeHasRead(text: string, inWorkspaceFile: boolean, config: vscode.WorkspaceConfiguration): boolean {
-  return [Settings.servers, Settings.inputs].every((key) => {
-    const inFile: unknown = readSettingsValue(text, [settingKey(key)], inWorkspaceFile);
-    const inspected = config.inspect(key);
-    if (canonicalJson(inFile) !== canonicalJson(inspected?.workspaceValue)) return false;
-    return inspected?.globalValue !== undefined || canonicalJson(inFile ?? inspected?.defaultValue) === canonicalJson(config.get(key));
-  });
+  const scopes = (key: typeof Settings.servers | typeof Settings.inputs): SettingScopes => ({ ...config.inspect(key), value: config.get(key) });
+  return scopesMatchSettingsText(text, inWorkspaceFile, { [settingKey(Settings.servers)]: scopes(Settings.servers), [settingKey(Settings.inputs)]: scopes(Settings.inputs) });
 }
 
 /** How long, at most, a settings file waits for VS Code to read it (MAX_WAITS × RECHECK_MS). */

@@ -1,4 +1,6 @@
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { canonicalJson } from '../canonicalJson';
+import { readSettingsValue } from './settingsEdit';
 
 /** Where a settings file stops being JSON with comments, as jsonc-parser names it (e.g. `CommaExpected`). */
 export interface SettingsSyntaxError {
@@ -21,6 +23,28 @@ export function settingsSyntaxError(text: string): SettingsSyntaxError | undefin
   if (!first) return undefined;
   if (value === undefined && errors.length === 1 && printParseErrorCode(first.error) === 'ValueExpected' && first.offset >= text.length) return undefined;
   return { ...lineAndColumn(text, first.offset), code: printParseErrorCode(first.error) };
+}
+
+/** What VS Code reports for one setting: the value of each scope, and the value they merge into. */
+export interface SettingScopes {
+  readonly defaultValue?: unknown;
+  readonly globalValue?: unknown;
+  readonly workspaceValue?: unknown;
+  /** What `get()` returns. */
+  readonly value: unknown;
+}
+
+/**
+ * True when VS Code's values of these settings (keyed by full setting key) are those written in the workspace
+ * settings file's text: the workspace value, and the merged value too when the user set none. False while VS Code
+ * has not yet read the file as it is on disk, or while its merged value lags behind its workspace value.
+ */
+export function scopesMatchSettingsText(text: string, inWorkspaceFile: boolean, settings: Readonly<Record<string, SettingScopes>>): boolean {
+  return Object.entries(settings).every(([key, scopes]) => {
+    const written: unknown = readSettingsValue(text, [key], inWorkspaceFile);
+    if (canonicalJson(written) !== canonicalJson(scopes.workspaceValue)) return false;
+    return scopes.globalValue !== undefined || canonicalJson(written ?? scopes.defaultValue) === canonicalJson(scopes.value);
+  });
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
