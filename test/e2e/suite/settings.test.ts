@@ -22,6 +22,35 @@ async function processGone(pid: number, timeoutMs = 15_000): Promise<void> {
   }
 }
 
+/** The first diagnostic VS Code puts on the line of `key` in a settings file, once it is there. */
+function diagnosticOn(uri: vscode.Uri, key: string): Promise<vscode.Diagnostic> {
+  const find = async () => {
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    const line = text.slice(0, text.indexOf(`"${key}"`)).split('\n').length - 1;
+    return vscode.languages.getDiagnostics(uri).find((d) => d.range.start.line === line);
+  };
+  return new Promise((resolve, reject) => {
+    const check = () =>
+      void find().then((found) => {
+        if (!found) return;
+        done();
+        resolve(found);
+      }, reject);
+    const subscription = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString())) check();
+    });
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no diagnostic on ${key} after 30 s: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => d.message))}`));
+    }, 30_000);
+    const done = () => {
+      clearTimeout(timer);
+      subscription.dispose();
+    };
+    check();
+  });
+}
+
 function configurationChanged(section: string): Promise<void> {
   return new Promise((resolve) => {
     const subscription = vscode.workspace.onDidChangeConfiguration((e) => {
@@ -101,6 +130,11 @@ describe('Workspace settings a repository writes', function () {
       await read;
       assert.equal(config().inspect('maxMessageSizeMiB')?.workspaceValue, undefined, 'VS Code ignores the workspace value');
       assert.equal(config().get('maxMessageSizeMiB'), 0.0625);
+      // ...and says so, faded, where the file is edited.
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(settingsFile));
+      const hint = await diagnosticOn(settingsFile, 'mcpWarden.maxMessageSizeMiB');
+      assert.match(hint.message, /application scope/);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 
       // Limits are read at each start: a 100 KiB answer is over the user's 64 KiB, far under the workspace's 1000 MiB.
       await api.restartServer('modern');
