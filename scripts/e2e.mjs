@@ -3,7 +3,7 @@
 //  2. runs the mocha suites of out/test/e2e/suite inside its extension host;
 //  3. drives the workbench UI (command palette, Servers view) and saves screenshots in test-results/.
 // Exit code: 0 when every step passed.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumPath, ensureHost, installVsix, launchBrowser, log, makeRunDir, ROOT, startCodeServer } from './vscodeHost.mjs';
 import { E2E_MARKER, FIXTURE, startHttpEverything, writeE2eWorkspace } from './workspaces.mjs';
@@ -30,11 +30,15 @@ async function main() {
     cleanups.push(http.stop);
 
     /** A fresh code-server with the .vsix installed and an e2e workspace open; stopped and removed at the end. */
-    const openEditor = async (label, { ui = false, smokeTestDriver = false, trustEverything = true, env } = {}) => {
+    const openEditor = async (label, { ui = false, smokeTestDriver = false, trustEverything = true, env, workspaceFile = false } = {}) => {
       const run = makeRunDir(label);
       cleanups.push(() => rmSync(run, { recursive: true, force: true }));
-      const workspace = join(run, 'ws');
+      let workspace = join(run, 'ws');
       writeE2eWorkspace(workspace, { node: host.node24, httpUrl: http.url, ui });
+      if (workspaceFile) {
+        workspace = join(run, 'ws.code-workspace');
+        writeFileSync(workspace, JSON.stringify({ folders: [{ path: 'ws' }], settings: {} }, null, 2));
+      }
       const installed = installVsix(host, run, vsix);
       const server = await startCodeServer(host, run, { workspace, smokeTestDriver, trustEverything, env });
       cleanups.push(server.stop);
@@ -56,7 +60,14 @@ async function main() {
     const ui = await openEditor('ui', { ui: true });
     const { runUiTests } = await import(join(ROOT, 'out/test/e2e/ui/serversView.ui.js'));
     failed += await runUiTests({ serverUrl: ui.server.url, workspace: ui.workspace, results, node: host.node24, fixture: FIXTURE, launchBrowser: ui.launchBrowser, log });
+    const { runInterruptionTests } = await import(join(ROOT, 'out/test/e2e/ui/interruptions.ui.js'));
+    failed += await runInterruptionTests({ serverUrl: ui.server.url, workspace: ui.workspace, results, launchBrowser: ui.launchBrowser, log });
     failed += await closeEditor(ui);
+
+    // 3b: a multi-root workspace, opened on its .code-workspace file (its settings live there)
+    const multiRoot = await openEditor('multiroot', { smokeTestDriver: true, workspaceFile: true });
+    failed += await runExtensionTests(multiRoot.server.url, multiRoot.run, multiRoot.workspace, multiRoot.installed, 'multiroot');
+    failed += await closeEditor(multiRoot);
 
     // 4: Workspace Trust: nothing runs until the user trusts the folder
     const trust = await openEditor('trust', { trustEverything: false });
@@ -78,12 +89,12 @@ async function main() {
 }
 
 /** Opens the workbench with the test payload; the workbench reports the mocha result through codeAutomationExit. */
-async function runExtensionTests(serverUrl, run, workspace, extensionPath) {
+async function runExtensionTests(serverUrl, run, workspace, extensionPath, suite = 'suite') {
   const u = new URL(serverUrl);
   const remote = (p) => `vscode-remote://${u.host}${p}`;
   const payload = JSON.stringify([
     ['extensionDevelopmentPath', remote(extensionPath)],
-    ['extensionTestsPath', remote(join(ROOT, 'out/test/e2e/suite/index.js'))],
+    ['extensionTestsPath', remote(join(ROOT, `out/test/e2e/${suite}/index.js`))],
     ['skipWelcome', 'true'],
   ]);
   const browser = await launchBrowser(run);
@@ -98,7 +109,8 @@ async function runExtensionTests(serverUrl, run, workspace, extensionPath) {
     await page.exposeFunction('codeAutomationExit', (code) => finish(code));
     page.on('pageerror', (error) => log(`page error: ${error.message}`));
     const started = Date.now();
-    await page.goto(`${u.origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
+    const opened = workspace.endsWith('.code-workspace') ? 'workspace' : 'folder';
+    await page.goto(`${u.origin}/?${opened}=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
     const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), EXT_TEST_TIMEOUT_MS));
     const code = await Promise.race([finished, timeout]);
     await page.screenshot({ path: join(results, 'extension-tests.png') }).catch(() => undefined);

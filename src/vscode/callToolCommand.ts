@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
+import { callOutcome, type CallOutcome } from '../core/callOutcome';
 import type { ServerRegistry } from '../core/lifecycle/serverRegistry';
 import type { ToolCallResult, ToolInfo } from '../core/lifecycle/session';
-import { errorMessage } from '../core/ports';
 import { argumentFields, parseArgument, type ArgumentField } from '../core/toolArguments';
 import type { ReadOnlyDocuments } from './readOnlyDocuments';
 
@@ -31,23 +31,34 @@ export async function callToolInteractively(
 
   const started = Date.now();
   let result: ToolCallResult;
+  let cancelRequested = false;
   try {
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Calling ${serverName}/${tool.name}…`, cancellable: true },
       (_progress, token) => {
         const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
+        token.onCancellationRequested(() => {
+          cancelRequested = true;
+          abort.abort();
+        });
         return registry.callTool(serverName, tool.name, args, abort.signal);
       },
     );
   } catch (error) {
-    void vscode.window.showErrorMessage(`MCP Warden: ${serverName}/${tool.name} failed: ${errorMessage(error)}`);
+    showCallOutcome(callOutcome(error, { serverName, toolName: tool.name, cancelRequested, serverState: registry.server(serverName)?.state.kind }));
     return undefined;
   }
   const record = { server: serverName, tool: tool.name, arguments: args, durationMs: Date.now() - started, result };
   await documents.show(`${serverName}-${tool.name}-result.json`, JSON.stringify(record, null, 2), 'json');
   if (result.isError) void vscode.window.showWarningMessage(`MCP Warden: ${serverName}/${tool.name} reported an error; see the result.`);
   return result;
+}
+
+/** A call the user cancelled, or whose server they stopped, is news, not an error. */
+function showCallOutcome(outcome: CallOutcome): void {
+  const message = `MCP Warden: ${outcome.message}${/[.!?]$/.test(outcome.message) ? '' : '.'}`;
+  if (outcome.kind === 'failed') void vscode.window.showErrorMessage(message);
+  else void vscode.window.showInformationMessage(message);
 }
 
 async function pickServer(registry: ServerRegistry): Promise<string | undefined> {

@@ -2,16 +2,27 @@ import * as vscode from 'vscode';
 import { MCP_CONFIG_FILES, parseMcpConfigFile } from '../core/config/mcpConfigFile';
 import { parseInputs, parseServers } from '../core/config/parseServers';
 import type { ConfigProblem, InputDefinition, ServerEntry } from '../core/config/serverDefinition';
+import { scopesMatchSettingsText, settingsSyntaxError, type SettingScopes } from '../core/config/settingsFile';
 import { DisposableStore, type Disposable } from '../core/disposable';
 import { Emitter } from '../core/events';
 import { SETTINGS_SECTION, Settings, settingKey } from '../core/ids';
 import type { ConfigSnapshot } from '../core/lifecycle/serverRegistry';
 import type { LaunchLimits } from '../core/lifecycle/session';
+import { numberAtLeast, userSetting } from './userSettings';
 import { readText } from './workspaceFiles';
+import { workspaceSettingsFile } from './workspaceSettingsFile';
 
 export interface WorkspaceConfig {
   readonly snapshot: ConfigSnapshot;
   readonly inputs: readonly InputDefinition[];
+  /** Set while the workspace settings file does not parse: where the error is and what MCP Warden does meanwhile. */
+  readonly settingsNotice?: string;
+}
+
+/** The settings a repository writes for MCP Warden, as VS Code hands them over. */
+interface ServerSettings {
+  readonly servers: unknown;
+  readonly inputs: unknown;
 }
 
 /**
@@ -24,6 +35,11 @@ export class ConfigurationSource implements Disposable {
   /** Fires (debounced) when settings or an MCP file changed, or the workspace became trusted. */
   readonly onDidChange = this.changeEmitter.event;
   private debounce: ReturnType<typeof setTimeout> | undefined;
+  /** What the settings held when the workspace settings file last parsed. */
+  private lastGood: ServerSettings | undefined;
+  /** Reads in a row that kept the last good values because VS Code had not yet read the file as it is on disk. */
+  private waits = 0;
+  private recheck: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     this.disposables.add(
@@ -33,16 +49,24 @@ export class ConfigurationSource implements Disposable {
     );
     this.disposables.add(vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed()));
     this.disposables.add(vscode.workspace.onDidChangeWorkspaceFolders(() => this.changed()));
-    const watcher = this.disposables.add(vscode.workspace.createFileSystemWatcher(`**/{${MCP_CONFIG_FILES.map((f) => f.path).join(',')}}`));
-    for (const event of [watcher.onDidCreate, watcher.onDidChange, watcher.onDidDelete]) this.disposables.add(event(() => this.changed()));
+    // The settings file too: a syntax error that leaves VS Code's values as they were changes no setting.
+    const watched = [...MCP_CONFIG_FILES.map((f) => f.path), '.vscode/settings.json'];
+    const patterns: vscode.GlobPattern[] = [`**/{${watched.join(',')}}`];
+    const workspaceFile = vscode.workspace.workspaceFile;
+    if (workspaceFile?.scheme === 'file') patterns.push(new vscode.RelativePattern(vscode.Uri.joinPath(workspaceFile, '..'), fileName(workspaceFile)));
+    for (const pattern of patterns) {
+      const watcher = this.disposables.add(vscode.workspace.createFileSystemWatcher(pattern));
+      for (const event of [watcher.onDidCreate, watcher.onDidChange, watcher.onDidDelete]) this.disposables.add(event(() => this.changed()));
+    }
   }
 
   async read(): Promise<WorkspaceConfig> {
     if (!vscode.workspace.isTrusted) return { snapshot: { servers: [], discovered: [], problems: [] }, inputs: [] };
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-    const servers = parseServers(config.get(Settings.servers), settingKey(Settings.servers), { kind: 'settings' }, { strict: true });
-    const settingsInputs = parseInputs(config.get(Settings.inputs), settingKey(Settings.inputs));
-    const problems: ConfigProblem[] = [...settingsInputs.problems];
+    const settings = await this.serverSettings(config);
+    const servers = parseServers(settings.values.servers, settingKey(Settings.servers), { kind: 'settings' }, { strict: true });
+    const settingsInputs = parseInputs(settings.values.inputs, settingKey(Settings.inputs));
+    const problems: ConfigProblem[] = [...(settings.problem ? [settings.problem] : []), ...settingsInputs.problems];
     const inputs: InputDefinition[] = [...settingsInputs.inputs];
     const discovered: ServerEntry[] = [];
     if (config.get<boolean>(Settings.discoverConfigFiles, true)) {
@@ -64,31 +88,84 @@ export class ConfigurationSource implements Disposable {
         for (const input of file.inputs) if (!inputs.some((i) => i.id === input.id)) inputs.push(input);
       }
     }
-    return { snapshot: { servers, discovered, problems }, inputs };
+    return { snapshot: { servers, discovered, problems }, inputs, ...(settings.notice && { settingsNotice: settings.notice }) };
   }
 
-  /** The limits a server is started with; read at each start, so a change applies from the next one. */
+  /**
+   * The limits a server is started with; read at each start, so a change applies from the next one. Only the
+   * user's own values count: a repository must not be able to raise a limit (or lower the log level).
+   */
   limits(): LaunchLimits & { readonly requestTimeoutMs: number } {
-    const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-    const number = (key: string, fallback: number, min: number) => {
-      const value = config.get<number>(key, fallback);
-      return typeof value === 'number' && Number.isFinite(value) && value >= min ? value : fallback;
-    };
     return {
-      startupTimeoutMs: number(Settings.startupTimeoutSeconds, 30, 1) * 1000,
-      requestTimeoutMs: number(Settings.requestTimeoutSeconds, 60, 1) * 1000,
-      maxMessageBytes: Math.round(number(Settings.maxMessageSizeMiB, 16, 1 / 16) * 1024 * 1024),
-      serverLogLevel: config.get<string>(Settings.serverLogLevel, 'info'),
+      startupTimeoutMs: userSetting(Settings.startupTimeoutSeconds, numberAtLeast(1), 30) * 1000,
+      requestTimeoutMs: userSetting(Settings.requestTimeoutSeconds, numberAtLeast(1), 60) * 1000,
+      maxMessageBytes: Math.round(userSetting(Settings.maxMessageSizeMiB, numberAtLeast(1 / 16), 16) * 1024 * 1024),
+      serverLogLevel: userSetting(Settings.serverLogLevel, (v): v is string => typeof v === 'string', 'info'),
     };
   }
 
   dispose(): void {
     clearTimeout(this.debounce);
+    clearTimeout(this.recheck);
     this.disposables.dispose();
+  }
+
+  /**
+   * `mcpWarden.servers` and `mcpWarden.inputs`. While the workspace settings file does not parse, VS Code hands
+   * over whatever its lenient parser kept (often nothing, which would stop every server): the last values read
+   * from a file that parsed are kept instead, and the error is reported.
+   */
+  private async serverSettings(config: vscode.WorkspaceConfiguration): Promise<{ values: ServerSettings; notice?: string; problem?: ConfigProblem }> {
+    const current: ServerSettings = { servers: config.get(Settings.servers), inputs: config.get(Settings.inputs) };
+    const file = workspaceSettingsFile();
+    const text = file && vscode.workspace.workspaceFile?.scheme !== 'untitled' ? await readText(file.uri) : undefined;
+    if (!file || text === undefined) return this.accept(current);
+    const error = settingsSyntaxError(text);
+    if (error) {
+      this.waits = 0;
+      clearTimeout(this.recheck);
+      const where = file.inWorkspaceFile ? fileName(file.uri) : '.vscode/settings.json';
+      const meanwhile = this.lastGood ? 'servers keep their last good definitions until it is fixed' : 'no server is read from it until it is fixed';
+      const message = `syntax error at ${error.line}:${error.column} (${error.code}): ${meanwhile}`;
+      // Without a last good state, only the user's own settings are trusted: VS Code's partial parse could hold a cut-off definition.
+      const values = this.lastGood ?? { servers: config.inspect(Settings.servers)?.globalValue, inputs: config.inspect(Settings.inputs)?.globalValue };
+      return { values, notice: `${where} has a ${message}`, problem: { keyPath: where, message } };
+    }
+    if (this.lastGood && this.waits < MAX_WAITS && !vsCodeHasRead(text, file.inWorkspaceFile, config)) {
+      // The file watcher, or a change of folders, can come before VS Code has re-read the file (and VS Code's merged
+      // values can lag behind its per-scope ones): keep the last good values and look again shortly. Bounded, so a
+      // file VS Code reads differently (e.g. settings nested as "mcpWarden": { "servers": … }) cannot hold them for ever.
+      this.waits++;
+      clearTimeout(this.recheck);
+      this.recheck = setTimeout(() => this.changed(), RECHECK_MS);
+      return { values: this.lastGood };
+    }
+    return this.accept(current);
+  }
+
+  private accept(values: ServerSettings): { values: ServerSettings } {
+    this.waits = 0;
+    clearTimeout(this.recheck);
+    this.lastGood = values;
+    return { values };
   }
 
   private changed(): void {
     clearTimeout(this.debounce);
     this.debounce = setTimeout(() => this.changeEmitter.fire(), 150);
   }
+}
+
+/** True when VS Code's values of `mcpWarden.servers` and `mcpWarden.inputs` are those of the settings file's text. */
+function vsCodeHasRead(text: string, inWorkspaceFile: boolean, config: vscode.WorkspaceConfiguration): boolean {
+  const scopes = (key: typeof Settings.servers | typeof Settings.inputs): SettingScopes => ({ ...config.inspect(key), value: config.get(key) });
+  return scopesMatchSettingsText(text, inWorkspaceFile, { [settingKey(Settings.servers)]: scopes(Settings.servers), [settingKey(Settings.inputs)]: scopes(Settings.inputs) });
+}
+
+/** How long, at most, a settings file waits for VS Code to read it (MAX_WAITS × RECHECK_MS). */
+const MAX_WAITS = 10;
+const RECHECK_MS = 500;
+
+function fileName(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
 }

@@ -99,8 +99,9 @@ export class Warden implements vscode.Disposable {
     const next = this.reloading.then(async () => {
       try {
         if (!vscode.workspace.isTrusted) this.logger.info('this workspace is not trusted: no server is started and no workspace definition is read');
-        const { snapshot, inputs } = await this.configuration.read();
+        const { snapshot, inputs, settingsNotice } = await this.configuration.read();
         this.inputDefinitions = inputs;
+        this.treeView.message = settingsNotice;
         for (const problem of snapshot.problems) this.logger.warn(`${problem.keyPath}: ${problem.message}`);
         for (const entry of snapshot.servers) {
           if (!entry.ok) for (const problem of entry.problems) this.logger.warn(`${problem.keyPath}: ${problem.message}`);

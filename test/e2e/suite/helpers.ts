@@ -49,3 +49,24 @@ export const isRunning = (server: WardenServer) => server.state.kind === 'runnin
 export function pidOf(server: WardenServer | undefined): number | undefined {
   return server?.state.kind === 'running' ? server.state.session.pid : undefined;
 }
+
+/** Waits until `condition` holds, re-checked on every change MCP Warden reports (servers or configuration problems). */
+export function waitUntil(api: McpWardenApi, condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!condition()) return;
+      done();
+      resolve();
+    };
+    const subscription = api.onDidChangeServers(check);
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`not ${what} after ${timeoutMs} ms; configuration problems: ${JSON.stringify(api.getConfigurationProblems())}`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      subscription.dispose();
+    };
+    check();
+  });
+}

@@ -1,0 +1,31 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { settingKey, Settings } from '../../src/core/ids';
+
+const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8'));
+const properties = manifest.contributes.configuration.properties as Record<string, { scope?: string; markdownDescription?: string }>;
+
+/** What a repository may set in its workspace settings: its servers and inputs (gated by Workspace Trust), and whether its own MCP files are shown. */
+const WORKSPACE_SETTABLE = [Settings.servers, Settings.inputs, Settings.discoverConfigFiles].map(settingKey);
+
+describe('setting scopes in package.json', () => {
+  it('declares a scope for every setting, so none is workspace-settable by accident', () => {
+    for (const [key, schema] of Object.entries(properties)) assert.ok(schema.scope, `${key} has no scope (VS Code would default to "window")`);
+  });
+
+  it('lets a workspace set only its servers, inputs and file discovery; limits, log level and auditing are the user’s', () => {
+    const settable = Object.entries(properties)
+      .filter(([, schema]) => schema.scope !== 'application' && schema.scope !== 'machine')
+      .map(([key]) => key)
+      .sort();
+    assert.deepEqual(settable, [...WORKSPACE_SETTABLE].sort());
+    for (const key of WORKSPACE_SETTABLE) assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(key), `${key} is ignored in an untrusted workspace`);
+  });
+
+  it('tells the user in the description that a user-only setting cannot be set by a workspace', () => {
+    for (const [key, schema] of Object.entries(properties)) {
+      if (schema.scope === 'application') assert.match(schema.markdownDescription ?? '', /user setting only/i, key);
+    }
+  });
+});
