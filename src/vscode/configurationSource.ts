@@ -116,7 +116,7 @@ export class ConfigurationSource implements Disposable {
    * from a file that parsed are kept instead, and the error is reported.
    */
   private async serverSettings(config: vscode.WorkspaceConfiguration): Promise<{ values: ServerSettings; notice?: string; problem?: ConfigProblem }> {
-    const current: ServerSettings = { servers: config.get(Settings.servers), inputs: config.get(Settings.inputs) };
+    const current: ServerSettings = { servers: serversByScope(config), inputs: config.get(Settings.inputs) };
     const file = workspaceSettingsFile();
     const text = file && vscode.workspace.workspaceFile?.scheme !== 'untitled' ? await readText(file.uri) : undefined;
     if (!file || text === undefined) return this.accept(current);
@@ -160,6 +160,23 @@ export class ConfigurationSource implements Disposable {
 function vsCodeHasRead(text: string, inWorkspaceFile: boolean, config: vscode.WorkspaceConfiguration): boolean {
   const scopes = (key: typeof Settings.servers | typeof Settings.inputs): SettingScopes => ({ ...config.inspect(key), value: config.get(key) });
   return scopesMatchSettingsText(text, inWorkspaceFile, { [settingKey(Settings.servers)]: scopes(Settings.servers), [settingKey(Settings.inputs)]: scopes(Settings.inputs) });
+}
+
+/**
+ * `mcpWarden.servers` with each server taken whole from the most specific scope that defines it. VS Code merges
+ * objects across scopes member by member, so a repository's `"github": { "url": … }` would otherwise keep the
+ * `headers` of the user's own "github" server, and send the user's token to the repository's URL.
+ */
+function serversByScope(config: vscode.WorkspaceConfiguration): unknown {
+  const scopes = config.inspect<unknown>(Settings.servers);
+  const layers = [scopes?.defaultValue, scopes?.globalValue, scopes?.workspaceValue, scopes?.workspaceFolderValue].filter((v) => v !== undefined);
+  const servers: Record<string, unknown> = {};
+  for (const layer of layers) {
+    // Not an object: handed over as it is, so parseServers reports it with its setting key.
+    if (layer === null || typeof layer !== 'object' || Array.isArray(layer)) return layer;
+    Object.assign(servers, layer);
+  }
+  return servers;
 }
 
 /** How long, at most, a settings file waits for VS Code to read it (MAX_WAITS × RECHECK_MS). */

@@ -77,6 +77,7 @@ export class Warden implements vscode.Disposable {
           limits: () => this.configuration.limits(),
           clock: systemClock,
           audit: this.audit.pipeline,
+          redact: (text) => this.redactor.text(text),
         },
         loggerFor: (name) => this.channels.logger(name),
         logger: this.logger,
@@ -106,7 +107,12 @@ export class Warden implements vscode.Disposable {
         for (const entry of snapshot.servers) {
           if (!entry.ok) for (const problem of entry.problems) this.logger.warn(`${problem.keyPath}: ${problem.message}`);
         }
-        await this.registry.applyConfiguration(snapshot, { autostart: vscode.workspace.isTrusted });
+        // Not awaited: a start can wait on the user (an ${input:…} prompt left open), and the next reload must not
+        // wait for it. The registry takes the new definitions at once; each server's supervisor orders its own
+        // starts and stops.
+        void this.registry
+          .applyConfiguration(snapshot, { autostart: vscode.workspace.isTrusted })
+          .catch((error: unknown) => this.logger.error(`could not apply the configuration: ${errorMessage(error)}`));
       } catch (error) {
         this.logger.error(`could not apply the configuration: ${errorMessage(error)}`);
       }
@@ -150,7 +156,7 @@ export class Warden implements vscode.Disposable {
   }
 
   private async notifyGaveUp(name: string, message: string): Promise<void> {
-    const choice = await vscode.window.showWarningMessage(`MCP Warden: server '${name}' keeps crashing. ${message}`, 'Show Output', 'Restart');
+    const choice = await vscode.window.showWarningMessage(`MCP Warden: server '${name}' keeps crashing. ${this.redactor.text(message)}`, 'Show Output', 'Restart');
     if (choice === 'Show Output') this.channels.show(name);
     if (choice === 'Restart') await this.registry.restart(name).catch((error: unknown) => this.logger.error(errorMessage(error)));
   }

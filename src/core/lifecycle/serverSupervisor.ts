@@ -22,6 +22,11 @@ export interface SupervisorDeps {
   readonly restartPolicy?: RestartPolicyOptions;
   /** Receives start, ready, stop, crash, restart and give-up. */
   readonly audit?: AuditSink;
+  /**
+   * Hides secrets in the messages of states, which views, notifications and the API show: an error can quote a
+   * URL or a stderr line that holds a token.
+   */
+  readonly redact?: (text: string) => string;
 }
 
 /**
@@ -296,6 +301,9 @@ export class ServerSupervisor implements Disposable {
   }
 
   private setState(state: ServerState): void {
+    const redact = this.deps.redact;
+    if (redact && state.kind === 'error') state = { ...state, message: redact(state.message) };
+    if (redact && state.kind === 'waiting') state = { ...state, lastError: redact(state.lastError) };
     this._state = state;
     this.stateEmitter.fire(state);
   }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { AuditInput } from '../../../../src/core/audit/auditEvent';
 import type { ServerDefinition } from '../../../../src/core/config/serverDefinition';
+import { REDACTED, Redactor } from '../../../../src/core/redaction';
 import { ServerSupervisor } from '../../../../src/core/lifecycle/serverSupervisor';
 import type { ServerState } from '../../../../src/core/lifecycle/serverState';
 import { FakeLauncher, flush, ManualClock, RecordingLogger } from '../../fakes';
@@ -164,5 +165,25 @@ describe('ServerSupervisor', () => {
       { method: 'tools/call', params: { name: 'echo', arguments: { text: 'hi' } } },
       "refused by MCP Warden: server 'srv' is not running (stopped)",
     ]);
+  });
+
+  it('hides secrets in the messages of its states, which views, notifications and the API show', async () => {
+    const launcher = new FakeLauncher();
+    const redactor = new Redactor();
+    redactor.addSecrets(['value-from-env-1234']);
+    const supervisor = new ServerSupervisor(definition, 'mcpWarden.servers.srv', {
+      launcher,
+      resolveSpec: async () => ({ type: 'stdio', command: 'x', args: [], env: {}, secrets: [] }),
+      limits: () => ({ startupTimeoutMs: 1000, maxMessageBytes: 1024, serverLogLevel: 'info' }),
+      clock: new ManualClock(),
+      logger: new RecordingLogger(),
+      redact: (text) => redactor.text(text),
+    });
+    launcher.next = [{ fail: 'cannot connect to http://127.0.0.1:9/mcp?k=value-from-env-1234: connection refused', retryable: true }];
+    await supervisor.start();
+    assert.equal(supervisor.state.kind === 'waiting' && supervisor.state.lastError, `cannot connect to http://127.0.0.1:9/mcp?k=${REDACTED}: connection refused`);
+    launcher.next = [{ fail: 'Authorization: Bearer value-from-env-1234 refused', retryable: false }];
+    await supervisor.start();
+    assert.equal(supervisor.state.kind === 'error' && supervisor.state.message, `Authorization: Bearer ${REDACTED} refused`);
   });
 });
