@@ -13,6 +13,7 @@ import { AuditKey } from '../../node/audit/auditKey';
 import { AuditLog, type AuditHead } from '../../node/audit/auditLog';
 import { AuditReader } from '../../node/audit/auditReader';
 import { verifyAuditLog, type VerifyResult } from '../../node/audit/auditVerifier';
+import { numberAtLeast, userSetting } from '../userSettings';
 
 /** How often, at most, the head is copied to SecretStorage while records are written. */
 const HEAD_SAVE_DELAY_MS = 1000;
@@ -116,11 +117,10 @@ export class WorkspaceAudit implements vscode.Disposable {
   }
 
   private enabled(): boolean {
-    return vscode.workspace.getConfiguration(SETTINGS_SECTION).get<boolean>(Settings.auditEnabled, true);
+    return userSetting(Settings.auditEnabled, (v): v is boolean => typeof v === 'boolean', true);
   }
 
   private async open(): Promise<AuditLog | undefined> {
-    const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     try {
       const { key, isNew } = await this.loadKey();
       this.key = key;
@@ -128,8 +128,9 @@ export class WorkspaceAudit implements vscode.Disposable {
       const log = await AuditLog.open({
         dir: this.dir,
         redactor: this.redactor,
-        maxSegmentBytes: Math.max(1, config.get<number>(Settings.auditMaxSegmentMiB, 16)) * 1024 * 1024,
-        retentionDays: Math.max(0, config.get<number>(Settings.auditRetentionDays, 90)),
+        // The user's values only: a repository must not shorten retention or grow segments.
+        maxSegmentBytes: userSetting(Settings.auditMaxSegmentMiB, numberAtLeast(1), 16) * 1024 * 1024,
+        retentionDays: userSetting(Settings.auditRetentionDays, numberAtLeast(0), 90),
         key,
         keyIsNew: isNew,
         ...(knownHead && { knownHead }),
