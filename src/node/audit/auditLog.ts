@@ -75,6 +75,7 @@ export class AuditLog implements AuditSink {
   /** The newest segment on disk when no segment is open for writing: a new one must sort after it. */
   private closedSegment: { day: string; counter: number } | undefined;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private flushSoon = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private indexTimer: ReturnType<typeof setTimeout> | undefined;
   private work: Promise<void> = Promise.resolve();
@@ -136,6 +137,7 @@ export class AuditLog implements AuditSink {
   flush(): Promise<void> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    this.flushSoon = false;
     return this.enqueue(() => this.writeQueued());
   }
 
@@ -287,10 +289,13 @@ export class AuditLog implements AuditSink {
   }
 
   private scheduleFlush(delayMs: number): void {
-    if (this.flushTimer !== undefined && delayMs > 0) return;
+    // Already due at least as soon: nothing to do (this runs for every record recorded).
+    if (this.flushTimer !== undefined && (delayMs > 0 || this.flushSoon)) return;
     clearTimeout(this.flushTimer);
+    this.flushSoon = delayMs === 0;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
+      this.flushSoon = false;
       void this.enqueue(() => this.writeQueued());
     }, delayMs);
   }
