@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumPath, ensureHost, installVsix, launchBrowser, log, makeRunDir, ROOT, startCodeServer } from './vscodeHost.mjs';
-import { E2E_MARKER, FIXTURE, startHttpEverything, writeE2eWorkspace } from './workspaces.mjs';
+import { DETACHED_GRANDCHILD, E2E_MARKER, FIXTURE, startHttpEverything, writeE2eWorkspace } from './workspaces.mjs';
 
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const vsix = join(ROOT, `mcp-warden-${version}.vsix`);
@@ -40,10 +40,16 @@ async function main() {
       cleanups.push(server.stop);
       return { run, workspace, installed, server, launchBrowser: () => launchBrowser(run) };
     };
-    /** Stops the editor, then checks that no server process of it is left. */
+    /**
+     * Stops the editor, then checks that no server process of it is left. The check must have something to
+     * catch: the detached grandchild of server "detached" (its own session, ignores SIGTERM) runs until then.
+     */
     const closeEditor = async (editor) => {
+      const detached = await detachedGrandchildren();
+      if (detached.length > 0) log(`before the editor stops, a server's detached grandchild runs in a session of its own: ${detached.join(', ')}`);
+      else log('the detached grandchild of server "detached" is not running before the editor stops: the leftover check would prove nothing');
       await editor.server.stop();
-      return checkNoServerOutlivesTheEditor();
+      return (detached.length > 0 ? 0 : 1) + (await checkNoServerOutlivesTheEditor());
     };
 
     // 1 + 2: extension-host tests against the installed .vsix
@@ -136,6 +142,25 @@ function serverProcesses() {
         return false;
       }
     });
+}
+
+/** Field 6 of /proc/<pid>/stat: the session the process belongs to. */
+function sessionOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Marked processes that the fixture started with --spawn-detached-grandchild and that lead a session of their own. */
+async function detachedGrandchildren() {
+  if (process.platform !== 'linux') return ['(not checked off Linux)'];
+  const find = () => serverProcesses().filter((pid) => commandLine(pid).includes(DETACHED_GRANDCHILD) && sessionOf(pid) === Number(pid));
+  const deadline = Date.now() + 30_000;
+  while (find().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  return find().map((pid) => `pid ${pid} (session ${sessionOf(pid)})`);
 }
 
 /** After the editor is gone, no MCP server it started may still run. */

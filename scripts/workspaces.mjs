@@ -8,6 +8,8 @@ const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everyth
 const FILESYSTEM = join(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
 export const FIXTURE = join(ROOT, 'test/fixtures/fixture-server.mjs');
 export const E2E_MARKER = 'MCP_WARDEN_E2E_SERVER';
+/** In the command line of the process the fixture starts with --spawn-detached-grandchild. */
+export const DETACHED_GRANDCHILD = 'mcp-warden-detached-grandchild';
 
 /**
  * Starts server-everything over Streamable HTTP on a free loopback port, as the leader of its own process
@@ -54,6 +56,9 @@ export function writeE2eWorkspace(dir, { node, httpUrl, ui = false }) {
     'everything-http': { url: httpUrl },
     // leaves a helper process running that ignores SIGTERM: it must still go when the server stops
     helper: { command: node, args: [FIXTURE, '--spawn-child'], env },
+    // starts a process in a session of its own (setsid, as Playwright starts a browser) that ignores SIGTERM:
+    // it must still go when the editor stops
+    detached: { command: node, args: [FIXTURE, '--spawn-detached-grandchild'], env },
     broken: { command: 'mcp-warden-no-such-command' },
     invalid: { url: 'http://example.com/mcp' },
     ...(ui && {
