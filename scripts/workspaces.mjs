@@ -54,11 +54,9 @@ export function writeE2eWorkspace(dir, { node, httpUrl, ui = false }) {
     everything: { command: node, args: [EVERYTHING, 'stdio'], env },
     modern: { command: node, args: [FIXTURE, '--era', 'modern'], env },
     'everything-http': { url: httpUrl },
-    // leaves a helper process running that ignores SIGTERM: it must still go when the server stops
-    helper: { command: node, args: [FIXTURE, '--spawn-child'], env },
-    // starts a process in a session of its own (setsid, as Playwright starts a browser) that ignores SIGTERM:
-    // it must still go when the editor stops
-    detached: { command: node, args: [FIXTURE, '--spawn-detached-grandchild'], env },
+    // leaves a helper process running that ignores SIGTERM, and another in a session of its own (setsid, as
+    // Playwright starts a browser): both must still go when the server or the editor stops
+    helper: { command: node, args: [FIXTURE, '--spawn-child', '--spawn-detached-grandchild'], env },
     broken: { command: 'mcp-warden-no-such-command' },
     invalid: { url: 'http://example.com/mcp' },
     ...(ui && {
