@@ -10,9 +10,16 @@ describe('when the extension host dies without deactivate()', function () {
     for (const pid of started.splice(0)) if (processAlive(pid)) process.kill(pid, 'SIGKILL');
   });
 
-  for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
-    it(`its servers and their helpers still end, even one in a session of its own (host killed by ${signal})`, async function () {
-      const host = spawn(process.execPath, [join(__dirname, 'hostProcess.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const cases = [
+    { signal: 'SIGKILL', containment: 'the best this machine offers' },
+    { signal: 'SIGTERM', containment: 'the best this machine offers' },
+    // Without a PID namespace the reaper ends the group, and the detached process by the marker in its environment.
+    { signal: 'SIGKILL', containment: 'process-group' },
+  ] as const;
+  for (const { signal, containment } of cases) {
+    it(`its servers and their helpers still end, even one in a session of its own (host killed by ${signal}; containment: ${containment})`, async function () {
+      const env = containment === 'process-group' ? { ...process.env, MCP_WARDEN_CONTAINMENT: 'process-group' } : process.env;
+      const host = spawn(process.execPath, [join(__dirname, 'hostProcess.js')], { stdio: ['ignore', 'pipe', 'inherit'], env });
       const [server, helper, detached] = await new Promise<number[]>((resolve, reject) => {
         let out = '';
         host.stdout?.on('data', (d: Buffer) => {
