@@ -49,6 +49,7 @@ export class ProcessTransport implements Transport {
   private garbageLines = 0;
   private readonly graceMs: number;
   private closing = false;
+  private outputEnded = false;
   private outputClosed = false;
 
   constructor(private readonly options: ProcessTransportOptions) {
@@ -117,6 +118,7 @@ export class ProcessTransport implements Transport {
       child.once('exit', (code, signal) => this.onExit(code, signal));
       server.stdout.on('data', (chunk: Buffer) => this.onStdout(chunk));
       server.stdout.once('end', () => void this.onOutputEnd());
+      server.stdout.once('close', () => void this.onOutputEnd());
       server.stdout.on('error', (error) => this.options.logger.debug(`stdout: ${error.message}`));
       server.stderr.on('data', (chunk: Buffer) => this.onStderr(chunk));
       server.stdin.on('error', (error) => {
@@ -167,6 +169,8 @@ export class ProcessTransport implements Transport {
    * again, and every call would wait for its timeout: stop it, and end the session saying why.
    */
   private async onOutputEnd(): Promise<void> {
+    if (this.outputEnded) return;
+    this.outputEnded = true;
     if (this.closing || this.exitInfo || (await this.waitForExit(this.graceMs)) || this.closing) return;
     this.outputClosed = true;
     this.options.logger.warn('the server closed its output (stdout) but kept running: stopping it');
