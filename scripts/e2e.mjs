@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumPath, ensureHost, installVsix, launchBrowser, log, makeRunDir, ROOT, startCodeServer } from './vscodeHost.mjs';
-import { E2E_MARKER, FIXTURE, startHttpEverything, writeE2eWorkspace } from './workspaces.mjs';
+import { DETACHED_GRANDCHILD, E2E_MARKER, FIXTURE, startHttpEverything, writeE2eWorkspace } from './workspaces.mjs';
 
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const vsix = join(ROOT, `mcp-warden-${version}.vsix`);
@@ -42,12 +42,20 @@ async function main() {
       const installed = installVsix(host, run, vsix);
       const server = await startCodeServer(host, run, { workspace, smokeTestDriver, trustEverything, env });
       cleanups.push(server.stop);
-      return { run, workspace, installed, server, launchBrowser: () => launchBrowser(run) };
+      const detached = watchDetachedGrandchildren();
+      cleanups.push(detached.stop);
+      return { run, workspace, installed, server, detached, launchBrowser: () => launchBrowser(run) };
     };
-    /** Stops the editor, then checks that no server process of it is left. */
+    /**
+     * Stops the editor, then checks that no server process of it is left. The check must have had something to
+     * catch: the detached grandchild of server "helper" (a session of its own, ignores SIGTERM) must have run.
+     */
     const closeEditor = async (editor) => {
+      const seen = editor.detached.stop();
+      if (seen.length > 0) log(`a server's detached grandchild ran in a session of its own: ${seen.join(', ')}`);
+      else log('no detached grandchild of server "helper" was seen running: the leftover check would prove nothing');
       await editor.server.stop();
-      return checkNoServerOutlivesTheEditor();
+      return (seen.length > 0 ? 0 : 1) + (await checkNoServerOutlivesTheEditor());
     };
 
     // 1 + 2: extension-host tests against the installed .vsix
@@ -137,8 +145,8 @@ function commandLine(pid) {
  * Live processes started for this run's test workspaces: they, and what they spawn, carry E2E_MARKER. Those
  * that already ran when this run began (left by an interrupted earlier run) are not counted.
  */
-function serverProcesses() {
-  return readdirSync('/proc')
+function serverProcesses(candidates = readdirSync('/proc')) {
+  return candidates
     .filter((p) => /^\d+$/.test(p) && !preexisting.has(p))
     .filter((pid) => {
       try {
@@ -148,6 +156,40 @@ function serverProcesses() {
         return false;
       }
     });
+}
+
+/** Field 6 of /proc/<pid>/stat: the session the process belongs to. */
+function sessionOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Notes, once a second while an editor runs, the marked processes the fixture started with
+ * --spawn-detached-grandchild that lead a session of their own. (The extension tests' host stops its servers
+ * when the tests end, so they cannot be looked for only at the end.) `stop()` returns what was seen.
+ */
+function watchDetachedGrandchildren() {
+  if (process.platform !== 'linux') return { stop: () => ['(not checked off Linux)'] };
+  const seen = new Map();
+  const look = () => {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid) || seen.has(pid) || preexisting.has(pid) || !commandLine(pid).includes(DETACHED_GRANDCHILD)) continue;
+      if (sessionOf(pid) === Number(pid) && serverProcesses([pid]).length === 1) seen.set(pid, `pid ${pid} (session ${sessionOf(pid)})`);
+    }
+  };
+  const timer = setInterval(look, 1000);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      look();
+      return [...seen.values()];
+    },
+  };
 }
 
 /** After the editor is gone, no MCP server it started may still run. */

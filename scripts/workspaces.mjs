@@ -8,6 +8,8 @@ const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everyth
 const FILESYSTEM = join(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
 export const FIXTURE = join(ROOT, 'test/fixtures/fixture-server.mjs');
 export const E2E_MARKER = 'MCP_WARDEN_E2E_SERVER';
+/** In the command line of the process the fixture starts with --spawn-detached-grandchild. */
+export const DETACHED_GRANDCHILD = 'mcp-warden-detached-grandchild';
 
 /**
  * Starts server-everything over Streamable HTTP on a free loopback port, as the leader of its own process
@@ -52,8 +54,9 @@ export function writeE2eWorkspace(dir, { node, httpUrl, ui = false }) {
     everything: { command: node, args: [EVERYTHING, 'stdio'], env },
     modern: { command: node, args: [FIXTURE, '--era', 'modern'], env },
     'everything-http': { url: httpUrl },
-    // leaves a helper process running that ignores SIGTERM: it must still go when the server stops
-    helper: { command: node, args: [FIXTURE, '--spawn-child'], env },
+    // leaves a helper process running that ignores SIGTERM, and another in a session of its own (setsid, as
+    // Playwright starts a browser): both must still go when the server or the editor stops
+    helper: { command: node, args: [FIXTURE, '--spawn-child', '--spawn-detached-grandchild'], env },
     broken: { command: 'mcp-warden-no-such-command' },
     invalid: { url: 'http://example.com/mcp' },
     ...(ui && {

@@ -18,7 +18,7 @@ import { errorMessage, type Logger } from '../core/ports';
 import { limitedFetch } from './limitedFetch';
 import { MessageTooLargeError } from './lineFramer';
 import { fetchCatalog, logServerMessage, McpSession } from './mcpSession';
-import { ProcessTransport } from './processTransport';
+import { OUTPUT_CLOSED_REASON, ProcessTransport } from './processTransport';
 import { serverEnvironment } from './serverEnvironment';
 import { observeAll, tapTransport, type TransportObserver } from './transportTap';
 import { AuditTap } from './audit/auditTap';
@@ -156,6 +156,13 @@ export class McpLauncher implements SessionLauncher {
       ),
     });
     client.onerror = (error) => logger.debug(`protocol: ${error.message}`);
+    // Wired before the transport starts, so a close at any moment is seen: one during the handshake fails
+    // connect(); one while the lists are fetched fails the start below; one later ends the session.
+    let closedBeforeSession = false;
+    client.onclose = () => {
+      if (session) session.connectionClosed();
+      else closedBeforeSession = true;
+    };
     client.setNotificationHandler('notifications/message', (notification) => logServerMessage(logger, notification.params));
     const observers: TransportObserver[] = [];
     if (logger.traceEnabled) observers.push(traceObserver(logger));
@@ -181,8 +188,12 @@ export class McpLauncher implements SessionLauncher {
       });
       const catalog = await Promise.race([handshake, stopped]);
       handshake.catch(() => undefined);
+      // A server that went away while its lists were fetched (the lists then come back empty) crashed.
+      if (closedBeforeSession || (rawTransport instanceof ProcessTransport && rawTransport.exit)) {
+        throw new LaunchError(`${explainEnd().reason}, right after the MCP handshake`, true);
+      }
       const server = client.getServerVersion();
-      const pid = rawTransport instanceof ProcessTransport ? rawTransport.pid : null;
+      const pid = rawTransport instanceof ProcessTransport ? (rawTransport.serverPid ?? rawTransport.pid) : null;
       const instructions = client.getInstructions();
       session = new McpSession(
         client,
@@ -233,11 +244,11 @@ async function checkFolder(path: string, keyPath: string): Promise<void> {
 function describeProcessEnd(transport: ProcessTransport): SessionEnd {
   if (transport.fatalError) return { reason: transport.fatalError.message, fatal: true };
   const exit = transport.exit;
-  const how = !exit
-    ? 'the server closed its output'
-    : exit.signal
-      ? `the server process was killed by ${exit.signal}`
-      : `the server process exited with code ${exit.code}`;
+  let how: string;
+  if (transport.closedOutput) how = OUTPUT_CLOSED_REASON;
+  else if (!exit) how = 'the server closed its output';
+  else if (exit.signal) how = `the server process was killed by ${exit.signal}`;
+  else how = `the server process exited with code ${exit.code}`;
   const lastLine = transport.recentStderr.at(-1);
   return { reason: lastLine ? `${how}; its last stderr line: ${lastLine}` : how, fatal: false };
 }

@@ -11,6 +11,7 @@ import type {
   ToolInfo,
 } from '../core/lifecycle/session';
 import { errorMessage, type Logger } from '../core/ports';
+import { CallCancelledError, SessionStoppedError } from './callErrors';
 
 /** Describes why the connection under a session closed: an exit code, a lost connection… */
 export type EndExplainer = () => SessionEnd;
@@ -26,6 +27,8 @@ export class McpSession implements Session {
   readonly onDidEnd = this.endEmitter.event;
   private closing = false;
   private ended = false;
+  /** Set by close(): calls still running were stopped by us, not by the server. */
+  private stopped = false;
 
   constructor(
     private readonly client: Client,
@@ -34,8 +37,11 @@ export class McpSession implements Session {
     private readonly explainEnd: EndExplainer,
     private readonly logger: Logger,
     private readonly isConnectionLoss: (error: unknown) => boolean,
-  ) {
-    client.onclose = () => this.end(this.explainEnd());
+  ) {}
+
+  /** The connection closed (the launcher wires the client's onclose here from the first byte). */
+  connectionClosed(): void {
+    this.end(this.explainEnd());
   }
 
   get catalog(): ServerCatalog {
@@ -71,6 +77,8 @@ export class McpSession implements Session {
       );
       return result as ToolCallResult;
     } catch (error) {
+      if (options.signal?.aborted) throw new CallCancelledError(name, error);
+      if (this.stopped) throw new SessionStoppedError(name, error);
       if (this.isConnectionLoss(error)) this.end({ reason: `connection lost: ${errorMessage(error)}`, fatal: false });
       throw error;
     }
@@ -79,6 +87,7 @@ export class McpSession implements Session {
   /** Ends the session on the client's side; for an HTTP session also ends it on the server. */
   async close(): Promise<void> {
     this.closing = true;
+    this.stopped = true;
     const transport = this.client.transport as { terminateSession?: () => Promise<void>; sessionId?: string } | undefined;
     if (transport?.sessionId && transport.terminateSession) {
       await transport.terminateSession().catch((error: unknown) => this.logger.debug(`session not terminated on the server: ${errorMessage(error)}`));

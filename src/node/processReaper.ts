@@ -2,23 +2,36 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 /**
  * The reaper: a tiny shell process that outlives the extension host for exactly one purpose. It is told the
- * process group of every running stdio server ("+pgid" / "-pgid" lines on its stdin). When its stdin closes,
- * because the extension host exited, crashed or was killed without running deactivate(), it sends SIGTERM,
- * then SIGKILL, to every group still listed. It runs in its own process group, so a signal to the editor's
- * group does not reach it. One per extension host; `/bin/sh` costs about a megabyte.
+ * process group of every running stdio server ("+pgid" / "-pgid" lines on its stdin; "+pgid NAME=value" when the
+ * server's processes also carry a marker in their environment). When its stdin closes, because the extension
+ * host exited, crashed or was killed without running deactivate(), it sends SIGTERM, then SIGKILL, to every group
+ * still listed, and SIGKILL to every process still carrying a listed marker (one that left its group: setsid).
+ * A server in a PID namespace needs no marker: SIGTERM to its group ends bubblewrap, which takes the whole
+ * namespace with it. The reaper runs in its own process group, so a signal to the editor's group does not reach
+ * it. One per extension host; `/bin/sh` costs about a megabyte.
  */
 const REAPER_SCRIPT = `
 groups=""
+markers=""
 while IFS= read -r line; do
   case "$line" in
-    +*) groups="$groups \${line#+}" ;;
-    -*) next=""; for g in $groups; do [ "$g" = "\${line#-}" ] || next="$next $g"; done; groups="$next" ;;
+    +*) set -- \${line#+}; groups="$groups $1"; [ -z "$2" ] || markers="$markers $1:$2" ;;
+    -*) g="\${line#-}"
+        next=""; for x in $groups; do [ "$x" = "$g" ] || next="$next $x"; done; groups="$next"
+        next=""; for x in $markers; do [ "\${x%%:*}" = "$g" ] || next="$next $x"; done; markers="$next" ;;
   esac
 done
 [ -n "$groups" ] || exit 0
 for g in $groups; do kill -TERM "-$g" 2>/dev/null; done
 sleep 1
 for g in $groups; do kill -KILL "-$g" 2>/dev/null; done
+for m in $markers; do
+  for environ in /proc/[0-9]*/environ; do
+    if tr '\\0' '\\n' < "$environ" 2>/dev/null | grep -qxF "\${m#*:}"; then
+      pid="\${environ#/proc/}"; kill -KILL "\${pid%/environ}" 2>/dev/null
+    fi
+  done
+done
 `;
 
 let reaper: ChildProcess | undefined;
@@ -36,9 +49,12 @@ function reaperProcess(): ChildProcess | undefined {
   return reaper;
 }
 
-/** Has the reaper end this process group if the extension host goes away while the server runs. */
-export function reapOnExit(pgid: number): void {
-  reaperProcess()?.stdin?.write(`+${pgid}\n`);
+/**
+ * Has the reaper end this process group, and the processes carrying `marker` (`NAME=value`, no spaces), if the
+ * extension host goes away while the server runs.
+ */
+export function reapOnExit(pgid: number, marker?: string): void {
+  reaperProcess()?.stdin?.write(`+${pgid}${marker ? ` ${marker}` : ''}\n`);
 }
 
 /** The group has been stopped: the reaper forgets it. */

@@ -1,12 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
 import type { Stream } from 'node:stream';
-import spawn from 'cross-spawn';
 import { deserializeMessage, serializeMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import type { Logger } from '../core/ports';
+import { machineContainment, reportPartialContainment, type Containment } from './containment';
 import { LineFramer, MessageTooLargeError } from './lineFramer';
-import { liveGroupMembers } from './processes';
-import { forgetOnExit, reapOnExit } from './processReaper';
-import { signalProcessGroup } from './processGroup';
+import { spawnServerProcess, type ProcessExit, type ServerProcess } from './serverProcess';
+
+export type { ProcessExit } from './serverProcess';
 
 export interface ProcessTransportOptions {
   readonly command: string;
@@ -17,28 +16,29 @@ export interface ProcessTransportOptions {
   readonly logger: Logger;
   /** Wait after closing stdin before SIGTERM; SIGKILL follows after twice this. */
   readonly graceMs?: number;
+  /** How the server's processes are held together; by default the best this machine offers. */
+  readonly containment?: Containment;
 }
 
-export interface ProcessExit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
+/** Why a session ends when the server closes its stdout but does not exit. */
+export const OUTPUT_CLOSED_REASON = 'the server closed its output (stdout) but kept running: stopped it';
 
 const MAX_REPORTED_GARBAGE_LINES = 10;
 const STDERR_TAIL_LINES = 20;
 
 /**
- * The stdio transport: spawns the server as the leader of its own process group and speaks newline-delimited
- * JSON-RPC over its stdin/stdout. Unlike the SDK's transport it enforces a message size limit, reports lines
- * that are not JSON-RPC instead of dropping them silently, and stops the whole process group, so no helper
- * process outlives its server. It exposes `pid` and `stderr` so the SDK treats it as a stdio transport.
+ * The stdio transport: spawns the server in a PID namespace of its own where bubblewrap can make one (else as the
+ * leader of its own process group) and speaks newline-delimited JSON-RPC over its stdin/stdout. Unlike the SDK's
+ * transport it enforces a message size limit, reports lines that are not JSON-RPC instead of dropping them
+ * silently, ends the session when the server closes its stdout, and stops every process of the server, so no
+ * helper outlives it. It exposes `pid` and `stderr` so the SDK treats it as a stdio transport.
  */
 export class ProcessTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
 
-  private child: ChildProcess | undefined;
+  private server: ServerProcess | undefined;
   private readonly stdoutFramer: LineFramer;
   private readonly stderrFramer = new LineFramer(64 * 1024);
   private exitInfo: ProcessExit | undefined;
@@ -48,18 +48,32 @@ export class ProcessTransport implements Transport {
   private readonly stderrLines: string[] = [];
   private garbageLines = 0;
   private readonly graceMs: number;
+  private closing = false;
+  private outputEnded = false;
+  private outputClosed = false;
 
   constructor(private readonly options: ProcessTransportOptions) {
     this.stdoutFramer = new LineFramer(options.maxMessageBytes);
     this.graceMs = options.graceMs ?? 1000;
   }
 
+  /** The spawned process: bubblewrap for a server in a PID namespace, else the server itself. */
   get pid(): number | null {
-    return this.child?.pid ?? null;
+    return this.server?.child.pid ?? null;
+  }
+
+  /** The server's own process id, as the user would look for it (not bubblewrap's). */
+  get serverPid(): number | undefined {
+    return this.server?.serverPid();
   }
 
   get stderr(): Stream | null {
-    return this.child?.stderr ?? null;
+    return this.server?.stderr ?? null;
+  }
+
+  /** True when the server closed its stdout without exiting, and was stopped for it. */
+  get closedOutput(): boolean {
+    return this.outputClosed;
   }
 
   /** How the process ended, once it has. */
@@ -77,23 +91,20 @@ export class ProcessTransport implements Transport {
     return this.stderrLines;
   }
 
-  start(): Promise<void> {
-    if (this.child) return Promise.reject(new Error('the server process was already started'));
-    const { command, args, env, cwd } = this.options;
+  async start(): Promise<void> {
+    if (this.server) throw new Error('the server process was already started');
+    const containment = this.options.containment ?? (await machineContainment());
+    reportPartialContainment(containment, this.options.logger);
+    const server = spawnServerProcess(this.options, containment);
+    this.server = server;
+    this.options.logger.debug(
+      containment.kind === 'pid-namespace' ? 'starting the server in a PID namespace of its own (bubblewrap)' : `starting the server in a process group of its own (${containment.reason})`,
+    );
+    const { child } = server;
     return new Promise((resolve, reject) => {
-      const child = spawn(command, [...args], {
-        env,
-        ...(cwd !== undefined && { cwd }),
-        stdio: ['pipe', 'pipe', 'pipe'],
-        detached: process.platform !== 'win32',
-        windowsHide: true,
-        shell: false,
-      });
-      this.child = child;
       let spawned = false;
       child.once('spawn', () => {
         spawned = true;
-        if (child.pid !== undefined) reapOnExit(child.pid);
         resolve();
       });
       child.on('error', (error) => {
@@ -105,9 +116,12 @@ export class ProcessTransport implements Transport {
         }
       });
       child.once('exit', (code, signal) => this.onExit(code, signal));
-      child.stdout?.on('data', (chunk: Buffer) => this.onStdout(chunk));
-      child.stderr?.on('data', (chunk: Buffer) => this.onStderr(chunk));
-      child.stdin?.on('error', (error) => {
+      server.stdout.on('data', (chunk: Buffer) => this.onStdout(chunk));
+      server.stdout.once('end', () => void this.onOutputEnd());
+      server.stdout.once('close', () => void this.onOutputEnd());
+      server.stdout.on('error', (error) => this.options.logger.debug(`stdout: ${error.message}`));
+      server.stderr.on('data', (chunk: Buffer) => this.onStderr(chunk));
+      server.stdin.on('error', (error) => {
         // EPIPE after the server died: its exit is reported through onclose.
         if ((error as NodeJS.ErrnoException).code !== 'EPIPE') this.onerror?.(error);
       });
@@ -116,7 +130,7 @@ export class ProcessTransport implements Transport {
 
   send(message: JSONRPCMessage): Promise<void> {
     return new Promise((resolve, reject) => {
-      const stdin = this.child?.stdin;
+      const stdin = this.server?.stdin;
       if (!stdin || !stdin.writable || this.exitInfo) {
         reject(new Error('the server process is not running'));
         return;
@@ -125,27 +139,42 @@ export class ProcessTransport implements Transport {
     });
   }
 
-  /** Closes stdin, then sends SIGTERM and SIGKILL to the process group if it does not exit; resolves when it is gone. */
+  /** Closes stdin, then sends SIGTERM and SIGKILL to every process of the server if it does not exit; resolves when all are gone. */
   async close(): Promise<void> {
-    const child = this.child;
-    if (!child?.pid) return;
+    const server = this.server;
+    if (!server?.child.pid) return;
+    this.closing = true;
     if (!this.exitInfo) {
       try {
-        child.stdin?.end();
+        server.stdin.end();
       } catch {
         // already closed
       }
       if (!(await this.waitForExit(this.graceMs))) {
-        this.options.logger.debug(`process ${child.pid} still running ${this.graceMs} ms after stdin closed: SIGTERM to its group`);
-        signalProcessGroup(child.pid, 'SIGTERM');
+        const pid = server.serverPid() ?? server.child.pid;
+        this.options.logger.debug(`process ${pid} still running ${this.graceMs} ms after stdin closed: SIGTERM to ${server.scope}`);
+        server.terminate();
         if (!(await this.waitForExit(2 * this.graceMs))) {
-          this.options.logger.warn(`process ${child.pid} ignored SIGTERM: SIGKILL to its group`);
-          signalProcessGroup(child.pid, 'SIGKILL');
+          this.options.logger.warn(`process ${pid} ignored SIGTERM: SIGKILL to ${server.scope}`);
+          server.kill();
           await this.waitForExit(5000);
         }
       }
     }
     await this.finished;
+  }
+
+  /**
+   * stdout ended. A server that exits closes it too; one that closed it and keeps running can never answer
+   * again, and every call would wait for its timeout: stop it, and end the session saying why.
+   */
+  private async onOutputEnd(): Promise<void> {
+    if (this.outputEnded) return;
+    this.outputEnded = true;
+    if (this.closing || this.exitInfo || (await this.waitForExit(this.graceMs)) || this.closing) return;
+    this.outputClosed = true;
+    this.options.logger.warn('the server closed its output (stdout) but kept running: stopping it');
+    await this.close();
   }
 
   private onStdout(chunk: Buffer): void {
@@ -201,34 +230,23 @@ export class ProcessTransport implements Transport {
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.exitInfo) return;
-    this.exitInfo = { code, signal };
+    this.exitInfo = this.server ? this.server.describeExit(code, signal) : { code, signal };
     for (const wake of this.exitWaiters) wake();
     this.exitWaiters.clear();
     this.finished = this.finish();
   }
 
-  /** After the leader exits: end what is left of its group, release the pipes, report the close once. */
+  /** After the server exits: end whatever of it is left, release the pipes, report the close once. */
   private async finish(): Promise<void> {
-    const pid = this.child?.pid;
-    if (pid !== undefined) {
-      await this.reapGroup(pid);
-      forgetOnExit(pid);
+    const server = this.server;
+    if (server) {
+      await server.reap(this.graceMs, this.options.logger);
+      for (const stream of [server.stdin, server.stdout, server.stderr]) stream.destroy();
     }
-    for (const stream of [this.child?.stdin, this.child?.stdout, this.child?.stderr]) stream?.destroy();
     if (this.garbageLines > MAX_REPORTED_GARBAGE_LINES) {
       this.options.logger.warn(`${this.garbageLines} lines on stdout in all were not JSON-RPC`);
     }
     this.onclose?.();
-  }
-
-  private async reapGroup(pid: number): Promise<void> {
-    if (liveGroupMembers(pid).length === 0) return;
-    this.options.logger.debug(`processes of group ${pid} outlived the server: SIGTERM`);
-    signalProcessGroup(pid, 'SIGTERM');
-    if (await pollUntil(() => liveGroupMembers(pid).length === 0, this.graceMs)) return;
-    this.options.logger.warn(`processes of group ${pid} ignored SIGTERM: SIGKILL`);
-    signalProcessGroup(pid, 'SIGKILL');
-    await pollUntil(() => liveGroupMembers(pid).length === 0, 2000);
   }
 
   private waitForExit(ms: number): Promise<boolean> {
@@ -245,13 +263,4 @@ export class ProcessTransport implements Transport {
       this.exitWaiters.add(wake);
     });
   }
-}
-
-async function pollUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return condition();
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { processGroupAlive } from './processGroup';
 
 /**
@@ -8,26 +8,19 @@ import { processGroupAlive } from './processGroup';
  */
 export function liveGroupMembers(pgid: number): number[] {
   if (process.platform !== 'linux') return processGroupAlive(pgid) ? [pgid] : [];
-  const members: number[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return processGroupAlive(pgid) ? [pgid] : [];
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = readStat(Number(entry));
-    if (stat && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X') members.push(Number(entry));
-  }
-  return members;
+  const pids = procPids();
+  if (!pids) return processGroupAlive(pgid) ? [pgid] : [];
+  return pids.filter((pid) => {
+    const stat = readStat(pid);
+    return stat !== undefined && stat.pgrp === pgid && isLive(stat);
+  });
 }
 
 /** True if the process exists and is not a zombie (Linux), or answers signal 0 (elsewhere). */
 export function processAlive(pid: number): boolean {
   if (process.platform === 'linux') {
     const stat = readStat(pid);
-    return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
+    return stat !== undefined && isLive(stat);
   }
   try {
     process.kill(pid, 0);
@@ -37,7 +30,74 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-function readStat(pid: number): { state: string; pgrp: number } | undefined {
+/** Live children of a process (Linux). */
+export function liveChildren(ppid: number): number[] {
+  return (procPids() ?? []).filter((pid) => {
+    const stat = readStat(pid);
+    return stat !== undefined && stat.ppid === ppid && isLive(stat);
+  });
+}
+
+/** The PID namespace of a process, as the kernel names it (e.g. `pid:[4026532180]`), if it can be read (Linux). */
+export function pidNamespaceOf(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/pid`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Live processes in a PID namespace (Linux; only those whose namespace this process may read). */
+export function pidNamespaceMembers(namespace: string): number[] {
+  return (procPids() ?? []).filter((pid) => pidNamespaceOf(pid) === namespace && processAlive(pid));
+}
+
+/** The process's pid as seen inside its innermost PID namespace (the last `NSpid` value; Linux). */
+export function innermostPid(pid: number): number | undefined {
+  try {
+    const line = /^NSpid:\s*(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    const last = line?.trim().split(/\s+/).at(-1);
+    return last === undefined ? undefined : Number(last);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Live processes whose environment, as it was when they started, holds `entry` (`NAME=value`). Linux only; a
+ * process that replaced its environment when it started a program no longer carries it.
+ */
+export function processesWithEnvironment(entry: string): number[] {
+  return (procPids() ?? []).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(entry) && processAlive(pid);
+    } catch {
+      return false; // gone, or another user's
+    }
+  });
+}
+
+function procPids(): number[] | undefined {
+  try {
+    return readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .map(Number);
+  } catch {
+    return undefined;
+  }
+}
+
+interface ProcStat {
+  readonly state: string;
+  readonly ppid: number;
+  readonly pgrp: number;
+}
+
+function isLive(stat: ProcStat): boolean {
+  return stat.state !== 'Z' && stat.state !== 'X';
+}
+
+function readStat(pid: number): ProcStat | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -47,6 +107,7 @@ function readStat(pid: number): { state: string; pgrp: number } | undefined {
   // "pid (comm) state ppid pgrp …": comm may contain spaces and parentheses, so read after the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const state = fields[0];
+  const ppid = Number(fields[1]);
   const pgrp = Number(fields[2]);
-  return state === undefined || Number.isNaN(pgrp) ? undefined : { state, pgrp };
+  return state === undefined || Number.isNaN(pgrp) || Number.isNaN(ppid) ? undefined : { state, ppid, pgrp };
 }

@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FAST_RESTARTS, FIXTURE, NODE, pidOf, processAlive, running, sessionOf, startHttpFixture, startServers, type Harness } from './harness';
+import { FAST_RESTARTS, FIXTURE, NODE, pidOf, processAlive, running, sessionOf, startHttpFixture, startServers, waitForExit, type Harness } from './harness';
 
 const errorOf = (h: Harness, name: string) => {
   const state = h.server(name).state;
@@ -125,6 +126,60 @@ describe('bad input gets a clear error and breaks nothing else', function () {
     } finally {
       delete process.env['WARDEN_TEST_EDITOR_SECRET'];
     }
+  });
+
+  it('an envFile that is a FIFO or a device is refused at once, and holds back no other server', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-fifo-'));
+    const servers: Record<string, unknown> = { good: { command: NODE, args: [FIXTURE] }, zero: { command: NODE, args: [FIXTURE], envFile: '/dev/zero' } };
+    const fifos: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const fifo = join(dir, `fifo${i}.env`);
+      execFileSync('mkfifo', [fifo]);
+      fifos.push(fifo);
+      servers[`fifo${i}`] = { command: NODE, args: [FIXTURE], envFile: fifo };
+    }
+    harness = await startServers(servers, { startupTimeoutMs: 8000, autostart: false });
+    try {
+      const started = Date.now();
+      const all = harness.registry.startAll();
+      const outcome = await Promise.race([all.then(() => 'finished'), new Promise((r) => setTimeout(() => r('still starting'), 12_000).unref())]);
+      assert.equal(outcome, 'finished', 'the start of all servers finished');
+      assert.ok(Date.now() - started < 8000, `the start took ${Date.now() - started} ms, more than the 8 s startup timeout`);
+      assert.equal(harness.server('good').state.kind, 'running');
+      for (let i = 0; i < 4; i++) {
+        assert.equal(errorOf(harness, `fifo${i}`), `mcpWarden.servers.fifo${i}.envFile: cannot read '${fifos[i]}': it is a FIFO (named pipe), not a regular file`);
+      }
+      assert.equal(errorOf(harness, 'zero'), "mcpWarden.servers.zero.envFile: cannot read '/dev/zero': it is a character device, not a regular file");
+    } finally {
+      // A reader stuck on a FIFO returns once a writer comes and goes.
+      for (const fifo of fifos) closeSync(openSync(fifo, 'r+'));
+    }
+  });
+
+  it('a server that closes its stdout but keeps running is stopped, and the call in flight fails at once', async function () {
+    harness = await startServers({ mute: { command: NODE, args: [FIXTURE, '--close-stdout'] } }, { restartPolicy: FAST_RESTARTS, requestTimeoutMs: 60_000 });
+    const pid = pidOf(await harness.waitFor('mute', running, 'running'));
+    await harness.registry.callTool('mute', 'close_stdout', {});
+    const call = harness.registry.callTool('mute', 'sleep', { ms: 50_000 });
+    const closedAt = Date.now();
+    await assert.rejects(call, /closed/i);
+    assert.ok(Date.now() - closedAt < 15_000, 'the call failed when the output closed, not at its 60 s timeout');
+    const ended = await harness.waitFor('mute', (s) => s.state.kind === 'waiting', 'waiting to restart', 15_000);
+    assert.ok(ended.state.kind === 'waiting');
+    assert.equal(ended.state.lastError, 'the server closed its output (stdout) but kept running: stopped it');
+    assert.ok(await waitForExit(pid, 1000), `pid ${pid} still runs`);
+  });
+
+  it('a server that exits right after the handshake is a crash, never "running" with a dead pid', async function () {
+    harness = await startServers({ quitter: { command: NODE, args: [FIXTURE, '--exit-after-handshake'] } }, { restartPolicy: FAST_RESTARTS });
+    const states: string[] = [];
+    harness.registry.onDidChange((name) => {
+      if (name === 'quitter') states.push(harness!.server('quitter').state.kind);
+    });
+    const server = await harness.waitFor('quitter', (s) => s.state.kind === 'error', 'given up', 30_000);
+    assert.ok(server.state.kind === 'error' && server.state.gaveUp);
+    assert.match(server.state.message, /^the server process exited with code 4, right after the MCP handshake — it crashed 5 times in 3 minutes/);
+    assert.ok(!states.includes('running'), `it was never running: ${states.join(' → ')}`);
   });
 
   it('keeps a server with an invalid definition out, and the rest running', async function () {

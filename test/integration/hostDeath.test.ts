@@ -4,22 +4,37 @@ import { join } from 'node:path';
 import { processAlive, waitForExit } from './harness';
 
 describe('when the extension host dies without deactivate()', function () {
-  for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
-    it(`its servers and their helpers still end (host killed by ${signal})`, async function () {
-      const host = spawn(process.execPath, [join(__dirname, 'hostProcess.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const [server, helper] = await new Promise<number[]>((resolve, reject) => {
+  const started: number[] = [];
+  afterEach(() => {
+    // A failed run must not leave its processes to the next test.
+    for (const pid of started.splice(0)) if (processAlive(pid)) process.kill(pid, 'SIGKILL');
+  });
+
+  const cases = [
+    { signal: 'SIGKILL', containment: 'the best this machine offers' },
+    { signal: 'SIGTERM', containment: 'the best this machine offers' },
+    // Without a PID namespace the reaper ends the group, and the detached process by the marker in its environment.
+    { signal: 'SIGKILL', containment: 'process-group' },
+  ] as const;
+  for (const { signal, containment } of cases) {
+    it(`its servers and their helpers still end, even one in a session of its own (host killed by ${signal}; containment: ${containment})`, async function () {
+      const env = containment === 'process-group' ? { ...process.env, MCP_WARDEN_CONTAINMENT: 'process-group' } : process.env;
+      const host = spawn(process.execPath, [join(__dirname, 'hostProcess.js')], { stdio: ['ignore', 'pipe', 'inherit'], env });
+      const [server, helper, detached] = await new Promise<number[]>((resolve, reject) => {
         let out = '';
         host.stdout?.on('data', (d: Buffer) => {
           out += d.toString();
-          const match = /ready (\d+) (\d+)/.exec(out);
-          if (match) resolve([Number(match[1]), Number(match[2])]);
+          const match = /ready (\d+) (\d+) (\d+)/.exec(out);
+          if (match) resolve([Number(match[1]), Number(match[2]), Number(match[3])]);
         });
         host.once('exit', (code) => reject(new Error(`host exited early with ${code}`)));
       });
-      assert.ok(processAlive(server!) && processAlive(helper!));
+      started.push(server!, helper!, detached!);
+      assert.ok(processAlive(server!) && processAlive(helper!) && processAlive(detached!));
       host.kill(signal);
       assert.ok(await waitForExit(server!, 5000), `server ${server} outlived its host`);
       assert.ok(await waitForExit(helper!, 5000), `helper ${helper} (ignores SIGTERM) outlived its host`);
+      assert.ok(await waitForExit(detached!, 5000), `detached process ${detached} (own session, ignores SIGTERM) outlived its host`);
     });
   }
 });

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { EVERYTHING, FAST_RESTARTS, FIXTURE, NODE, pidOf, processAlive, running, startServers, waitForExit, type Harness } from './harness';
+import { reportedPid } from './processTree';
 
 describe('server lifecycle with real processes', function () {
   let harness: Harness | undefined;
@@ -39,12 +40,26 @@ describe('server lifecycle with real processes', function () {
     await harness.waitFor('fixture', (s) => running(s) && pidOf(s) !== pid, 'restarted');
   });
 
+  it('a call the user cancels says so calmly, and so does a call running when the server is stopped', async function () {
+    harness = await startServers({ fixture: { command: NODE, args: [FIXTURE] } }, { requestTimeoutMs: 60_000 });
+    await harness.waitFor('fixture', running, 'running');
+    const abort = new AbortController();
+    const cancelled = harness.registry.callTool('fixture', 'sleep', { ms: 50_000 }, abort.signal);
+    abort.abort();
+    await assert.rejects(cancelled, { name: 'CallCancelledError', message: "the call to 'sleep' was cancelled" });
+    const inFlight = assert.rejects(harness.registry.callTool('fixture', 'sleep', { ms: 50_000 }), {
+      name: 'SessionStoppedError',
+      message: "server stopped while the call to 'sleep' was running",
+    });
+    await harness.registry.stop('fixture');
+    await inFlight;
+  });
+
   it('stops the whole process group: stdin, then SIGTERM, then SIGKILL, even for a helper that ignores SIGTERM', async function () {
     harness = await startServers({ stubborn: { command: NODE, args: [FIXTURE, '--spawn-child', '--ignore-sigterm'] } });
     const server = await harness.waitFor('stubborn', running, 'running');
     const leader = pidOf(server);
-    const childLine = harness.log('stubborn').find((l) => /child pid \d+/.test(l));
-    const child = Number(/child pid (\d+)/.exec(childLine ?? '')?.[1]);
+    const child = reportedPid(leader, harness.log('stubborn'), /\bchild pid (\d+)/);
     assert.ok(child > 0 && processAlive(child), 'the helper process runs');
     const started = Date.now();
     await harness.registry.stop('stubborn');
@@ -52,15 +67,14 @@ describe('server lifecycle with real processes', function () {
     assert.ok(!processAlive(leader), `server ${leader} outlived stop`);
     assert.ok(!processAlive(child), `helper ${child} outlived stop`);
     const log = harness.log('stubborn').join('\n');
-    assert.match(log, /still running 1000 ms after stdin closed: SIGTERM to its group/);
-    assert.match(log, /ignored SIGTERM: SIGKILL to its group/);
+    assert.match(log, /still running 1000 ms after stdin closed: SIGTERM to its (group|PID namespace)/);
+    assert.match(log, /ignored SIGTERM: SIGKILL to its (group|PID namespace)/);
     assert.ok(took >= 2900 && took < 15_000, `stop took ${took} ms: 1 s grace, 2 s after SIGTERM, then SIGKILL`);
   });
 
   it('ends helpers of a server that exits on its own, so a crash leaves no orphan', async function () {
     harness = await startServers({ crashy: { command: NODE, args: [FIXTURE, '--spawn-child'] } }, { restartPolicy: FAST_RESTARTS });
-    await harness.waitFor('crashy', running, 'running');
-    const child = Number(/child pid (\d+)/.exec(harness.log('crashy').find((l) => /child pid/.test(l)) ?? '')?.[1]);
+    const child = reportedPid(pidOf(await harness.waitFor('crashy', running, 'running')), harness.log('crashy'), /\bchild pid (\d+)/);
     assert.ok(processAlive(child));
     await harness.registry.callTool('crashy', 'crash', {});
     await harness.waitFor('crashy', (s) => s.state.kind === 'waiting' || (running(s) && s.state.kind === 'running'), 'restarting');
