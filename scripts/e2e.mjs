@@ -30,7 +30,7 @@ async function main() {
     cleanups.push(http.stop);
 
     /** A fresh code-server with the .vsix installed and an e2e workspace open; stopped and removed at the end. */
-    const openEditor = async (label, { ui = false, smokeTestDriver = false, trustEverything = true, env, workspaceFile = false } = {}) => {
+    const openEditor = async (label, { ui = false, smokeTestDriver = false, trustEverything = true, env, workspaceFile = false, detachedGrandchild = true } = {}) => {
       const run = makeRunDir(label);
       cleanups.push(() => rmSync(run, { recursive: true, force: true }));
       let workspace = join(run, 'ws');
@@ -44,7 +44,15 @@ async function main() {
       cleanups.push(server.stop);
       const detached = watchDetachedGrandchildren();
       cleanups.push(detached.stop);
-      return { run, workspace, installed, server, detached, launchBrowser: () => launchBrowser(run) };
+      return { run, workspace, installed, server, detached, detachedGrandchild, launchBrowser: () => launchBrowser(run) };
+    };
+    /** Starts code-server again on an editor's run (same profile, extensions and workspace), as a user reopening it. */
+    const reopenEditor = async (editor) => {
+      const server = await startCodeServer(host, editor.run, { workspace: editor.workspace, smokeTestDriver: false });
+      cleanups.push(server.stop);
+      const detached = watchDetachedGrandchildren();
+      cleanups.push(detached.stop);
+      return { ...editor, server, detached };
     };
     /**
      * Stops the editor, then checks that no server process of it is left. The check must have had something to
@@ -53,9 +61,9 @@ async function main() {
     const closeEditor = async (editor) => {
       const seen = editor.detached.stop();
       if (seen.length > 0) log(`a server's detached grandchild ran in a session of its own: ${seen.join(', ')}`);
-      else log('no detached grandchild of server "helper" was seen running: the leftover check would prove nothing');
+      else if (editor.detachedGrandchild) log('no detached grandchild of server "helper" was seen running: the leftover check would prove nothing');
       await editor.server.stop();
-      return (seen.length > 0 ? 0 : 1) + (await checkNoServerOutlivesTheEditor());
+      return (seen.length > 0 || !editor.detachedGrandchild ? 0 : 1) + (await checkNoServerOutlivesTheEditor());
     };
 
     // 1 + 2: extension-host tests against the installed .vsix
@@ -70,10 +78,20 @@ async function main() {
     failed += await runUiTests({ serverUrl: ui.server.url, workspace: ui.workspace, results, node: host.node24, fixture: FIXTURE, launchBrowser: ui.launchBrowser, log });
     const { runInterruptionTests } = await import(join(ROOT, 'out/test/e2e/ui/interruptions.ui.js'));
     failed += await runInterruptionTests({ serverUrl: ui.server.url, workspace: ui.workspace, results, launchBrowser: ui.launchBrowser, log });
+    const audit = await import(join(ROOT, 'out/test/e2e/ui/audit.ui.js'));
+    const auditOptions = { workspace: ui.workspace, results, node: host.node24, launchBrowser: ui.launchBrowser, log };
+    failed += await audit.runAuditKeyTests({ ...auditOptions, serverUrl: ui.server.url });
     failed += await closeEditor(ui);
 
+    // 3a: the same profile and workspace again, after a same-user script rewrote the audit log without the key
+    log(`rewrote ${audit.tamperAuditLog(ui.workspace)} audit records and head.json with a recomputed chain, without the key`);
+    const reopened = await reopenEditor(ui);
+    failed += await audit.runAuditTamperTests({ ...auditOptions, serverUrl: reopened.server.url });
+    failed += await closeEditor(reopened);
+
     // 3b: a multi-root workspace, opened on its .code-workspace file (its settings live there)
-    const multiRoot = await openEditor('multiroot', { smokeTestDriver: true, workspaceFile: true });
+    // (its folder's settings.json does not apply in a multi-root window, so server "helper" never runs there)
+    const multiRoot = await openEditor('multiroot', { smokeTestDriver: true, workspaceFile: true, detachedGrandchild: false });
     failed += await runExtensionTests(multiRoot.server.url, multiRoot.run, multiRoot.workspace, multiRoot.installed, 'multiroot');
     failed += await closeEditor(multiRoot);
 

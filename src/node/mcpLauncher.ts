@@ -14,6 +14,7 @@ import {
 import type { AuditSink } from '../core/audit/auditEvent';
 import { LaunchError } from '../core/lifecycle/launchError';
 import type { LaunchRequest, Session, SessionEnd, SessionLauncher, TransportKind } from '../core/lifecycle/session';
+import { LogLineRedactor } from '../core/logRedaction';
 import { errorMessage, type Logger } from '../core/ports';
 import { limitedFetch } from './limitedFetch';
 import { MessageTooLargeError } from './lineFramer';
@@ -249,7 +250,10 @@ function describeProcessEnd(transport: ProcessTransport): SessionEnd {
   else if (!exit) how = 'the server closed its output';
   else if (exit.signal) how = `the server process was killed by ${exit.signal}`;
   else how = `the server process exited with code ${exit.code}`;
-  const lastLine = transport.recentStderr.at(-1);
+  // Read as the server's output channel shows it: a line inside a private key printed over several lines is hidden.
+  const shown = new LogLineRedactor((text) => text);
+  let lastLine: string | undefined;
+  for (const line of transport.recentStderr) lastLine = shown.line(line);
   return { reason: lastLine ? `${how}; its last stderr line: ${lastLine}` : how, fatal: false };
 }
 

@@ -199,4 +199,23 @@ describe('secrets against real servers', function () {
       await window.dispose();
     }
   });
+
+  it('a server that dies in the middle of printing a private key: the crash reason quotes no line of it', async function () {
+    const secretLine = 'VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK';
+    const script = `process.stderr.write(${JSON.stringify(`-----BEGIN PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n${secretLine}\n`)}, () => process.exit(1));`;
+    const window = await openWindow({ dying: { command: NODE, args: ['-e', script] } }, process.env);
+    try {
+      await window.waitFor('dying', (s) => s.state.kind === 'waiting' || s.state.kind === 'error', 'restarting after its crash');
+      const state = window.registry.server('dying')!.state;
+      const shown = JSON.stringify(state);
+      assert.ok(!shown.includes(secretLine), shown);
+      assert.match(shown, /its last stderr line: ‹redacted›/);
+      const records = await window.records();
+      const crashes = records.filter((r) => r.type === 'lifecycle' && (r['action'] === 'crash' || r['action'] === 'start-failed'));
+      assert.ok(crashes.length > 0);
+      for (const record of records) assert.ok(!JSON.stringify(record).includes(secretLine), JSON.stringify(record));
+    } finally {
+      await window.dispose();
+    }
+  });
 });

@@ -1,17 +1,18 @@
-import { appendFile, mkdir, rename, rm, stat, truncate } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GENESIS_HASH, type AuditInput, type AuditRecord, type AuditSink } from '../../core/audit/auditEvent';
-import { AuditIndex, type LogPosition } from '../../core/audit/auditIndex';
-import { finalizeEvent } from '../../core/audit/finalizeEvent';
-import { canonicalJsonWithMember } from '../../core/canonicalJson';
+import { AuditIndex } from '../../core/audit/auditIndex';
+import { finalizeEvent, type RecordFields } from '../../core/audit/finalizeEvent';
 import { Emitter } from '../../core/events';
 import { errorMessage } from '../../core/ports';
 import type { Redactor } from '../../core/redaction';
 import type { AuditKey } from './auditKey';
+import { ChainedAppender, type UnchainedRecord } from './chainedAppender';
+import { withFolderLock } from './folderLock';
 import { checkLogEnd } from './headCheck';
 import { writeFileAtomically } from './logFiles';
-import { HEAD_FILE, INDEX_FILE, loadIndex, planPruning, readLogEnd, type AuditHead, type HeadFile, type LogEnd } from './logOnDisk';
-import { listSegments, segmentName, type SegmentName } from './segments';
+import { HEAD_FILE, INDEX_FILE, loadIndex, planPruning, readLogEnd, type AuditHead, type HeadFile, type LogEnd, type TornWrite } from './logOnDisk';
+import { listSegments, type SegmentName } from './segments';
 
 export type { AuditHead };
 
@@ -36,13 +37,6 @@ export interface AuditLogOptions {
   readonly knownHead?: AuditHead;
 }
 
-interface Pending {
-  readonly segment: string;
-  readonly sizeBefore: number;
-  text: string;
-  readonly records: { record: AuditRecord; position: LogPosition }[];
-}
-
 /**
  * The audit log: append-only JSON Lines in day- and size-bounded segments. Each record carries the MAC of the
  * record before it (`prev`) and its own MAC (`mac`, HMAC-SHA-256 with the workspace's key), so nobody without
@@ -57,7 +51,7 @@ export class AuditLog implements AuditSink {
   private readonly failEmitter = new Emitter<Error>();
   private readonly recoverEmitter = new Emitter<void>();
   private readonly headEmitter = new Emitter<AuditHead>();
-  /** Records, once written (or, while the folder fails, once chained and waiting). */
+  /** Records, once written. */
   readonly onDidAppend = this.appendEmitter.event;
   /** Once per period in which the folder cannot be written. */
   readonly onDidFail = this.failEmitter.event;
@@ -66,14 +60,10 @@ export class AuditLog implements AuditSink {
   readonly onDidWriteHead = this.headEmitter.event;
 
   private queue: { time: number; input: AuditInput | (() => AuditInput) }[] = [];
-  private pending: Pending[] = [];
-  private bufferedRecords = 0;
-  private seq = 0;
-  private prevMac = GENESIS_HASH;
+  /** Finalized records waiting to be chained and written (all of them while the folder cannot be written). */
+  private unchained: UnchainedRecord[] = [];
+  private readonly appender: ChainedAppender;
   private _suspicions: readonly string[] = [];
-  private current: { name: string; day: string; counter: number; size: number } | undefined;
-  /** The newest segment on disk when no segment is open for writing: a new one must sort after it. */
-  private closedSegment: { day: string; counter: number } | undefined;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private flushSoon = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -85,11 +75,17 @@ export class AuditLog implements AuditSink {
   private readonly now: () => number;
 
   private readonly finalizeContext;
-  private readonly macOf = (text: string): string => this.options.key.recordMac(text);
 
   private constructor(private readonly options: AuditLogOptions) {
     this.now = options.now ?? Date.now;
     this.finalizeContext = { redactor: options.redactor, digester: options.key };
+    this.appender = new ChainedAppender(
+      options.dir,
+      options.key,
+      options.maxSegmentBytes,
+      () => this._index,
+      (index) => (this._index = index),
+    );
   }
 
   /** Opens (or creates) the log in `dir`: finds where it ends, repairs a torn last line, prunes old segments. */
@@ -109,7 +105,7 @@ export class AuditLog implements AuditSink {
   }
 
   get head(): AuditHead {
-    return { seq: this.seq, mac: this.prevMac };
+    return { seq: this.appender.seq, mac: this.appender.prevMac };
   }
 
   /** The id of the key the records are MACed with (not secret). */
@@ -124,7 +120,7 @@ export class AuditLog implements AuditSink {
 
   record(event: AuditInput | (() => AuditInput)): void {
     if (this.closed) return;
-    if (this.failing && this.bufferedRecords + this.queue.length >= (this.options.maxBufferedRecords ?? 100_000)) {
+    if (this.failing && this.unchained.length + this.queue.length >= (this.options.maxBufferedRecords ?? 100_000)) {
       this.dropped++;
       return;
     }
@@ -147,21 +143,24 @@ export class AuditLog implements AuditSink {
    */
   async clear(): Promise<number> {
     await this.flush();
-    return this.enqueue(async (): Promise<number> => {
-      // Not `seq`: it keeps counting across clears.
-      const cleared = this._index.records;
-      const old = await listSegments(this.dir);
-      const newest = old.at(-1);
-      this.current = undefined;
-      this.closedSegment = newest && { day: newest.day, counter: newest.counter };
-      this._index.clear();
-      this.queue.unshift({ time: this.now(), input: { type: 'audit', action: 'cleared', detail: `the audit log was cleared: ${cleared} records deleted`, data: { records: cleared } } });
-      await this.writeQueued();
-      if (this.pending.length > 0) throw new Error(`the audit log in ${this.dir} cannot be written, so nothing was deleted`);
-      for (const segment of old) await rm(join(this.dir, segment.name), { force: true });
-      await rm(join(this.dir, INDEX_FILE), { force: true });
-      return cleared;
-    });
+    return this.enqueue(() =>
+      withFolderLock(this.dir, async (): Promise<number> => {
+        const torn = await this.appender.followDisk();
+        if (torn) this.unchained.unshift(this.finalize(repairedRecord(torn)));
+        // Not `seq`: it keeps counting across clears.
+        const cleared = this._index.records;
+        const old = await listSegments(this.dir);
+        this.appender.startNewSegment(old.at(-1));
+        this._index.clear();
+        this.unchained.push(this.finalize({ type: 'audit', action: 'cleared', detail: `the audit log was cleared: ${cleared} records deleted`, data: { records: cleared } }));
+        const written = await this.appender.append(this.unchained);
+        await this.writeHead();
+        for (const segment of old) await rm(join(this.dir, segment.name), { force: true });
+        await rm(join(this.dir, INDEX_FILE), { force: true });
+        this.appendEmitter.fire(written);
+        return cleared;
+      }),
+    );
   }
 
   /** Writes what is queued and stops; later records are ignored. */
@@ -192,7 +191,7 @@ export class AuditLog implements AuditSink {
     } else {
       await this.adoptEnd(segments, end);
     }
-    const { index, rebuilt } = await loadIndex(this.dir, segments, this.seq);
+    const { index, rebuilt } = await loadIndex(this.dir, segments, this.appender.seq);
     this._index = index;
     if (rebuilt) this.scheduleIndexSave();
     if (this.queue.length > 0) await this.flush();
@@ -205,16 +204,12 @@ export class AuditLog implements AuditSink {
    */
   private async adoptEnd(segments: readonly SegmentName[], end: LogEnd): Promise<void> {
     const { knownHead, key } = this.options;
-    this.seq = end.last?.seq ?? 0;
-    this.prevMac = end.last?.mac ?? knownHead?.mac ?? GENESIS_HASH;
-    this.current = end.current;
-    this.closedSegment = end.closed;
     const findings = await checkLogEnd(this.dir, segments, end.last, knownHead, key);
     this._suspicions = findings.suspicions;
-    if (findings.lost) this.seq = findings.lost.through;
+    this.appender.adopt(end, findings.lost?.through ?? end.last?.seq ?? 0, end.last?.mac ?? knownHead?.mac ?? GENESIS_HASH);
     const lost = findings.lost && { from: findings.lost.after + 1, to: findings.lost.through };
-    const torn = end.torn && { file: end.torn.file, line: end.torn.line, bytes: end.torn.bytes, sha256: end.torn.sha256, fragment: end.torn.fragment };
-    const tornText = end.torn ? `a write cut short (a crash?) left ${end.torn.bytes} bytes without an end at ${end.torn.file}:${end.torn.line}; they are kept there, and lost as a record` : '';
+    const torn = end.torn && tornData(end.torn);
+    const tornText = end.torn ? tornDescription(end.torn) : '';
     if (findings.suspicions.length > 0) {
       this.queue.push({
         time: this.now(),
@@ -231,8 +226,8 @@ export class AuditLog implements AuditSink {
           },
         },
       });
-    } else if (torn) {
-      this.queue.push({ time: this.now(), input: { type: 'audit', action: 'repaired', detail: tornText, data: { torn } } });
+    } else if (end.torn) {
+      this.queue.push({ time: this.now(), input: repairedRecord(end.torn) });
     }
   }
 
@@ -247,10 +242,7 @@ export class AuditLog implements AuditSink {
     await mkdir(join(this.dir, name));
     for (const segment of segments) await rename(join(this.dir, segment.name), join(this.dir, name, segment.name));
     for (const file of [HEAD_FILE, INDEX_FILE]) await rename(join(this.dir, file), join(this.dir, name, file)).catch(() => undefined);
-    this.seq = last.seq;
-    this.prevMac = last.mac;
-    this.current = undefined;
-    this.closedSegment = undefined;
+    this.appender.adopt(undefined, last.seq, last.mac);
     const reason = legacy
       ? 'the log was written by an earlier MCP Warden, without a key'
       : "this workspace's audit key was missing from SecretStorage, so no record in the folder could be verified";
@@ -282,7 +274,7 @@ export class AuditLog implements AuditSink {
       data: { segments: plan.old.map((s) => s.name), ...(plan.firstKept && { firstKept: plan.firstKept }) },
     });
     await this.flush();
-    if (this.pending.length > 0) return; // not written: keep everything
+    if (this.unchained.length > 0) return; // not written: keep everything
     for (const segment of plan.old) await rm(join(this.dir, segment.name), { force: true });
     this._index.dropSegments(plan.old.map((s) => s.name));
     this.scheduleIndexSave();
@@ -309,85 +301,60 @@ export class AuditLog implements AuditSink {
     return result;
   }
 
-  /** Finalizes and chains the queued events, then appends them. */
+  /** Finalizes the queued events (redaction, digests: the costly part, done outside the lock), then writes. */
   private async writeQueued(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
-    const appended: AuditRecord[] = [];
     for (const item of batch) {
-      let fields;
+      let input: AuditInput;
       try {
-        fields = finalizeEvent(typeof item.input === 'function' ? item.input() : item.input, this.finalizeContext);
+        input = typeof item.input === 'function' ? item.input() : item.input;
+        this.unchained.push(this.finalize(input, item.time));
       } catch (error) {
-        fields = finalizeEvent({ type: 'audit', action: 'lost', detail: `an event could not be recorded: ${errorMessage(error)}` }, this.finalizeContext);
+        this.unchained.push(this.finalize({ type: 'audit', action: 'lost', detail: `an event could not be recorded: ${errorMessage(error)}` }, item.time));
       }
-      // `fields` is a new object from finalizeEvent: completed in place rather than copied (this runs per record).
-      const record = fields as Record<string, unknown>;
-      record['seq'] = this.seq + 1;
-      record['time'] = new Date(item.time).toISOString();
-      record['prev'] = this.prevMac;
-      const signed = canonicalJsonWithMember(record, 'mac', this.macOf);
-      record['mac'] = signed.member;
-      const line = `${signed.with}\n`;
-      const bytes = Buffer.byteLength(line);
-      const segment = this.segmentFor((record['time'] as string).slice(0, 10), bytes);
-      let group = this.pending.at(-1);
-      if (!group || group.segment !== segment.name) {
-        group = { segment: segment.name, sizeBefore: segment.size, text: '', records: [] };
-        this.pending.push(group);
-      }
-      group.text += line;
-      segment.size += bytes;
-      const written = record as AuditRecord;
-      group.records.push({ record: written, position: { segment: segment.name, end: segment.size } });
-      this.bufferedRecords++;
-      this.seq = written.seq;
-      this.prevMac = written.mac;
-      appended.push(written);
     }
-    if (appended.length > 0) this.appendEmitter.fire(appended);
     await this.writePending();
   }
 
-  private segmentFor(day: string, bytes: number): { name: string; day: string; counter: number; size: number } {
-    const current = this.current;
-    if (current && current.day === day && (current.size === 0 || current.size + bytes <= this.options.maxSegmentBytes)) return current;
-    const previous = current ?? this.closedSegment;
-    const counter = previous && previous.day === day ? previous.counter + 1 : 0;
-    this.closedSegment = undefined;
-    this.current = { name: segmentName(day, counter), day, counter, size: 0 };
-    return this.current;
+  private finalize(input: AuditInput, time = this.now()): UnchainedRecord {
+    const fields: RecordFields = finalizeEvent(input, this.finalizeContext);
+    return { fields, time: new Date(time).toISOString() };
   }
 
+  /**
+   * Chains and appends what waits, holding the folder's write lock: another window on the same workspace may
+   * have appended since, and the chain must go on from the true end of the log.
+   */
   private async writePending(): Promise<void> {
-    while (this.pending.length > 0) {
-      const group = this.pending[0]!;
-      const path = join(this.dir, group.segment);
-      try {
-        await appendFile(path, group.text);
-      } catch (error) {
-        // Take back a partial write, so the retry appends whole lines.
-        await stat(path)
-          .then((s) => (s.size > group.sizeBefore ? truncate(path, group.sizeBefore) : undefined))
-          .catch(() => undefined);
-        this.fail(error);
-        return;
-      }
-      this.pending.shift();
-      this.bufferedRecords -= group.records.length;
-      for (const { record, position } of group.records) this._index.add(record, position);
-    }
-    const head = this.head;
-    const headFile: HeadFile = { ...head, keyId: this.options.key.id, headMac: this.options.key.headMac(head.seq, head.mac) };
+    if (this.unchained.length === 0) return;
+    let written: AuditRecord[] = [];
     try {
-      await writeFileAtomically(join(this.dir, HEAD_FILE), JSON.stringify(headFile));
-      this.headEmitter.fire(head);
+      await withFolderLock(this.dir, async () => {
+        const torn = await this.appender.followDisk();
+        if (torn) this.unchained.unshift(this.finalize(repairedRecord(torn)));
+        try {
+          written = await this.appender.append(this.unchained);
+        } finally {
+          if (written.length > 0) await this.writeHead();
+        }
+      });
     } catch (error) {
+      if (written.length > 0) this.appendEmitter.fire(written);
       this.fail(error);
       return;
     }
+    if (written.length > 0) this.appendEmitter.fire(written);
     this.scheduleIndexSave();
-    if (this.failing && this.pending.length === 0) this.recover();
+    if (this.failing && this.unchained.length === 0) this.recover();
+  }
+
+  /** head.json: the newest record, with a MAC that says it was the head (for verifiers without SecretStorage). */
+  private async writeHead(): Promise<void> {
+    const head = this.head;
+    const headFile: HeadFile = { ...head, keyId: this.options.key.id, headMac: this.options.key.headMac(head.seq, head.mac) };
+    await writeFileAtomically(join(this.dir, HEAD_FILE), JSON.stringify(headFile));
+    this.headEmitter.fire(head);
   }
 
   private fail(error: unknown): void {
@@ -427,4 +394,17 @@ export class AuditLog implements AuditSink {
   private saveIndex(): Promise<void> {
     return writeFileAtomically(join(this.dir, INDEX_FILE), JSON.stringify(this._index));
   }
+}
+
+function tornData(torn: TornWrite): Record<string, unknown> {
+  return { file: torn.file, line: torn.line, bytes: torn.bytes, sha256: torn.sha256, fragment: torn.fragment };
+}
+
+function tornDescription(torn: TornWrite): string {
+  return `a write cut short (a crash?) left ${torn.bytes} bytes without an end at ${torn.file}:${torn.line}; they are kept there, and lost as a record`;
+}
+
+/** The record that accounts for a line a crash cut short: the verifier wants it right after that line. */
+function repairedRecord(torn: TornWrite): AuditInput {
+  return { type: 'audit', action: 'repaired', detail: tornDescription(torn), data: { torn: tornData(torn) } };
 }

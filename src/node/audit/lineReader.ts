@@ -9,11 +9,13 @@ export async function forEachLine(
   path: string,
   fn: (line: string, end: number, lineNumber: number, complete: boolean) => void,
   onProgress?: (bytes: number) => void,
+  /** Byte offset to start at (just after a newline); line numbers then count from there. */
+  start = 0,
 ): Promise<void> {
   let carry: Buffer = Buffer.alloc(0);
-  let offset = 0;
+  let offset = start;
   let lineNumber = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024, start }) as AsyncIterable<Buffer>) {
     const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
     let start = 0;
     for (let newline = data.indexOf(10); newline !== -1; newline = data.indexOf(10, start)) {

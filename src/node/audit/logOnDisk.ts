@@ -49,6 +49,8 @@ export interface LogEnd {
   /** The newest segment, when a new one must start after it. */
   readonly closed?: { day: string; counter: number };
   readonly torn?: TornWrite;
+  /** The newest segment and its size (torn or not): where the log ends. */
+  readonly newest?: { readonly name: string; readonly size: number };
 }
 
 /**
@@ -60,11 +62,13 @@ export async function readLogEnd(dir: string, segments: readonly SegmentName[]):
   let current: LogEnd['current'];
   let closed: LogEnd['closed'];
   let torn: TornWrite | undefined;
+  let newest: LogEnd['newest'];
   for (let i = segments.length - 1; i >= 0; i--) {
     const segment = segments[i]!;
     const path = join(dir, segment.name);
     const tail = await readTail(path);
     if (i === segments.length - 1) {
+      newest = { name: segment.name, size: tail.size };
       if (tail.torn) {
         closed = { day: segment.day, counter: segment.counter };
         torn = {
@@ -79,10 +83,10 @@ export async function readLogEnd(dir: string, segments: readonly SegmentName[]):
       }
     }
     if (tail.lastLine !== undefined) {
-      return { last: lastRecordOf(tail.lastLine, segment.name), ...(current && { current }), ...(closed && { closed }), ...(torn && { torn }) };
+      return { last: lastRecordOf(tail.lastLine, segment.name), ...(current && { current }), ...(closed && { closed }), ...(torn && { torn }), ...(newest && { newest }) };
     }
   }
-  return { ...(current && { current }), ...(closed && { closed }), ...(torn && { torn }) };
+  return { ...(current && { current }), ...(closed && { closed }), ...(torn && { torn }), ...(newest && { newest }) };
 }
 
 export function lastRecordOf(line: string, file: string): LastRecord {

@@ -25,11 +25,9 @@ const CLI = join(__dirname, '../../../../dist/audit-cli.js');
 /** The audit folder of the (one) workspace of a run: <run>/ud/User/workspaceStorage/<id>/mcp-warden.mcp-warden/audit. */
 export function auditFolder(workspace: string): string {
   const storage = join(dirname(workspace), 'ud', 'User', 'workspaceStorage');
-  for (const id of existsSync(storage) ? readdirSync(storage) : []) {
-    const dir = join(storage, id, 'mcp-warden.mcp-warden', 'audit');
-    if (existsSync(dir)) return dir;
-  }
-  throw new Error(`no audit folder under ${storage}`);
+  const dirs = (existsSync(storage) ? readdirSync(storage) : []).map((id) => join(storage, id, 'mcp-warden.mcp-warden', 'audit')).filter((dir) => existsSync(join(dir, 'head.json')));
+  if (dirs.length !== 1) throw new Error(`expected one audit folder under ${storage}, found ${dirs.length}: ${dirs.join(', ')}`);
+  return dirs[0]!;
 }
 
 export function keyFileOf(workspace: string): string {
@@ -114,6 +112,8 @@ export async function runAuditTamperTests(options: AuditUiOptions): Promise<numb
     await warning.locator('.monaco-button', { hasText: 'Verify' }).click();
     await page.locator('.notifications-toasts', { hasText: /the audit log is broken at \d{4}-\d{2}-\d{2}-\d{4}\.jsonl:1: the record's MAC does not match/ }).waitFor({ timeout: 30_000 });
     await shot('audit-verify-broken');
+    const suspected = await waitForRecord(auditFolder(options.workspace), (r) => r['action'] === 'tamper-suspected');
+    if (!/does not carry this workspace's MAC/.test(String(suspected['detail']))) throw new Error(`unexpected tamper-suspected record: ${String(suspected['detail'])}`);
     const cli = spawnSync(options.node, [CLI, 'verify', auditFolder(options.workspace), '--key-file', keyFileOf(options.workspace)], { encoding: 'utf8' });
     if (cli.status !== 1 || !/^broken: .*MAC does not match/m.test(cli.stdout)) throw new Error(`audit-cli verify of the forged log: ${cli.status}\n${cli.stdout}${cli.stderr}`);
     options.log('UI: a log rewritten without the key was reported when the editor opened, and Verify named its first record');
@@ -127,10 +127,32 @@ export async function runAuditTamperTests(options: AuditUiOptions): Promise<numb
   }
 }
 
+/** Polls the log's segments until a record matches (records are written in batches, a moment after the event). */
+async function waitForRecord(dir: string, match: (record: Record<string, unknown>) => boolean, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) {
+      for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+        if (!line) continue;
+        try {
+          const record = JSON.parse(line) as Record<string, unknown>;
+          if (match(record)) return record;
+        } catch {
+          // a line being written
+        }
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no matching record in ${dir} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 async function openWorkspace(page: Page, options: AuditUiOptions): Promise<void> {
   await page.goto(`${options.serverUrl}/?folder=${encodeURIComponent(options.workspace)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('.activitybar [aria-label^="MCP Warden"]').first().waitFor({ timeout: 60_000 });
+  // The status bar item comes with activation: by then the palette lists the extension's commands.
+  await page.locator('.statusbar-item', { hasText: /MCP \d+\/\d+/ }).waitFor({ timeout: 60_000 });
 }
 
 function sortKeys(value: unknown): unknown {

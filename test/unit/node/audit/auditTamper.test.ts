@@ -229,3 +229,43 @@ describe('attacks on the audit log', () => {
     assert.deepEqual([result.ok, result.broken?.line], [false, 6]);
   });
 });
+
+describe('two windows on one workspace (two code-server tabs, a window that lingers after a reload)', () => {
+  it('write one chain: each batch goes on from the true end of the log, whoever wrote last', async () => {
+    const dir = folder();
+    const a = await openLog(dir);
+    const b = await openLog(dir);
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 5; i++) (round % 2 ? a : b).record(call(round * 10 + i));
+      // Both flush at once: the lock puts one batch after the other.
+      await Promise.all([a.flush(), b.flush()]);
+      a.record(call(round));
+      b.record(call(round));
+      await Promise.all([a.flush(), b.flush()]);
+    }
+    await a.close();
+    await b.close();
+    const all = records(dir);
+    assert.equal(all.length, 20 * 7);
+    assert.deepEqual(all.map((r) => r['seq']), all.map((_, i) => i + 1));
+    const result = await verify(dir, { expectedHead: b.head.seq > a.head.seq ? b.head : a.head });
+    assert.equal(result.ok, true, result.broken?.reason);
+    for (const log of [a, b]) assert.equal(log.index.records, log === a ? a.head.seq : b.head.seq, 'each window indexed every record up to its last write, the other window’s too');
+  });
+
+  it('a clear in one window is followed by the other', async () => {
+    const dir = folder();
+    const a = await writeEvents(dir, 10);
+    const b = await openLog(dir);
+    await a.clear();
+    b.record(call(1));
+    await b.flush();
+    a.record(call(2));
+    await a.close();
+    await b.close();
+    const all = records(dir);
+    assert.deepEqual(all.map((r) => r['action'] ?? r['type']), ['cleared', 'request', 'request']);
+    assert.equal((await verify(dir)).ok, true);
+    assert.equal(b.index.records, 2, 'the other window followed the clear: the cleared record and its own, not the 10 deleted ones');
+  });
+});
