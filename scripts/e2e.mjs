@@ -48,7 +48,7 @@ async function main() {
     };
     /** Starts code-server again on an editor's run (same profile, extensions and workspace), as a user reopening it. */
     const reopenEditor = async (editor) => {
-      const server = await startCodeServer(host, editor.run, { workspace: editor.workspace, smokeTestDriver: false });
+      const server = await startCodeServer(host, editor.run, { workspace: editor.workspace, smokeTestDriver: false, port: editor.server.port });
       cleanups.push(server.stop);
       const detached = watchDetachedGrandchildren();
       cleanups.push(detached.stop);
@@ -78,14 +78,17 @@ async function main() {
     failed += await runUiTests({ serverUrl: ui.server.url, workspace: ui.workspace, results, node: host.node24, fixture: FIXTURE, launchBrowser: ui.launchBrowser, log });
     const { runInterruptionTests } = await import(join(ROOT, 'out/test/e2e/ui/interruptions.ui.js'));
     failed += await runInterruptionTests({ serverUrl: ui.server.url, workspace: ui.workspace, results, launchBrowser: ui.launchBrowser, log });
-    const audit = await import(join(ROOT, 'out/test/e2e/ui/audit.ui.js'));
-    const auditOptions = { workspace: ui.workspace, results, node: host.node24, launchBrowser: ui.launchBrowser, log };
-    failed += await audit.runAuditKeyTests({ ...auditOptions, serverUrl: ui.server.url });
     failed += await closeEditor(ui);
 
-    // 3a: the same profile and workspace again, after a same-user script rewrote the audit log without the key
-    log(`rewrote ${audit.tamperAuditLog(ui.workspace)} audit records and head.json with a recomputed chain, without the key`);
-    const reopened = await reopenEditor(ui);
+    // 3a: the audit key in an editor of its own (one window, so one workspace storage folder and one log); then the
+    // same profile and workspace again, after a same-user script rewrote the audit log without the key
+    const audit = await import(join(ROOT, 'out/test/e2e/ui/audit.ui.js'));
+    const keyed = await openEditor('audit');
+    const auditOptions = { workspace: keyed.workspace, results, node: host.node24, launchBrowser: keyed.launchBrowser, log };
+    failed += await audit.runAuditKeyTests({ ...auditOptions, serverUrl: keyed.server.url });
+    failed += await closeEditor(keyed);
+    log(`rewrote ${audit.tamperAuditLog(keyed.workspace)} audit records and head.json with a recomputed chain, without the key`);
+    const reopened = await reopenEditor(keyed);
     failed += await audit.runAuditTamperTests({ ...auditOptions, serverUrl: reopened.server.url });
     failed += await closeEditor(reopened);
 

@@ -105,9 +105,11 @@ function hostEnv(host, run, extra = {}) {
  * Starts code-server as the leader of its own process group (so stopping it ends its extension hosts and
  * file watcher too) and waits until it answers. Retries the start-up, never anything after it.
  */
-export async function startCodeServer(host, run, { workspace, smokeTestDriver, trustEverything = true, env = {} }) {
+export async function startCodeServer(host, run, { workspace, smokeTestDriver, trustEverything = true, env = {}, port: fixedPort }) {
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    // A fixed port when reopening: VS Code's workspace storage (and so MCP Warden's audit log) is keyed by the
+    // remote authority, host:port, as a user's code-server on its usual port keeps it.
+    const port = fixedPort ?? (await freePort());
     const args = [
       '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
       '--user-data-dir', join(run, 'ud'), '--extensions-dir', join(run, 'exts'),
@@ -127,7 +129,7 @@ export async function startCodeServer(host, run, { workspace, smokeTestDriver, t
       try {
         if ((await fetch(`${url}/healthz`)).ok) {
           log(`code-server (pid ${child.pid}) answers on ${url}`);
-          return { url, pid: child.pid, stop: () => stopProcessGroup(child) };
+          return { url, port, pid: child.pid, stop: () => stopProcessGroup(child) };
         }
       } catch {
         // not listening yet

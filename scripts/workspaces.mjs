@@ -67,7 +67,7 @@ export function writeE2eWorkspace(dir, { node, httpUrl, ui = false }) {
   const inputs = ui ? [{ id: 'e2e-token', type: 'promptString', description: 'Token for the e2e server', password: true }] : [];
   writeFileSync(
     join(dir, '.vscode', 'settings.json'),
-    `// Written by the e2e tests; comments like this one must survive edits.\n{\n  "mcpWarden.startupTimeoutSeconds": 20,\n  "mcpWarden.inputs": ${JSON.stringify(inputs)},\n  "mcpWarden.servers": ${indent(JSON.stringify(servers, null, 2))}\n}\n`,
+    `// Written by the e2e tests; comments like this one must survive edits.\n{\n  "mcpWarden.inputs": ${JSON.stringify(inputs)},\n  "mcpWarden.servers": ${indent(JSON.stringify(servers, null, 2))}\n}\n`,
   );
   writeFileSync(
     join(dir, '.vscode', 'mcp.json'),

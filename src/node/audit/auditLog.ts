@@ -319,8 +319,16 @@ export class AuditLog implements AuditSink {
 
   private finalize(input: AuditInput, time = this.now()): UnchainedRecord {
     const fields: RecordFields = finalizeEvent(input, this.finalizeContext);
-    return { fields, time: new Date(time).toISOString() };
+    // Many events share a millisecond under load: format each millisecond once.
+    if (time !== this.lastTime) {
+      this.lastTime = time;
+      this.lastIsoTime = new Date(time).toISOString();
+    }
+    return { fields, time: this.lastIsoTime };
   }
+
+  private lastTime = Number.NaN;
+  private lastIsoTime = '';
 
   /**
    * Chains and appends what waits, holding the folder's write lock: another window on the same workspace may

@@ -96,9 +96,9 @@ export async function verifyAuditLog(dir: string, options: VerifyOptions = {}): 
     else if (!legacy && typeof record.mac !== 'string') throw at('the record has no mac: it was not written by MCP Warden');
     if (!legacy && key && !hasValidMac(record, key)) {
       throw at(
-        records === 0
-          ? `the record's MAC does not match: the key given (id ${key.id}) is not this log's${headFile && headFile.keyId !== key.id ? ` (head.json names key ${headFile.keyId})` : ''}, or the record was edited`
-          : "the record's MAC does not match: it was edited, or written by someone without this workspace's key",
+        records === 0 && headFile && headFile.keyId !== key.id
+          ? `the record's MAC does not match: the key given (id ${key.id}) is not this log's (head.json names key ${headFile.keyId}), or the record was edited`
+          : `the record's MAC does not match: it was edited, or written by someone without this workspace's key (id ${key.id})`,
       );
     }
     const anchor = record.type === 'audit' && ANCHORS.has(String(record['action'])) ? ((record['data'] ?? {}) as AnchorData) : undefined;

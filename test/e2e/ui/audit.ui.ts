@@ -47,10 +47,12 @@ export async function runAuditKeyTests(options: AuditUiOptions): Promise<number>
     await dialog.locator('.dialog-message-detail', { hasText: 'anyone who has it can also write records that verify' }).waitFor({ timeout: 5000 });
     await shot('export-audit-key');
     await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Export Key…' }).click();
-    // code-server's save dialog is a quick input holding a path
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(keyFile);
+    // code-server's save dialog is a quick input holding a path: wait for it to show its folder, then replace that
+    const dialogInput = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: 'Export Audit Verification Key' }) }).locator('input');
+    await dialogInput.waitFor({ state: 'visible', timeout: 15_000 });
+    await page.waitForFunction((el) => (el as { value?: string } | null)?.value?.endsWith('/') === true, await dialogInput.elementHandle(), { timeout: 15_000 });
+    await dialogInput.fill(keyFile);
+    await page.waitForFunction(([el, value]) => (el as { value?: string } | null)?.value === value, [await dialogInput.elementHandle(), keyFile] as const, { timeout: 15_000 });
     await page.keyboard.press('Enter');
     await page.locator('.notifications-toasts', { hasText: 'the audit verification key (id' }).waitFor({ timeout: 30_000 });
     const key = JSON.parse(readFileSync(keyFile, 'utf8')) as { keyId: string; key: string; warning: string };
