@@ -1,6 +1,6 @@
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GENESIS_HASH, type AuditInput, type AuditRecord, type AuditSink } from '../../core/audit/auditEvent';
+import type { AuditInput, AuditRecord, AuditSink } from '../../core/audit/auditEvent';
 import { AuditIndex } from '../../core/audit/auditIndex';
 import { finalizeEvent, type RecordFields } from '../../core/audit/finalizeEvent';
 import { Emitter } from '../../core/events';
@@ -9,10 +9,10 @@ import type { Redactor } from '../../core/redaction';
 import type { AuditKey } from './auditKey';
 import { ChainedAppender, type UnchainedRecord } from './chainedAppender';
 import { withFolderLock } from './folderLock';
-import { checkLogEnd } from './headCheck';
 import { writeFileAtomically } from './logFiles';
-import { HEAD_FILE, INDEX_FILE, loadIndex, planPruning, readLogEnd, type AuditHead, type HeadFile, type LogEnd, type TornWrite } from './logOnDisk';
-import { listSegments, type SegmentName } from './segments';
+import { HEAD_FILE, INDEX_FILE, loadIndex, planPruning, type AuditHead, type HeadFile } from './logOnDisk';
+import { openLogEnd, repairedRecord } from './logOpening';
+import { listSegments } from './segments';
 
 export type { AuditHead };
 
@@ -183,79 +183,15 @@ export class AuditLog implements AuditSink {
       this.fail(error);
       return;
     }
-    let segments = await listSegments(this.dir);
-    const end = await readLogEnd(this.dir, segments);
-    if (end.last && (this.options.keyIsNew || typeof end.last.record?.mac !== 'string')) {
-      await this.archive(segments, end);
-      segments = [];
-    } else {
-      await this.adoptEnd(segments, end);
-    }
-    const { index, rebuilt } = await loadIndex(this.dir, segments, this.appender.seq);
+    const opening = await openLogEnd(this.dir, this.options, this.now);
+    this.appender.adopt(opening.end, opening.seq, opening.prevMac);
+    this._suspicions = opening.suspicions;
+    for (const input of opening.records) this.queue.push({ time: this.now(), input });
+    const { index, rebuilt } = await loadIndex(this.dir, opening.segments, this.appender.seq);
     this._index = index;
     if (rebuilt) this.scheduleIndexSave();
     if (this.queue.length > 0) await this.flush();
     if (this.options.retentionDays > 0) await this.prune();
-  }
-
-  /**
-   * Goes on from where the log ends, after checking that end against the key and the head kept outside. What is
-   * wrong is recorded in one anchor record, which accounts for a line a crash cut short and for missing records.
-   */
-  private async adoptEnd(segments: readonly SegmentName[], end: LogEnd): Promise<void> {
-    const { knownHead, key } = this.options;
-    const findings = await checkLogEnd(this.dir, segments, end.last, knownHead, key);
-    this._suspicions = findings.suspicions;
-    this.appender.adopt(end, findings.lost?.through ?? end.last?.seq ?? 0, end.last?.mac ?? knownHead?.mac ?? GENESIS_HASH);
-    const lost = findings.lost && { from: findings.lost.after + 1, to: findings.lost.through };
-    const torn = end.torn && tornData(end.torn);
-    const tornText = end.torn ? tornDescription(end.torn) : '';
-    if (findings.suspicions.length > 0) {
-      this.queue.push({
-        time: this.now(),
-        input: {
-          type: 'audit',
-          action: 'tamper-suspected',
-          detail: `the log's end is not what MCP Warden wrote: ${findings.suspicions.join('; ')}${tornText ? `; also ${tornText}` : ''}`,
-          data: {
-            reasons: findings.suspicions,
-            ...(knownHead && { expectedHead: { seq: knownHead.seq, mac: knownHead.mac } }),
-            ...(end.last && { found: { seq: end.last.seq, mac: end.last.mac, file: end.last.file } }),
-            ...(lost && { lost }),
-            ...(torn && { torn }),
-          },
-        },
-      });
-    } else if (end.torn) {
-      this.queue.push({ time: this.now(), input: repairedRecord(end.torn) });
-    }
-  }
-
-  /**
-   * Records in the folder that this key cannot verify (written before the key existed, or by an earlier MCP Warden
-   * without keys) are moved, untouched, into an archive folder, and a new log begins with a record saying so.
-   */
-  private async archive(segments: readonly SegmentName[], end: LogEnd): Promise<void> {
-    const last = end.last!;
-    const legacy = typeof last.record?.mac !== 'string';
-    const name = `archive-${new Date(this.now()).toISOString().replace(/[:.]/g, '-')}`;
-    await mkdir(join(this.dir, name));
-    for (const segment of segments) await rename(join(this.dir, segment.name), join(this.dir, name, segment.name));
-    for (const file of [HEAD_FILE, INDEX_FILE]) await rename(join(this.dir, file), join(this.dir, name, file)).catch(() => undefined);
-    this.appender.adopt(undefined, last.seq, last.mac);
-    const reason = legacy
-      ? 'the log was written by an earlier MCP Warden, without a key'
-      : "this workspace's audit key was missing from SecretStorage, so no record in the folder could be verified";
-    if (!legacy) this._suspicions = [reason];
-    this.queue.push({
-      time: this.now(),
-      input: {
-        type: 'audit',
-        action: legacy ? 'rekeyed' : 'tamper-suspected',
-        detail: `${reason}: its ${segments.length} segment(s) were moved, untouched, to ${name} (verify them there, for structure only), and a log with a new key begins here`,
-        data: { reason, archivedTo: name, previous: { seq: last.seq, mac: last.mac }, keyId: this.options.key.id },
-      },
-    });
   }
 
   /**
@@ -402,17 +338,4 @@ export class AuditLog implements AuditSink {
   private saveIndex(): Promise<void> {
     return writeFileAtomically(join(this.dir, INDEX_FILE), JSON.stringify(this._index));
   }
-}
-
-function tornData(torn: TornWrite): Record<string, unknown> {
-  return { file: torn.file, line: torn.line, bytes: torn.bytes, sha256: torn.sha256, fragment: torn.fragment };
-}
-
-function tornDescription(torn: TornWrite): string {
-  return `a write cut short (a crash?) left ${torn.bytes} bytes without an end at ${torn.file}:${torn.line}; they are kept there, and lost as a record`;
-}
-
-/** The record that accounts for a line a crash cut short: the verifier wants it right after that line. */
-function repairedRecord(torn: TornWrite): AuditInput {
-  return { type: 'audit', action: 'repaired', detail: tornDescription(torn), data: { torn: tornData(torn) } };
 }
