@@ -55,26 +55,30 @@ export function finalizeEvent(input: AuditInput, context: FinalizeContext): Reco
       const toolError = request.method === 'tools/call' && isToolError(response.result);
       // A server of an earlier era refusing the 2026-07-28 discovery probe is negotiation, not a failure.
       const probeRefused = request.method === 'server/discover' && response.error !== undefined;
-      return {
-        type: 'request',
-        server: input.server,
-        session: input.session,
-        outcome: probeRefused ? 'info' : response.error || toolError ? 'error' : 'ok',
-        direction: input.direction,
-        method: request.method,
-        ...targetOf(request.method, request.params),
-        argsDigest: digester.digest(argsJson),
-        // Nothing to hide (the usual case): the text already made for the digest is the preview.
-        args: truncate(redactedArgs === args ? argsJson : canonicalJson(redactedArgs)),
-        durationMs: Math.max(0, input.endedAt - input.startedAt),
-        ...(response.error
-          ? { error: capped(redactor.text(`${response.error.code !== undefined ? `${response.error.code} ` : ''}${response.error.message}`), DETAIL_CHARS) }
-          : { result: preview(redactor.value(response.result ?? null)) }),
-        ...(toolError && { toolError: true }),
-        ...(input.refused && { refused: true }),
-        requestBytes: byteLength(input.requestMessage),
-        responseBytes: byteLength(input.responseMessage),
-      };
+      // Built member by member, in sorted order (the canonical order): this runs for every call, and object spreads
+      // of optional members cost more here than all the rest of the record.
+      const fields: Record<string, unknown> = {};
+      // Nothing to hide (the usual case): the text already made for the digest is the preview.
+      fields['args'] = truncate(redactedArgs === args ? argsJson : canonicalJson(redactedArgs));
+      fields['argsDigest'] = digester.digest(argsJson);
+      fields['direction'] = input.direction;
+      fields['durationMs'] = Math.max(0, input.endedAt - input.startedAt);
+      if (response.error) {
+        fields['error'] = capped(redactor.text(`${response.error.code !== undefined ? `${response.error.code} ` : ''}${response.error.message}`), DETAIL_CHARS);
+      }
+      fields['method'] = request.method;
+      fields['outcome'] = probeRefused ? 'info' : response.error || toolError ? 'error' : 'ok';
+      if (input.refused) fields['refused'] = true;
+      fields['requestBytes'] = byteLength(input.requestMessage);
+      fields['responseBytes'] = byteLength(input.responseMessage);
+      if (!response.error) fields['result'] = preview(redactor.value(response.result ?? null));
+      fields['server'] = input.server;
+      fields['session'] = input.session;
+      const target = targetOf(request.method, request.params);
+      if (target !== undefined) fields['target'] = target;
+      if (toolError) fields['toolError'] = true;
+      fields['type'] = 'request';
+      return fields as RecordFields;
     }
     case 'notification':
       return {
@@ -130,20 +134,18 @@ function withDigestedValues(definition: unknown, redactor: Redactor, digester: V
 }
 
 /** What identifies a request's subject: the tool, prompt or resource it is about. */
-function targetOf(method: string, params: unknown): { target?: string } {
+function targetOf(method: string, params: unknown): string | undefined {
   const p = params as { name?: unknown; uri?: unknown } | undefined;
-  if ((method === 'tools/call' || method === 'prompts/get') && typeof p?.name === 'string') return { target: p.name };
-  if ((method === 'resources/read' || method === 'resources/subscribe' || method === 'resources/unsubscribe') && typeof p?.uri === 'string') {
-    return { target: p.uri };
-  }
-  return {};
+  if ((method === 'tools/call' || method === 'prompts/get') && typeof p?.name === 'string') return p.name;
+  if ((method === 'resources/read' || method === 'resources/subscribe' || method === 'resources/unsubscribe') && typeof p?.uri === 'string') return p.uri;
+  return undefined;
 }
 
 /** The arguments of a tool or prompt call; for other methods, their params without the protocol's `_meta`. */
 function argumentsOf(method: string, params: unknown): unknown {
   if (params === null || typeof params !== 'object') return params;
+  if (method === 'tools/call' || method === 'prompts/get') return (params as { arguments?: unknown }).arguments ?? {};
   const { _meta: _ignored, ...rest } = params as Record<string, unknown>;
-  if (method === 'tools/call' || method === 'prompts/get') return rest['arguments'] ?? {};
   return rest;
 }
 
