@@ -64,21 +64,44 @@ export function canonicalJsonWithMember(
   key: string,
   member: (canonicalWithout: string) => string,
 ): { readonly without: string; readonly with: string; readonly member: string } {
-  const keys = Object.keys(value).sort();
+  const own = Object.keys(value);
+  if (isSortedFlat(value, own, key)) return withMemberInserted(JSON.stringify(value), own, key, member);
   const sorted: Record<string, unknown> = {};
-  let next: string | undefined;
-  for (const k of keys) {
+  const included: string[] = [];
+  for (const k of own.sort()) {
     const v = value[k];
     if (k === key || v === undefined || typeof v === 'function') continue;
     // A key starting with a digit may be one the engine orders first (an integer key): the slow path is exact.
     const first = k.charCodeAt(0);
     if ((v !== null && typeof v === 'object') || (first >= 48 && first <= 57)) return canonicalJsonWithMemberSlowly(value, key, member);
-    if (next === undefined && k > key) next = k;
     sorted[k] = v;
+    included.push(k);
   }
-  const without = JSON.stringify(sorted);
+  return withMemberInserted(JSON.stringify(sorted), included, key, member);
+}
+
+/** True when the object's own keys are in sorted order, none is `key` or starts with a digit, and every value is flat. */
+function isSortedFlat(value: Readonly<Record<string, unknown>>, keys: readonly string[], key: string): boolean {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = value[k];
+    const first = k.charCodeAt(0);
+    if (k === key || (i > 0 && keys[i - 1]! >= k) || (first >= 48 && first <= 57)) return false;
+    if (v === undefined || typeof v === 'function' || (v !== null && typeof v === 'object')) return false;
+  }
+  return true;
+}
+
+/** `without` (canonical, flat) with the member `key` added in its sorted place. */
+function withMemberInserted(
+  without: string,
+  sortedKeys: readonly string[],
+  key: string,
+  member: (canonicalWithout: string) => string,
+): { readonly without: string; readonly with: string; readonly member: string } {
   const computed = member(without);
   const part = `${quoteKey(key)}:${JSON.stringify(computed)}`;
+  const next = sortedKeys.find((k) => k > key);
   let withMember: string;
   if (without === '{}') withMember = `{${part}}`;
   else if (next === undefined) withMember = `${without.slice(0, -1)},${part}}`;

@@ -13,7 +13,7 @@ export interface FinalizeContext {
   readonly digester: ValueDigester;
 }
 
-/** The fields of a record for an event: redacted, digested, measured. Everything but seq, time and prev. */
+/** The fields of a record for an event: redacted, digested, measured. The writer fills seq, time and prev, and adds mac. */
 export type RecordFields = {
   readonly type: AuditInput['type'];
   readonly server: string;
@@ -68,14 +68,19 @@ export function finalizeEvent(input: AuditInput, context: FinalizeContext): Reco
       }
       fields['method'] = request.method;
       fields['outcome'] = probeRefused ? 'info' : response.error || toolError ? 'error' : 'ok';
+      // `prev`, `seq` and `time` are the writer's to fill; given their places now, the record stays in canonical
+      // order and its canonical JSON is what the engine's JSON.stringify writes, without sorting or copying it.
+      fields['prev'] = '';
       if (input.refused) fields['refused'] = true;
       fields['requestBytes'] = byteLength(input.requestMessage);
       fields['responseBytes'] = byteLength(input.responseMessage);
       if (!response.error) fields['result'] = preview(redactor.value(response.result ?? null));
+      fields['seq'] = 0;
       fields['server'] = input.server;
       fields['session'] = input.session;
       const target = targetOf(request.method, request.params);
       if (target !== undefined) fields['target'] = target;
+      fields['time'] = '';
       if (toolError) fields['toolError'] = true;
       fields['type'] = 'request';
       return fields as RecordFields;

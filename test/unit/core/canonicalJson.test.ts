@@ -12,6 +12,9 @@ describe('canonicalJsonWithMember', () => {
     { z: 'a "quoted",\\"n":1 value', n: 'x', b: true, c: null, d: Number.NaN, e: -0 },
     { '10': 'integer keys', '9': 'sort as text', b: 'x' },
     { zeta: '\u2028é😀', alpha: 'x', maca: 'after mac', mab: 'before' },
+    { alpha: 'sorted', beta: 2, gamma: null, zeta: true },
+    { alpha: 'x', mad: undefined, zed: 1 },
+    { alpha: 'x', mac: 'old', zed: 1 },
   ];
   for (const value of cases) {
     it(`serialises ${JSON.stringify(value)} with and without "mac" as canonicalJson does`, () => {
