@@ -5,16 +5,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID } from '../../../src/core/ids';
 import type { McpWardenApi, WardenServer } from '../../../src/vscode/api';
-import { isRunning, pidOf, waitForServer, wardenApi } from './helpers';
+import { alive, isRunning, pidOf, waitForServer, wardenApi } from './helpers';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function session(server: WardenServer) {
   assert.equal(server.state.kind, 'running', `${server.name} is ${server.state.kind}`);

@@ -70,3 +70,13 @@ export function waitUntil(api: McpWardenApi, condition: () => boolean, what: str
     check();
   });
 }
+
+/** True while a process exists (signal 0). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

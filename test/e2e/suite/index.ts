@@ -1,16 +1,7 @@
-// Loaded inside the VS Code extension host through the workbench's extensionTestsPath: runs every
-// *.test.js next to this file with mocha and rejects when a test fails.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { format } from 'node:util';
-import Mocha from 'mocha';
+// Loaded inside the VS Code extension host through the workbench's extensionTestsPath: runs every *.test.js
+// next to this file.
+import { runMochaIn } from '../runMocha';
 
 export function run(): Promise<void> {
-  // The extension host forwards console arguments unformatted: format mocha's lines first.
-  Mocha.reporters.Base.consoleLog = (...args: unknown[]) => console.log(format(...args));
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
-  for (const file of readdirSync(__dirname).sort()) if (file.endsWith('.test.js')) mocha.addFile(join(__dirname, file));
-  return new Promise((resolve, reject) => {
-    mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} extension test(s) failed`)) : resolve()));
-  });
+  return runMochaIn(__dirname);
 }

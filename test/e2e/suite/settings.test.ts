@@ -2,16 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { editSettingsText, type SettingsEdit } from '../../../src/core/config/settingsEdit';
 import type { McpWardenApi } from '../../../src/vscode/api';
-import { isRunning, pidOf, waitForServer, waitUntil, wardenApi } from './helpers';
+import { alive, isRunning, pidOf, waitForServer, waitUntil, wardenApi } from './helpers';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Resolves when the process has exited (its server is stopped with stdin, SIGTERM, SIGKILL); polls its state. */
 async function processGone(pid: number, timeoutMs = 15_000): Promise<void> {

@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { exactRow, runCommand } from './workbench';
 
 interface InterruptionTestOptions {
   readonly serverUrl: string;
@@ -112,22 +113,4 @@ async function expectCalmToast(page: Page, text: string): Promise<void> {
     const said = await notification.innerText();
     if (/AbortError|Connection closed|failed/.test(said) || (await notification.locator('.codicon-error').count()) > 0) throw new Error(`shown as an error: ${said}`);
   }
-}
-
-/** F1, the command's title; then, if given, the quick pick item whose label is exactly `item`. */
-async function runCommand(page: Page, title: string, item?: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(`>${title}`);
-  await exactRow(page, title).click({ timeout: 15_000 });
-  if (item === undefined) return;
-  await input.fill(item);
-  await exactRow(page, item).click({ timeout: 15_000 });
-}
-
-/** The quick pick row labelled exactly `label`. */
-function exactRow(page: Page, label: string) {
-  const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-  return page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
 }

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { exactRow, runCommand } from './workbench';
 
 interface UiTestOptions {
   readonly serverUrl: string;
@@ -199,22 +200,4 @@ async function widenSideBar(page: Page, width: number): Promise<void> {
   await page.mouse.down();
   await page.mouse.move(sideBar.x + width, y, { steps: 5 });
   await page.mouse.up();
-}
-
-/** F1, the command's title; then, if given, the quick pick item whose label is exactly `item`. */
-async function runCommand(page: Page, title: string, item?: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(`>${title}`);
-  await exactRow(page, title).click({ timeout: 15_000 });
-  if (item === undefined) return;
-  await input.fill(item);
-  await exactRow(page, item).click({ timeout: 15_000 });
-}
-
-/** The quick pick row labelled exactly `label` (fuzzy matching also shows "Stop All Servers" for "Stop Server"). */
-function exactRow(page: Page, label: string, shown = label) {
-  const exact = new RegExp(`^\\s*${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-  return page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
 }

@@ -1,7 +1,8 @@
 // Workspace Trust in the real workbench: a workspace opened in Restricted Mode gets no server at all, and
 // the view says why; trusting it through VS Code's own trust editor loads and starts its servers.
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { runCommand } from './workbench';
 
 interface TrustTestOptions {
   readonly serverUrl: string;
@@ -50,12 +51,4 @@ export async function runTrustTests(options: TrustTestOptions): Promise<number> 
   } finally {
     await browser.close();
   }
-}
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click({ timeout: 15_000 });
 }
