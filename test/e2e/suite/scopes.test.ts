@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { McpWardenApi } from '../../../src/vscode/api';
-import { isRunning, waitForServer, wardenApi } from './helpers';
+import { isRunning, waitForServer, waitUntil, wardenApi } from './helpers';
 
 const FIXTURE = join(__dirname, '../../../../test/fixtures/fixture-server.mjs');
 
@@ -31,12 +31,19 @@ describe('a server defined both in user and workspace settings', function () {
       { 'scope-probe': { command: process.execPath, args: [FIXTURE], env: { WARDEN_USER_SECRET: 'user-only-value' }, autostart: false } },
       vscode.ConfigurationTarget.Global,
     );
+    // The marker shows when MCP Warden has applied the workspace change (and so the user change before it).
     await config.update(
       'servers',
-      { ...(workspaceServers as Record<string, unknown>), 'scope-probe': { command: process.execPath, args: [FIXTURE, '--era', '2025-06-18'] } },
+      {
+        ...(workspaceServers as Record<string, unknown>),
+        'scope-probe': { command: process.execPath, args: [FIXTURE, '--era', '2025-06-18'], autostart: false },
+        'scope-marker': { url: 'http://example.com/not-loopback' },
+      },
       vscode.ConfigurationTarget.Workspace,
     );
-    await waitForServer(api, 'scope-probe', isRunning, 'running (the workspace definition autostarts)', 60_000);
+    await waitUntil(api, () => api.getServer('scope-marker')?.status === 'invalid', 'the workspace change applied');
+    await api.startServer('scope-probe');
+    await waitForServer(api, 'scope-probe', isRunning, 'running', 30_000);
     const result = await api.callTool('scope-probe', 'env', { name: 'WARDEN_USER_SECRET' });
     assert.deepEqual(result.content, [{ type: 'text', text: '(unset)' }], 'the user’s env was merged into the workspace’s definition');
   });
