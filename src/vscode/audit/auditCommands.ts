@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AuditOutcome, AuditRecord } from '../../core/audit/auditEvent';
@@ -73,10 +74,12 @@ export const auditCommandHandlers: Record<AuditCommandId, Handler> = {
       'Export Key…',
     );
     if (choice !== 'Export Key…') return undefined;
+    // Suggested in the home folder, never the workspace: a key file in a repository could be committed.
+    const suggested = vscode.Uri.file(join(homedir(), `mcp-warden-audit-key-${(await warden.audit.keyId()) ?? 'workspace'}.json`));
     const target =
       typeof path === 'string'
         ? vscode.Uri.file(path)
-        : await vscode.window.showSaveDialog({ title: 'Export Audit Verification Key', filters: { 'MCP Warden audit key': ['json'] } });
+        : await vscode.window.showSaveDialog({ title: 'Export Audit Verification Key', defaultUri: suggested, filters: { 'MCP Warden audit key': ['json'] } });
     if (!target) return undefined;
     const keyId = await warden.audit.exportKey(target.fsPath);
     warden.audit.pipeline.record({ type: 'audit', action: 'exported', detail: `the audit verification key (id ${keyId}) was exported`, data: { keyId } });

@@ -83,6 +83,12 @@ export class WorkspaceAudit implements vscode.Disposable {
     return verifyAuditLog(this.dir, { ...(this.key && { key: this.key }), ...(head && { expectedHead: head }), ...(onProgress && { onProgress }) });
   }
 
+  /** The id of this workspace's audit key (not secret), once the log is open. */
+  async keyId(): Promise<string | undefined> {
+    await this.ready;
+    return this.key?.id;
+  }
+
   /** Writes the verification key to a file, for an auditor's `audit-cli verify --key-file`. Returns the key id. */
   async exportKey(path: string): Promise<string> {
     await this.ready;

@@ -7,7 +7,7 @@
 //     Verify Audit Log names the first record whose MAC does not hold.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { runCommand } from './workbench';
@@ -48,15 +48,19 @@ export async function runAuditKeyTests(options: AuditUiOptions): Promise<number>
     await dialog.locator('.dialog-message-detail', { hasText: 'anyone who has it can also write records that verify' }).waitFor({ timeout: 5000 });
     await shot('export-audit-key');
     await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Export Key…' }).click();
-    // code-server's save dialog is a quick input holding a path: wait for it to show its folder, then replace that
-    const dialogInput = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: 'Export Audit Verification Key' }) }).locator('input');
-    await dialogInput.waitFor({ state: 'visible', timeout: 15_000 });
-    await page.waitForFunction((el) => (el as { value?: string } | null)?.value?.endsWith('/') === true, await dialogInput.elementHandle(), { timeout: 15_000 });
-    await dialogInput.fill(keyFile);
-    await page.waitForFunction(([el, value]) => (el as { value?: string } | null)?.value === value, [await dialogInput.elementHandle(), keyFile] as const, { timeout: 15_000 });
-    await page.keyboard.press('Enter');
+    // code-server's save dialog is a quick input holding a path: MCP Warden suggests ~/mcp-warden-audit-key-<id>.json
+    // (the run's home here). Once the dialog shows that path, OK takes it.
+    const saveDialog = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: 'Export Audit Verification Key' }) });
+    const suggested = /\/home\/mcp-warden-audit-key-[0-9a-f]{16}\.json$/;
+    await page.waitForFunction(([el, pattern]) => new RegExp(pattern).test((el as { value?: string } | null)?.value ?? ''), [await saveDialog.locator('input').elementHandle(), suggested.source] as const, { timeout: 30_000 });
+    await saveDialog.locator('.monaco-button', { hasText: /^OK$/ }).click({ timeout: 15_000 });
     await page.locator('.notifications-toasts', { hasText: 'the audit verification key (id' }).waitFor({ timeout: 30_000 });
+    const home = join(dirname(options.workspace), 'home');
+    const written = readdirSync(home).find((f) => /^mcp-warden-audit-key-[0-9a-f]{16}\.json$/.test(f));
+    if (!written) throw new Error(`no key file in ${home}`);
+    copyFileSync(join(home, written), keyFile);
     const key = JSON.parse(readFileSync(keyFile, 'utf8')) as { keyId: string; key: string; warning: string };
+    if (written !== `mcp-warden-audit-key-${key.keyId}.json`) throw new Error(`the key file ${written} holds key ${key.keyId}`);
     if (!/^[0-9a-f]{16}$/.test(key.keyId) || !key.key.startsWith('mcp-warden-audit-key-v1:')) throw new Error(`unexpected key file: ${JSON.stringify(key.keyId)}`);
     const verified = spawnSync(options.node, [CLI, 'verify', auditFolder(options.workspace), '--key-file', keyFile], { encoding: 'utf8' });
     if (verified.status !== 0 || !verified.stdout.includes(`every record's MAC checked with key ${key.keyId}`)) {
