@@ -55,32 +55,23 @@ function quoteKey(key: string): string {
 
 /**
  * The canonical JSON of an object without `key`, and with `key` set to the string `member(without)` computed from
- * it (a MAC over the rest of the record). Runs once per audit record, so the usual case, a record whose members
- * are all strings, numbers, booleans or null, takes a fast path: an object built in sorted key order, for which
- * the engine's JSON.stringify writes exactly the canonical form.
+ * it (a MAC over the rest of the record). Runs once per audit record, so the usual case, a record whose own keys
+ * are already in sorted order and whose members are all strings, numbers, booleans or null, takes a fast path:
+ * for such an object the engine's JSON.stringify writes exactly the canonical form.
  */
 export function canonicalJsonWithMember(
   value: Readonly<Record<string, unknown>>,
   key: string,
   member: (canonicalWithout: string) => string,
 ): { readonly without: string; readonly with: string; readonly member: string } {
-  const own = Object.keys(value);
-  if (isSortedFlat(value, own, key)) return withMemberInserted(JSON.stringify(value), own, key, member);
-  const sorted: Record<string, unknown> = {};
-  const included: string[] = [];
-  for (const k of own.sort()) {
-    const v = value[k];
-    if (k === key || v === undefined || typeof v === 'function') continue;
-    // A key starting with a digit may be one the engine orders first (an integer key): the slow path is exact.
-    const first = k.charCodeAt(0);
-    if ((v !== null && typeof v === 'object') || (first >= 48 && first <= 57)) return canonicalJsonWithMemberSlowly(value, key, member);
-    sorted[k] = v;
-    included.push(k);
-  }
-  return withMemberInserted(JSON.stringify(sorted), included, key, member);
+  const keys = Object.keys(value);
+  return isSortedFlat(value, keys, key) ? withMemberInserted(JSON.stringify(value), keys, key, member) : canonicalJsonWithMemberSlowly(value, key, member);
 }
 
-/** True when the object's own keys are in sorted order, none is `key` or starts with a digit, and every value is flat. */
+/**
+ * True when the object's own keys are in sorted order, none is `key` or starts with a digit (the engine orders
+ * integer keys first, whatever the insertion order), and every value is flat.
+ */
 function isSortedFlat(value: Readonly<Record<string, unknown>>, keys: readonly string[], key: string): boolean {
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;

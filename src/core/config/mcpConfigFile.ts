@@ -1,5 +1,6 @@
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { isRecord, parseInputs, parseServers } from './parseServers';
+import { lineAndColumn } from './settingsFile';
 import type { ConfigProblem, InputDefinition, McpFileFormat, ServerEntry } from './serverDefinition';
 
 /** The MCP configuration files other clients write, which MCP Warden reads so they can be imported. */
@@ -22,7 +23,7 @@ export function parseMcpConfigFile(text: string, path: string, format: McpFileFo
   const root: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   const problems: ConfigProblem[] = errors.map((e) => ({
     keyPath: path,
-    message: `syntax error at ${lineAndColumn(text, e.offset)}: ${describeParseError(printParseErrorCode(e.error))}`,
+    message: `syntax error at ${describePosition(text, e.offset)}: ${describeParseError(printParseErrorCode(e.error))}`,
   }));
   if (problems.length > 0) return { path, servers: [], inputs: [], problems };
   if (!isRecord(root)) return { path, servers: [], inputs: [], problems: [{ keyPath: path, message: 'must contain a JSON object' }] };
@@ -34,16 +35,9 @@ export function parseMcpConfigFile(text: string, path: string, format: McpFileFo
   return { path, servers, inputs: parsedInputs.inputs, problems: parsedInputs.problems };
 }
 
-function lineAndColumn(text: string, offset: number): string {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return `line ${line}, column ${offset - lineStart + 1}`;
+function describePosition(text: string, offset: number): string {
+  const { line, column } = lineAndColumn(text, offset);
+  return `line ${line}, column ${column}`;
 }
 
 function describeParseError(code: string): string {

@@ -73,6 +73,9 @@ export class AuditLog implements AuditSink {
   private dropped = 0;
   private closed = false;
   private readonly now: () => number;
+  /** The last time formatted, and its ISO form: many events share a millisecond under load. */
+  private lastTime = Number.NaN;
+  private lastIsoTime = '';
 
   private readonly finalizeContext;
 
@@ -108,11 +111,6 @@ export class AuditLog implements AuditSink {
     return { seq: this.appender.seq, mac: this.appender.prevMac };
   }
 
-  /** The id of the key the records are MACed with (not secret). */
-  get keyId(): string {
-    return this.options.key.id;
-  }
-
   /** What opening found wrong with the log's end (also recorded as a `tamper-suspected` record). */
   get suspicions(): readonly string[] {
     return this._suspicions;
@@ -145,8 +143,7 @@ export class AuditLog implements AuditSink {
     await this.flush();
     return this.enqueue(() =>
       withFolderLock(this.dir, async (): Promise<number> => {
-        const torn = await this.appender.followDisk();
-        if (torn) this.unchained.unshift(this.finalize(repairedRecord(torn)));
+        await this.catchUpLocked();
         // Not `seq`: it keeps counting across clears.
         const cleared = this._index.records;
         const old = await listSegments(this.dir);
@@ -255,16 +252,12 @@ export class AuditLog implements AuditSink {
 
   private finalize(input: AuditInput, time = this.now()): UnchainedRecord {
     const fields: RecordFields = finalizeEvent(input, this.finalizeContext);
-    // Many events share a millisecond under load: format each millisecond once.
     if (time !== this.lastTime) {
       this.lastTime = time;
       this.lastIsoTime = new Date(time).toISOString();
     }
     return { fields, time: this.lastIsoTime };
   }
-
-  private lastTime = Number.NaN;
-  private lastIsoTime = '';
 
   /**
    * Chains and appends what waits, holding the folder's write lock: another window on the same workspace may
@@ -275,8 +268,7 @@ export class AuditLog implements AuditSink {
     let written: AuditRecord[] = [];
     try {
       await withFolderLock(this.dir, async () => {
-        const torn = await this.appender.followDisk();
-        if (torn) this.unchained.unshift(this.finalize(repairedRecord(torn)));
+        await this.catchUpLocked();
         try {
           written = await this.appender.append(this.unchained);
         } finally {
@@ -291,6 +283,15 @@ export class AuditLog implements AuditSink {
     if (written.length > 0) this.appendEmitter.fire(written);
     this.scheduleIndexSave();
     if (this.failing && this.unchained.length === 0) this.recover();
+  }
+
+  /**
+   * With the write lock held: goes on from the true end of the log (another window may have appended), and if that
+   * end is a line a crash cut short, the next record accounts for it.
+   */
+  private async catchUpLocked(): Promise<void> {
+    const torn = await this.appender.followDisk();
+    if (torn) this.unchained.unshift(this.finalize(repairedRecord(torn)));
   }
 
   /** head.json: the newest record, with a MAC that says it was the head (for verifiers without SecretStorage). */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { appendFile, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GENESIS_HASH, type AuditRecord } from '../../core/audit/auditEvent';
@@ -7,8 +6,7 @@ import type { RecordFields } from '../../core/audit/finalizeEvent';
 import { canonicalJsonWithMember } from '../../core/canonicalJson';
 import type { AuditKey } from './auditKey';
 import { forEachLine } from './lineReader';
-import { countLines } from './logFiles';
-import { loadIndex, readLogEnd, type LogEnd, type TornWrite } from './logOnDisk';
+import { loadIndex, readLogEnd, tornWriteOf, type LogEnd, type SizedSegment, type TornWrite } from './logOnDisk';
 import { listSegments, segmentName, type SegmentName } from './segments';
 
 /** A finalized event (redacted, digested) waiting for its place in the chain. */
@@ -52,9 +50,14 @@ export class ChainedAppender {
   adopt(end: LogEnd | undefined, seq: number, prevMac: string): void {
     this.seq = seq;
     this.prevMac = prevMac;
-    this.current = end?.current && { ...end.current };
-    this.closedSegment = end?.closed;
-    this.knownEnd = end?.newest && { segment: end.newest.name, size: end.newest.size };
+    this.endAt(end?.newest, end?.torn !== undefined);
+  }
+
+  /** Goes on appending to `newest`, or after it when it ends in a line a crash cut short (kept there as evidence). */
+  private endAt(newest: SizedSegment | undefined, torn: boolean): void {
+    this.current = newest && !torn ? { name: newest.name, day: newest.day, counter: newest.counter, size: newest.size } : undefined;
+    this.closedSegment = newest && torn ? { day: newest.day, counter: newest.counter } : undefined;
+    this.knownEnd = newest && { segment: newest.name, size: newest.size };
   }
 
   /** The next record goes into a new segment (after clearing: the old ones are about to be deleted). */
@@ -157,20 +160,17 @@ export class ChainedAppender {
 
   /** Indexes what another writer appended after `known`, and goes on from its last record. */
   private async readForeignRecords(segments: readonly SegmentName[], known: { segment: string; size: number }): Promise<TornWrite | undefined> {
-    let torn: TornWrite | undefined;
+    const newest = segments.at(-1)!;
+    let tornBytes: string | undefined;
     for (const segment of segments) {
-      const path = join(this.dir, segment.name);
-      const start = segment.name === known.segment ? known.size : 0;
-      let size = start;
-      let tornBytes: string | undefined;
+      tornBytes = undefined;
       await forEachLine(
-        path,
+        join(this.dir, segment.name),
         (line, end, _n, complete) => {
           if (!complete) {
             tornBytes = line;
             return;
           }
-          size = end;
           try {
             const record = JSON.parse(line) as AuditRecord;
             this.index().add(record, { segment: segment.name, end });
@@ -181,19 +181,12 @@ export class ChainedAppender {
           }
         },
         undefined,
-        start,
+        segment.name === known.segment ? known.size : 0,
       );
-      this.current = { name: segment.name, day: segment.day, counter: segment.counter, size };
-      this.closedSegment = undefined;
-      if (tornBytes !== undefined && segment === segments.at(-1)) {
-        const bytes = Buffer.from(tornBytes);
-        torn = { file: segment.name, line: (await countLines(path)) + 1, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), fragment: tornBytes.slice(0, 256) };
-        this.closedSegment = { day: segment.day, counter: segment.counter };
-        this.current = undefined;
-      }
     }
-    const newest = segments.at(-1)!;
-    this.knownEnd = { segment: newest.name, size: await sizeOf(join(this.dir, newest.name)) };
+    const path = join(this.dir, newest.name);
+    const torn = tornBytes === undefined ? undefined : await tornWriteOf(path, newest.name, Buffer.from(tornBytes));
+    this.endAt({ ...newest, size: await sizeOf(path) }, torn !== undefined);
     return torn;
   }
 }

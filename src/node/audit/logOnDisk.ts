@@ -41,16 +41,16 @@ export interface TornWrite {
   readonly fragment: string;
 }
 
+/** A segment and its size on disk. */
+export type SizedSegment = SegmentName & { readonly size: number };
+
 /** Where an existing log ends. */
 export interface LogEnd {
   readonly last?: LastRecord;
-  /** The segment to go on appending to; none when the newest one ends in a torn line. */
-  readonly current?: { name: string; day: string; counter: number; size: number };
-  /** The newest segment, when a new one must start after it. */
-  readonly closed?: { day: string; counter: number };
+  /** The newest segment (where appending goes on, unless it ends in a torn line). */
+  readonly newest?: SizedSegment;
+  /** A line a crash cut short at the end of the newest segment. */
   readonly torn?: TornWrite;
-  /** The newest segment and its size (torn or not): where the log ends. */
-  readonly newest?: { readonly name: string; readonly size: number };
 }
 
 /**
@@ -59,34 +59,30 @@ export interface LogEnd {
  * in place as evidence.
  */
 export async function readLogEnd(dir: string, segments: readonly SegmentName[]): Promise<LogEnd> {
-  let current: LogEnd['current'];
-  let closed: LogEnd['closed'];
   let torn: TornWrite | undefined;
-  let newest: LogEnd['newest'];
+  let newest: SizedSegment | undefined;
   for (let i = segments.length - 1; i >= 0; i--) {
     const segment = segments[i]!;
     const path = join(dir, segment.name);
     const tail = await readTail(path);
     if (i === segments.length - 1) {
-      newest = { name: segment.name, size: tail.size };
-      if (tail.torn) {
-        closed = { day: segment.day, counter: segment.counter };
-        torn = {
-          file: segment.name,
-          line: (await countLines(path)) + 1,
-          bytes: tail.torn.length,
-          sha256: createHash('sha256').update(tail.torn).digest('hex'),
-          fragment: tail.torn.toString('utf8').slice(0, 256),
-        };
-      } else {
-        current = { name: segment.name, day: segment.day, counter: segment.counter, size: tail.size };
-      }
+      newest = { ...segment, size: tail.size };
+      if (tail.torn) torn = await tornWriteOf(path, segment.name, tail.torn);
     }
-    if (tail.lastLine !== undefined) {
-      return { last: lastRecordOf(tail.lastLine, segment.name), ...(current && { current }), ...(closed && { closed }), ...(torn && { torn }), ...(newest && { newest }) };
-    }
+    if (tail.lastLine !== undefined) return { last: lastRecordOf(tail.lastLine, segment.name), ...(newest && { newest }), ...(torn && { torn }) };
   }
-  return { ...(current && { current }), ...(closed && { closed }), ...(torn && { torn }), ...(newest && { newest }) };
+  return { ...(newest && { newest }), ...(torn && { torn }) };
+}
+
+/** The evidence of a line a crash cut short at the end of a segment: where it is, and a digest of its bytes. */
+export async function tornWriteOf(path: string, file: string, bytes: Buffer): Promise<TornWrite> {
+  return {
+    file,
+    line: (await countLines(path)) + 1,
+    bytes: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    fragment: bytes.toString('utf8').slice(0, 256),
+  };
 }
 
 export function lastRecordOf(line: string, file: string): LastRecord {

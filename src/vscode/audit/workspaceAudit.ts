@@ -42,9 +42,6 @@ export class WorkspaceAudit implements vscode.Disposable {
   /** SecretStorage names of this log's key and head: per log folder, so per workspace. */
   private readonly keyName: string;
   private readonly headName: string;
-  private readonly suspicionEmitter = this.disposables.add(new Emitter<readonly string[]>());
-  /** Fires once after opening when the log's end was not what MCP Warden wrote. */
-  readonly onDidSuspectTampering = this.suspicionEmitter.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -207,7 +204,6 @@ export class WorkspaceAudit implements vscode.Disposable {
 
   private reportSuspicions(suspicions: readonly string[]): void {
     for (const suspicion of suspicions) this.logger.warn(`audit log: ${suspicion}`);
-    this.suspicionEmitter.fire(suspicions);
     void vscode.window
       .showWarningMessage(
         `MCP Warden: the audit log was changed outside MCP Warden: ${suspicions[0]}${suspicions.length > 1 ? ` (and ${suspicions.length - 1} more)` : ''}. A tamper-suspected record says so in the log.`,

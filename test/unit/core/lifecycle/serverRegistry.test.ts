@@ -88,6 +88,22 @@ describe('ServerRegistry', () => {
     await assert.rejects(registry.callTool('a', 'missing', {}), /server 'a' has no tool named 'missing'/);
   });
 
+  it('records every call it refuses before it reaches a server: no such tool, no such server', async () => {
+    const { registry, audited } = setup();
+    await registry.applyConfiguration(snapshot({ a: { command: 'a' } }), { autostart: true });
+    audited.length = 0;
+    await assert.rejects(registry.callTool('a', 'missing', { k: 1 }));
+    await assert.rejects(registry.callTool('nope', 'echo', {}), /no server is named 'nope'/);
+    const refused = audited.filter((e) => e.type === 'request');
+    assert.deepEqual(
+      refused.map((e) => e.type === 'request' && [e.server, e.refused, e.request.params, e.response.error?.message]),
+      [
+        ['a', true, { name: 'missing', arguments: { k: 1 } }, "refused by MCP Warden: server 'a' has no tool named 'missing'"],
+        ['nope', true, { name: 'echo', arguments: {} }, "refused by MCP Warden: no server is named 'nope'"],
+      ],
+    );
+  });
+
   it('starts and stops all, and one failing start does not stop the others', async () => {
     const { launcher, registry } = setup();
     await registry.applyConfiguration(snapshot({ a: { command: 'a' }, b: { command: 'b' }, c: { command: 'c' } }), { autostart: false });
