@@ -4,6 +4,8 @@ import type { SessionInfo } from './session';
 export type ServerState =
   | { readonly kind: 'stopped' }
   | { readonly kind: 'starting'; readonly since: number }
+  /** Waiting for the user to approve this exact launch; `summary` says what would run. */
+  | { readonly kind: 'needs-approval'; readonly since: number; readonly summary: string }
   | { readonly kind: 'running'; readonly since: number; readonly session: SessionInfo }
   | { readonly kind: 'stopping' }
   | { readonly kind: 'waiting'; readonly retryAt: number; readonly attempt: number; readonly lastError: string }
@@ -16,7 +18,7 @@ export namespace ServerState {
 
   /** True while the server holds or is acquiring resources: it must be stopped before it is forgotten. */
   export function isActive(state: ServerState): boolean {
-    return state.kind === 'starting' || state.kind === 'running' || state.kind === 'waiting';
+    return state.kind === 'starting' || state.kind === 'needs-approval' || state.kind === 'running' || state.kind === 'waiting';
   }
 
   /** A short label for a status line, e.g. "waiting to restart (attempt 2)". */
@@ -26,6 +28,8 @@ export namespace ServerState {
         return 'stopped';
       case 'starting':
         return 'starting';
+      case 'needs-approval':
+        return 'needs approval';
       case 'running':
         return 'running';
       case 'stopping':
