@@ -136,6 +136,8 @@ function stateDescription(server: ServerSnapshot): string {
       return `${state.session.protocolVersion} · ${state.session.transport}`;
     case 'starting':
       return 'starting…';
+    case 'needs-approval':
+      return `needs approval — ${state.summary}`;
     case 'stopping':
       return 'stopping…';
     case 'waiting':
@@ -154,6 +156,8 @@ function stateIcon(state: ServerState): vscode.ThemeIcon {
     case 'starting':
     case 'stopping':
       return new vscode.ThemeIcon('loading~spin');
+    case 'needs-approval':
+      return new vscode.ThemeIcon('shield', new vscode.ThemeColor('problemsWarningIcon.foreground'));
     case 'waiting':
       return new vscode.ThemeIcon('history', new vscode.ThemeColor('problemsWarningIcon.foreground'));
     case 'error':
