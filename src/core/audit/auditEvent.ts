@@ -4,6 +4,7 @@ export type AuditOutcome = 'ok' | 'error' | 'info';
 /** `to-server`: the client asked the server; `to-client`: the server asked the client. */
 export type AuditDirection = 'to-server' | 'to-client';
 export type LifecycleAction = 'start' | 'ready' | 'start-failed' | 'stop' | 'crash' | 'restart' | 'give-up';
+export type PermissionAuditAction = 'decided' | 'granted' | 'revoked' | 'suspended' | 'tampered' | 'confirmed';
 /**
  * Records about the log itself. `cleared`, `pruned`, `rekeyed`, `lost` and `tamper-suspected` are anchors: they
  * account for records that are no longer in the log, and are MACed and chained like every other record.
@@ -76,13 +77,34 @@ export type AuditInput =
       readonly data: unknown;
     }
   | {
+      readonly type: 'permission';
+      readonly server: string;
+      readonly session: string;
+      /**
+       * `decided`: a request was allowed or denied (by a grant, a default or the user's answer); the others: a grant
+       * was made, revoked, suspended (its definition changed), found tampered with, or a proposed one confirmed.
+       */
+      readonly action: PermissionAuditAction;
+      /** `kind:target`, e.g. `tool:search`. */
+      readonly permission: string;
+      readonly verdict?: 'allow' | 'deny';
+      /** The rule that decided, as the user is told. */
+      readonly rule: string;
+      readonly scope?: string;
+      /** The request that needed the permission, e.g. `tools/call`. */
+      readonly method?: string;
+      /** True when the user was asked; `waitedMs`: how long the request waited for the answer. */
+      readonly asked?: boolean;
+      readonly waitedMs?: number;
+    }
+  | {
       readonly type: 'audit';
       readonly action: AuditMetaAction;
       readonly detail: string;
       readonly data?: Readonly<Record<string, unknown>>;
     };
 
-/** The one pipeline every audit event goes through (later issues add permission, auth and signature events). */
+/** The one pipeline every audit event goes through (later issues add auth and signature events). */
 export interface AuditSink {
   /** Takes an event, or a function that builds it later (so a call path never pays for building it). */
   record(event: AuditInput | (() => AuditInput)): void;

@@ -14,6 +14,8 @@ export function recordTitle(record: AuditRecord): string {
       return `settings: ${r['action']}`;
     case 'server-log':
       return `server log ${r['level']}`;
+    case 'permission':
+      return r['action'] === 'decided' ? `${r['verdict'] === 'deny' ? 'denied' : 'allowed'} ${r['permission']}` : `grant ${r['action']} ${r['permission']}`;
     case 'audit':
       return `audit log ${r['action']}`;
   }
@@ -27,7 +29,7 @@ export function recordDetail(record: AuditRecord): string {
     parts.push(record.outcome === 'error' ? 'failed' : typeof r['error'] === 'string' ? 'refused' : 'ok', `${r['durationMs']} ms`);
     if (typeof r['error'] === 'string') parts.push(r['error']);
   }
-  for (const key of ['detail', 'message', 'keyPath'] as const) if (typeof r[key] === 'string') parts.push(r[key]);
+  for (const key of ['rule', 'detail', 'message', 'keyPath'] as const) if (typeof r[key] === 'string') parts.push(r[key]);
   return parts.join(' · ');
 }
 
@@ -40,7 +42,7 @@ export function recordLine(record: AuditRecord): string {
   return `#${record.seq} ${who} ${recordTitle(record)}${detail ? ` — ${detail}` : ''}${args}${source}`;
 }
 
-const CSV_COLUMNS = ['seq', 'time', 'server', 'session', 'type', 'outcome', 'direction', 'method', 'target', 'action', 'durationMs', 'error', 'argsDigest', 'args', 'detail', 'message', 'prev'] as const;
+const CSV_COLUMNS = ['seq', 'time', 'server', 'session', 'type', 'outcome', 'direction', 'method', 'target', 'action', 'durationMs', 'error', 'argsDigest', 'args', 'permission', 'verdict', 'rule', 'detail', 'message', 'prev'] as const;
 
 export function csvHeader(): string {
   return `${CSV_COLUMNS.join(',')}\r\n`;

@@ -110,6 +110,21 @@ export function finalizeEvent(input: AuditInput, context: FinalizeContext): Reco
         message: truncate(redactor.text(message)),
       };
     }
+    case 'permission':
+      return {
+        type: 'permission',
+        server: input.server,
+        session: input.session,
+        outcome: input.verdict === 'deny' || input.action === 'tampered' ? 'error' : 'info',
+        action: input.action,
+        permission: capped(redactor.text(input.permission), DETAIL_CHARS),
+        rule: capped(redactor.text(input.rule), DETAIL_CHARS),
+        ...(input.verdict !== undefined && { verdict: input.verdict }),
+        ...(input.scope !== undefined && { scope: input.scope }),
+        ...(input.method !== undefined && { method: input.method }),
+        ...(input.asked !== undefined && { asked: input.asked }),
+        ...(input.waitedMs !== undefined && { waitedMs: input.waitedMs }),
+      };
     case 'audit':
       return {
         type: 'audit',

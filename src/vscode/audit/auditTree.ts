@@ -206,6 +206,8 @@ function eventIcon(record: AuditRecord): vscode.ThemeIcon {
       return new vscode.ThemeIcon('output');
     case 'config':
       return new vscode.ThemeIcon('settings-gear');
+    case 'permission':
+      return new vscode.ThemeIcon(record['verdict'] === 'deny' ? 'circle-slash' : 'key');
     case 'audit':
       return new vscode.ThemeIcon('shield');
   }
