@@ -8,6 +8,7 @@ import { errorMessage } from './ports';
 export type CallOutcome =
   | { readonly kind: 'cancelled'; readonly message: string }
   | { readonly kind: 'stopped'; readonly message: string }
+  | { readonly kind: 'denied'; readonly message: string }
   | { readonly kind: 'failed'; readonly message: string };
 
 export interface FailedCall {
@@ -34,6 +35,9 @@ export function callOutcome(error: unknown, call: FailedCall): CallOutcome {
   if (call.cancelRequested || named('CallCancelledError') || named('AbortError') || (sdkCode(REQUEST_TIMEOUT) && chain.some((e) => e.message?.startsWith('AbortError')))) {
     return { kind: 'cancelled', message: `call to ${tool} on ${server} was cancelled` };
   }
+  // The gate's message names the permission, the rule and how to grant it: it is the whole story.
+  const denied = chain.find((e) => e.name === 'PermissionDeniedError');
+  if (denied) return { kind: 'denied', message: denied.message ?? errorMessage(error) };
   const endedByWarden = call.serverState === 'stopping' || call.serverState === 'stopped';
   // A call made just as the session closed is refused by the SDK ("Not connected") or by the process transport.
   const sessionGone =

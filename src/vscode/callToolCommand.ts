@@ -35,13 +35,13 @@ export async function callToolInteractively(
   try {
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Calling ${serverName}/${tool.name}…`, cancellable: true },
-      (_progress, token) => {
+      (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => {
           cancelRequested = true;
           abort.abort();
         });
-        return registry.callTool(serverName, tool.name, args, abort.signal);
+        return registry.callTool(serverName, tool.name, args, { signal: abort.signal, onWaiting: (message) => progress.report({ message }) });
       },
     );
   } catch (error) {
@@ -58,6 +58,7 @@ export async function callToolInteractively(
 function showCallOutcome(outcome: CallOutcome): void {
   const message = `MCP Warden: ${outcome.message}${/[.!?]$/.test(outcome.message) ? '' : '.'}`;
   if (outcome.kind === 'failed') void vscode.window.showErrorMessage(message);
+  else if (outcome.kind === 'denied') void vscode.window.showWarningMessage(message);
   else void vscode.window.showInformationMessage(message);
 }
 

@@ -11,6 +11,10 @@ import { systemClock } from '../../src/core/ports';
 import { loadEnvFile } from '../../src/node/envFile';
 import { McpLauncher } from '../../src/node/mcpLauncher';
 import { processAlive } from '../../src/node/processes';
+import type { SupervisorDeps } from '../../src/core/lifecycle/serverSupervisor';
+import type { RequestAuthorizer } from '../../src/core/permissions/permissionBroker';
+import { nodeHasher } from '../../src/node/permissions/hasher';
+import { approveEverything, approveEveryLaunch } from '../support/approveEverything';
 import { RecordingLogger } from '../unit/fakes';
 
 export const ROOT = join(__dirname, '../../..');
@@ -46,6 +50,13 @@ export interface HarnessOptions {
   readonly inputs?: Record<string, string>;
   readonly workspaceFolder?: string;
   readonly audit?: AuditSink;
+  /** The permission gate; by default one that approves everything (for tests about something else). */
+  readonly permissions?: {
+    readonly authorizer: RequestAuthorizer;
+    readonly authorizeLaunch: SupervisorDeps['authorizeLaunch'];
+    readonly clientRequests?: SupervisorDeps['clientRequests'];
+    readonly onSessionEnd?: SupervisorDeps['onSessionEnd'];
+  };
 }
 
 /** A registry with the real launcher, configured like `mcpWarden.servers`, applied and (by default) autostarted. */
@@ -73,10 +84,15 @@ export async function startServers(servers: Record<string, unknown>, options: Ha
       clock: systemClock,
       ...(options.restartPolicy && { restartPolicy: options.restartPolicy }),
       ...(options.audit && { audit: options.audit }),
+      authorizeLaunch: options.permissions?.authorizeLaunch ?? approveEveryLaunch,
+      ...(options.permissions?.clientRequests && { clientRequests: options.permissions.clientRequests }),
+      ...(options.permissions?.onSessionEnd && { onSessionEnd: options.permissions.onSessionEnd }),
     },
     loggerFor,
     logger: loggerFor('(registry)'),
     requestTimeoutMs: () => options.requestTimeoutMs ?? 20_000,
+    authorizer: options.permissions?.authorizer ?? approveEverything,
+    hasher: nodeHasher,
   });
   const snapshot = { servers: parseServers(servers, 'mcpWarden.servers', { kind: 'settings' }, { strict: true }), discovered: [], problems: [] };
   const dispose = async () => {

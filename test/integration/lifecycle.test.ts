@@ -44,7 +44,7 @@ describe('server lifecycle with real processes', function () {
     harness = await startServers({ fixture: { command: NODE, args: [FIXTURE] } }, { requestTimeoutMs: 60_000 });
     await harness.waitFor('fixture', running, 'running');
     const abort = new AbortController();
-    const cancelled = harness.registry.callTool('fixture', 'sleep', { ms: 50_000 }, abort.signal);
+    const cancelled = harness.registry.callTool('fixture', 'sleep', { ms: 50_000 }, { signal: abort.signal });
     abort.abort();
     await assert.rejects(cancelled, { name: 'CallCancelledError', message: "the call to 'sleep' was cancelled" });
     const inFlight = assert.rejects(harness.registry.callTool('fixture', 'sleep', { ms: 50_000 }), {

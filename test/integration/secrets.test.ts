@@ -20,6 +20,7 @@ import { AuditLog } from '../../src/node/audit/auditLog';
 import { AuditReader } from '../../src/node/audit/auditReader';
 import { loadEnvFile } from '../../src/node/envFile';
 import { McpLauncher } from '../../src/node/mcpLauncher';
+import { approveEverything, approveEveryLaunch, textHasher } from '../support/approveEverything';
 import { RecordingLogger } from '../unit/fakes';
 import { FAST_RESTARTS, FIXTURE, NODE, ROOT } from './harness';
 
@@ -78,10 +79,13 @@ async function openWindow(servers: Record<string, unknown>, env: Record<string, 
       clock: systemClock,
       restartPolicy: FAST_RESTARTS,
       audit,
+      authorizeLaunch: approveEveryLaunch,
     },
     loggerFor,
     logger: loggerFor('(registry)'),
     requestTimeoutMs: () => 20_000,
+    authorizer: approveEverything,
+    hasher: textHasher,
   });
   await registry.applyConfiguration(
     { servers: parseServers(servers, 'mcpWarden.servers', { kind: 'settings' }, { strict: true }), discovered: [], problems: [] },

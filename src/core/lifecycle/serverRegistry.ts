@@ -5,7 +5,18 @@ import { Emitter } from '../events';
 import { errorMessage, type Logger } from '../ports';
 import { ServerState } from './serverState';
 import { ServerSupervisor, type SupervisorDeps } from './serverSupervisor';
-import { EMPTY_CATALOG, type ServerCatalog, type ToolCallResult } from './session';
+import { PermissionDeniedError } from '../permissions/permissionDenied';
+import type { AuthorizeOptions, RequestAuthorizer } from '../permissions/permissionBroker';
+import { PinCache, permissionForRequest } from '../permissions/requestPermissions';
+import type { Hasher } from '../permissions/permission';
+import { EMPTY_CATALOG, type ClientRequestMethod, type ServerCatalog, type ToolCallResult } from './session';
+
+/** What a caller of `request` may pass besides the request. */
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+  /** Told when the request waits for the user's permission: that wait does not count against the request timeout. */
+  readonly onWaiting?: (message: string) => void;
+}
 
 /** What the configuration says right now: the servers to run, and what was found but not run. */
 export interface ConfigSnapshot {
@@ -37,6 +48,10 @@ export interface RegistryDeps {
   readonly loggerFor: (serverName: string) => Logger;
   readonly logger: Logger;
   readonly requestTimeoutMs: () => number;
+  /** The permission gate every request passes (the broker: grants, questions, audit). */
+  readonly authorizer: RequestAuthorizer;
+  /** sha256 for the pins of tool and prompt definitions. */
+  readonly hasher: Hasher;
 }
 
 /**
@@ -51,12 +66,15 @@ export class ServerRegistry implements Disposable {
   private readonly disposables = new DisposableStore();
   private readonly changeEmitter = this.disposables.add(new Emitter<string | undefined>());
   private readonly giveUpEmitter = this.disposables.add(new Emitter<{ readonly name: string; readonly message: string }>());
+  private readonly pins: PinCache;
 
   /** Fires with a server name when that server changed, or undefined when the set of servers changed. */
   readonly onDidChange = this.changeEmitter.event;
   readonly onDidGiveUp = this.giveUpEmitter.event;
 
-  constructor(private readonly deps: RegistryDeps) {}
+  constructor(private readonly deps: RegistryDeps) {
+    this.pins = new PinCache(deps.hasher);
+  }
 
   /**
    * Takes a new configuration. New servers with `autostart` are started when `autostart` is true here (the
@@ -132,8 +150,17 @@ export class ServerRegistry implements Disposable {
     await Promise.allSettled([...this.supervisors.values()].map((s) => s.stop()));
   }
 
-  /** The one path every tool call takes, whoever makes it. A call refused here is audited too. */
-  async callTool(serverName: string, toolName: string, args: Readonly<Record<string, unknown>>, signal?: AbortSignal): Promise<ToolCallResult> {
+  /** Calls a tool: `request('tools/call', …)`. */
+  async callTool(serverName: string, toolName: string, args: Readonly<Record<string, unknown>>, options: RequestOptions = {}): Promise<ToolCallResult> {
+    return (await this.request(serverName, 'tools/call', { name: toolName, arguments: args }, options)) as ToolCallResult;
+  }
+
+  /**
+   * The one path every request to a server takes, whoever makes it: the server must run and offer what is asked
+   * for, then the permission gate decides (asking the user if no grant does; that wait does not count against the
+   * request timeout), then the request goes out. A request refused on the way is audited too.
+   */
+  async request(serverName: string, method: ClientRequestMethod, params: Readonly<Record<string, unknown>>, options: RequestOptions = {}): Promise<unknown> {
     const supervisor = this.supervisors.get(serverName);
     if (!supervisor) {
       let reason: string;
@@ -143,15 +170,52 @@ export class ServerRegistry implements Disposable {
       } catch (error) {
         reason = errorMessage(error);
       }
-      this.deps.supervisor.audit?.record(refusedCall(serverName, toolName, args, reason, Date.now()));
+      this.deps.supervisor.audit?.record(refusedRequest(serverName, method, params, reason, Date.now()));
       throw new Error(reason);
     }
-    if (supervisor.state.kind === 'running' && !supervisor.catalog.tools.some((t) => t.name === toolName)) {
-      const reason = `server '${serverName}' has no tool named '${toolName}'`;
-      supervisor.recordRefusedCall(toolName, args, reason);
+    if (method === 'tools/call' && supervisor.state.kind === 'running' && !supervisor.catalog.tools.some((t) => t.name === params['name'])) {
+      const reason = `server '${serverName}' has no tool named '${String(params['name'])}'`;
+      supervisor.recordRefused(method, params, reason);
       throw new Error(reason);
     }
-    return supervisor.callTool(toolName, args, { timeoutMs: this.deps.requestTimeoutMs(), ...(signal && { signal }) });
+    if (supervisor.state.kind !== 'running') return supervisor.request(method, params, { timeoutMs: this.deps.requestTimeoutMs() });
+    const needed = permissionForRequest(method, params, supervisor.catalog, this.pins);
+    if (needed) {
+      const authorizeOptions: AuthorizeOptions = {
+        ...(options.signal && { signal: options.signal }),
+        ...(options.onWaiting && { onWaiting: options.onWaiting }),
+        ...(needed.definition !== undefined && { definition: needed.definition }),
+      };
+      const decision = await this.deps.authorizer.authorize(
+        {
+          server: serverName,
+          session: supervisor.currentSession,
+          permission: needed.permission,
+          method,
+          ...(needed.pin !== undefined && { pin: needed.pin }),
+          ...(needed.annotations && { annotations: needed.annotations }),
+        },
+        authorizeOptions,
+      );
+      if (decision.verdict !== 'allow') {
+        const denied = new PermissionDeniedError(serverName, needed.permission, decision.rule, `${method} of ${needed.what}`);
+        supervisor.recordRefused(method, params, denied.message);
+        throw denied;
+      }
+    }
+    // The timeout starts now: time spent waiting for the user's answer is not the server's.
+    return supervisor.request(method, params, { timeoutMs: this.deps.requestTimeoutMs(), ...(options.signal && { signal: options.signal }) });
+  }
+
+  /** The pin of a tool as the server lists it now (for grants made outside a request, e.g. a re-approval). */
+  toolPin(serverName: string, toolName: string): string | undefined {
+    const supervisor = this.supervisors.get(serverName);
+    return supervisor && this.pins.tool(supervisor.catalog, toolName);
+  }
+
+  /** The current run of a server, for session grants. */
+  sessionOf(serverName: string): string {
+    return this.supervisors.get(serverName)?.currentSession ?? 'none';
   }
 
   dispose(): void {
@@ -204,13 +268,13 @@ export class ServerRegistry implements Disposable {
   }
 }
 
-function refusedCall(server: string, tool: string, args: Readonly<Record<string, unknown>>, reason: string, now: number): AuditInput {
+function refusedRequest(server: string, method: string, params: Readonly<Record<string, unknown>>, reason: string, now: number): AuditInput {
   return {
     type: 'request',
     server,
     session: 'none',
     direction: 'to-server',
-    request: { method: 'tools/call', params: { name: tool, arguments: args } },
+    request: { method, params },
     response: { error: { message: `refused by MCP Warden: ${reason}` } },
     startedAt: now,
     endedAt: now,

@@ -7,7 +7,15 @@ import { errorMessage, type Clock, type Logger } from '../ports';
 import { CrashHistory, DEFAULT_RESTART_POLICY, type RestartPolicyOptions } from './restartPolicy';
 import { ServerState } from './serverState';
 import { isPermanentLaunchError } from './launchError';
-import { EMPTY_CATALOG, type LaunchLimits, type ServerCatalog, type Session, type SessionLauncher, type ToolCallResult } from './session';
+import { EMPTY_CATALOG, type ClientRequestHandler, type ClientRequestMethod, type LaunchLimits, type ServerCatalog, type Session, type SessionLauncher } from './session';
+
+/** What a launch consent check is told: the run it is for, and how to show that the user is being asked. */
+export interface LaunchConsentContext {
+  readonly session: string;
+  readonly signal: AbortSignal;
+  /** Called when the user has to be asked; `summary` says what would run. */
+  readonly onWaiting: (summary: string) => void;
+}
 
 export interface SupervisorDeps {
   readonly launcher: SessionLauncher;
@@ -16,6 +24,15 @@ export interface SupervisorDeps {
    * definition. `signal` aborts when the user stops the server meanwhile: a stop never waits for it.
    */
   readonly resolveSpec: (definition: ServerDefinition, keyPath: string, signal: AbortSignal) => Promise<LaunchSpec>;
+  /**
+   * Finds or asks for the user's approval of this exact launch, before anything is resolved or run (an
+   * `${input:…}` prompt included); throws a permanent LaunchError when it is denied.
+   */
+  readonly authorizeLaunch: (definition: ServerDefinition, keyPath: string, context: LaunchConsentContext) => Promise<void>;
+  /** Answers the requests a server makes of the client (roots, sampling, elicitation) in one run, through the gate. */
+  readonly clientRequests?: (serverName: string, session: string) => ClientRequestHandler;
+  /** A run of the server ended (stopped or crashed): what was granted for that session only goes with it. */
+  readonly onSessionEnd?: (serverName: string, session: string) => void;
   readonly limits: () => LaunchLimits;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -120,32 +137,38 @@ export class ServerSupervisor implements Disposable {
     return Promise.resolve();
   }
 
-  async callTool(
-    name: string,
-    args: Readonly<Record<string, unknown>>,
+  /** Sends a request the registry has let through the gate. */
+  async request(
+    method: ClientRequestMethod,
+    params: Readonly<Record<string, unknown>>,
     options: { readonly signal?: AbortSignal; readonly timeoutMs: number },
-  ): Promise<ToolCallResult> {
+  ): Promise<unknown> {
     const session = this.session;
     if (!session || this._state.kind !== 'running') {
       const message = `server '${this.name}' is not running (${ServerState.label(this._state)})`;
-      this.recordRefusedCall(name, args, message);
+      this.recordRefused(method, params, message);
       throw new Error(message);
     }
-    return session.callTool(name, args, options);
+    return session.request(method, params, options);
+  }
+
+  /** The audit name of the current run, or `none` before the first. */
+  get currentSession(): string {
+    return this.sessionId || 'none';
   }
 
   /**
-   * Records a tool call that never reached the server: the transport saw nothing, so without this record a
-   * call made while the server restarts would leave no trace.
+   * Records a request that never reached the server: the transport saw nothing, so without this record a
+   * call made while the server restarts, or one the gate denied, would leave no trace.
    */
-  recordRefusedCall(name: string, args: Readonly<Record<string, unknown>>, reason: string): void {
+  recordRefused(method: string, params: Readonly<Record<string, unknown>>, reason: string): void {
     const now = this.deps.clock.now();
     this.audit.record({
       type: 'request',
       server: this.name,
       session: this.sessionId || 'none',
       direction: 'to-server',
-      request: { method: 'tools/call', params: { name, arguments: args } },
+      request: { method, params },
       response: { error: { message: `refused by MCP Warden: ${reason}` } },
       startedAt: now,
       endedAt: now,
@@ -165,7 +188,7 @@ export class ServerSupervisor implements Disposable {
   }
 
   private async doStart(): Promise<void> {
-    if (this._state.kind === 'running' || this._state.kind === 'starting') return;
+    if (this._state.kind === 'running' || this._state.kind === 'starting' || this._state.kind === 'needs-approval') return;
     if (this._definition.disabled) {
       this.setState({ kind: 'error', message: 'the server is disabled (disabled: true)', gaveUp: false });
       return;
@@ -178,15 +201,32 @@ export class ServerSupervisor implements Disposable {
     const definition = this._definition;
     this.recordLifecycle('start', definition.type === 'stdio' ? `stdio: ${[definition.command, ...definition.args].join(' ')}` : `${definition.type}: ${definition.url}`);
     try {
-      const spec = await untilAborted(this.deps.resolveSpec(this._definition, this.keyPath, abort.signal), abort.signal);
+      const sessionId = this.sessionId;
+      let asked = false;
+      await untilAborted(
+        this.deps.authorizeLaunch(definition, this.keyPath, {
+          session: sessionId,
+          signal: abort.signal,
+          onWaiting: (summary) => {
+            if (abort.signal.aborted) return;
+            asked = true;
+            this.setState({ kind: 'needs-approval', since: this.deps.clock.now(), summary });
+          },
+        }),
+        abort.signal,
+      );
+      if (asked) this.setState({ kind: 'starting', since: this.deps.clock.now() });
+      const spec = await untilAborted(this.deps.resolveSpec(definition, this.keyPath, abort.signal), abort.signal);
+      const clientRequests = this.deps.clientRequests?.(this.name, sessionId);
       const session = await this.deps.launcher.launch({
         serverName: this.name,
-        sessionId: this.sessionId,
+        sessionId,
         keyPath: this.keyPath,
         spec,
         limits: this.deps.limits(),
         logger: this.deps.logger,
         signal: abort.signal,
+        ...(clientRequests && { clientRequests }),
       });
       if (abort.signal.aborted) {
         await session.close();
@@ -241,6 +281,7 @@ export class ServerSupervisor implements Disposable {
       }
       this.deps.logger.info('stopped');
       this.recordLifecycle('stop', 'stopped by MCP Warden');
+      this.deps.onSessionEnd?.(this.name, this.sessionId);
     }
     if (this._state.kind !== 'stopped') this.setState(ServerState.stopped);
   }
@@ -252,6 +293,7 @@ export class ServerSupervisor implements Disposable {
       session.onDidEnd((end) => {
         if (this.session !== session) return;
         this.detach();
+        this.deps.onSessionEnd?.(this.name, this.sessionId);
         this.deps.logger.error(`session ended: ${end.reason}`);
         if (end.fatal) {
           this.setState({ kind: 'error', message: end.reason, gaveUp: false });

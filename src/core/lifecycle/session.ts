@@ -64,6 +64,15 @@ export interface SessionEnd {
   readonly fatal: boolean;
 }
 
+/** Requests a client sends a server; each passes the permission gate first (ServerRegistry.request). */
+export type ClientRequestMethod = 'tools/call' | 'prompts/get' | 'resources/read' | 'resources/subscribe' | 'resources/unsubscribe' | 'completion/complete';
+
+/** Requests a server makes of the client; the launcher routes each to this handler. */
+export type ClientRequestHandler = (
+  request: { readonly method: 'roots/list' | 'sampling/createMessage' | 'elicitation/create'; readonly params: unknown },
+  signal: AbortSignal,
+) => Promise<unknown>;
+
 /** A live connection to one server. */
 export interface Session {
   readonly info: SessionInfo;
@@ -72,6 +81,8 @@ export interface Session {
   /** Fires once if the session ends on its own (crash, disconnect), never after `close()`. */
   readonly onDidEnd: Event<SessionEnd>;
   callTool(name: string, args: Readonly<Record<string, unknown>>, options: { readonly signal?: AbortSignal; readonly timeoutMs: number }): Promise<ToolCallResult>;
+  request(method: ClientRequestMethod, params: Readonly<Record<string, unknown>>, options: { readonly signal?: AbortSignal; readonly timeoutMs: number }): Promise<unknown>;
+  notifyRootsChanged(): void;
   /** Ends the session gracefully; for stdio: close stdin, then SIGTERM, then SIGKILL to the process group. */
   close(): Promise<void>;
 }
@@ -93,6 +104,7 @@ export interface LaunchRequest {
   readonly logger: Logger;
   /** Aborted when the user stops the server while it is starting. */
   readonly signal: AbortSignal;
+  readonly clientRequests?: ClientRequestHandler;
 }
 
 /** Starts sessions; the node layer implements it with the MCP SDK. */

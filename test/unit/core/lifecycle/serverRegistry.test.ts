@@ -3,6 +3,7 @@ import { parseServers } from '../../../../src/core/config/parseServers';
 import { ServerRegistry, type ConfigSnapshot } from '../../../../src/core/lifecycle/serverRegistry';
 import type { AuditInput } from '../../../../src/core/audit/auditEvent';
 import { nullLogger } from '../../../../src/core/ports';
+import { approveEverything, approveEveryLaunch, textHasher } from '../../../support/approveEverything';
 import { FakeLauncher, ManualClock } from '../../fakes';
 
 function snapshot(servers: Record<string, unknown>, discovered: Record<string, unknown> = {}): ConfigSnapshot {
@@ -20,6 +21,7 @@ function setup() {
     supervisor: {
       audit: { record: (e) => audited.push(typeof e === 'function' ? e() : e) },
       launcher,
+      authorizeLaunch: approveEveryLaunch,
       resolveSpec: async () => ({ type: 'stdio', command: 'x', args: [], env: {}, secrets: [] }),
       limits: () => ({ startupTimeoutMs: 1000, maxMessageBytes: 1024, serverLogLevel: 'info' }),
       clock: new ManualClock(),
@@ -27,6 +29,8 @@ function setup() {
     loggerFor: () => nullLogger,
     logger: nullLogger,
     requestTimeoutMs: () => 1000,
+    authorizer: approveEverything,
+    hasher: textHasher,
   });
   return { launcher, registry, audited };
 }

@@ -4,6 +4,7 @@ import type { ServerDefinition } from '../../../../src/core/config/serverDefinit
 import { REDACTED, Redactor } from '../../../../src/core/redaction';
 import { ServerSupervisor } from '../../../../src/core/lifecycle/serverSupervisor';
 import type { ServerState } from '../../../../src/core/lifecycle/serverState';
+import { approveEveryLaunch } from '../../../support/approveEverything';
 import { FakeLauncher, flush, ManualClock, RecordingLogger } from '../../fakes';
 
 const definition: ServerDefinition = { name: 'srv', type: 'stdio', command: 'x', args: [], env: {}, autostart: true, disabled: false };
@@ -14,7 +15,8 @@ function setup() {
   const logger = new RecordingLogger();
   const supervisor = new ServerSupervisor(definition, 'mcpWarden.servers.srv', {
     launcher,
-    resolveSpec: async (d) => ({ type: 'stdio', command: d.type === 'stdio' ? d.command : '', args: [], env: {}, secrets: [] }),
+    authorizeLaunch: approveEveryLaunch,
+      resolveSpec: async (d) => ({ type: 'stdio', command: d.type === 'stdio' ? d.command : '', args: [], env: {}, secrets: [] }),
     limits: () => ({ startupTimeoutMs: 1000, maxMessageBytes: 1024, serverLogLevel: 'info' }),
     clock,
     logger,
@@ -119,9 +121,9 @@ describe('ServerSupervisor', () => {
 
   it('refuses a tool call when not running, naming the state', async () => {
     const { supervisor } = setup();
-    await assert.rejects(supervisor.callTool('echo', {}, { timeoutMs: 10 }), /server 'srv' is not running \(stopped\)/);
+    await assert.rejects(supervisor.request('tools/call', { name: 'echo', arguments: {} }, { timeoutMs: 10 }), /server 'srv' is not running \(stopped\)/);
     await supervisor.start();
-    const result = await supervisor.callTool('echo', { a: 1 }, { timeoutMs: 10 });
+    const result = (await supervisor.request('tools/call', { name: 'echo', arguments: { a: 1 } }, { timeoutMs: 10 })) as { content: unknown };
     assert.deepEqual(result.content, [{ type: 'text', text: 'echo {"a":1}' }]);
   });
 
@@ -130,6 +132,7 @@ describe('ServerSupervisor', () => {
     let resolving = 0;
     const supervisor = new ServerSupervisor(definition, 'mcpWarden.servers.srv', {
       launcher,
+      authorizeLaunch: approveEveryLaunch,
       resolveSpec: () => {
         resolving++;
         return new Promise(() => undefined); // never settles
@@ -151,13 +154,14 @@ describe('ServerSupervisor', () => {
     const events: AuditInput[] = [];
     const supervisor = new ServerSupervisor(definition, 'mcpWarden.servers.srv', {
       launcher: new FakeLauncher(),
+      authorizeLaunch: approveEveryLaunch,
       resolveSpec: async () => ({ type: 'stdio', command: 'x', args: [], env: {}, secrets: [] }),
       limits: () => ({ startupTimeoutMs: 1000, maxMessageBytes: 1024, serverLogLevel: 'info' }),
       clock: new ManualClock(),
       logger: new RecordingLogger(),
       audit: { record: (e) => events.push(typeof e === 'function' ? e() : e) },
     });
-    await assert.rejects(supervisor.callTool('echo', { text: 'hi' }, { timeoutMs: 1000 }), /server 'srv' is not running/);
+    await assert.rejects(supervisor.request('tools/call', { name: 'echo', arguments: { text: 'hi' } }, { timeoutMs: 1000 }), /server 'srv' is not running/);
     const [refused] = events;
     assert.equal(refused?.type, 'request');
     assert.deepEqual(refused?.type === 'request' && [refused.refused, refused.request, refused.response.error?.message], [
@@ -173,6 +177,7 @@ describe('ServerSupervisor', () => {
     redactor.addSecrets(['value-from-env-1234']);
     const supervisor = new ServerSupervisor(definition, 'mcpWarden.servers.srv', {
       launcher,
+      authorizeLaunch: approveEveryLaunch,
       resolveSpec: async () => ({ type: 'stdio', command: 'x', args: [], env: {}, secrets: [] }),
       limits: () => ({ startupTimeoutMs: 1000, maxMessageBytes: 1024, serverLogLevel: 'info' }),
       clock: new ManualClock(),

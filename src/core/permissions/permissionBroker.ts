@@ -1,0 +1,203 @@
+import type { AuditSink } from '../audit/auditEvent';
+import { errorMessage, type Clock, type Logger } from '../ports';
+import { permissionLabel, type GateDecision, type Grant, type GrantSealer, type PermissionRequest, type UserAnswer } from './permission';
+import type { PermissionGate } from './permissionGate';
+
+/** One question for the user. */
+export interface PermissionQuestion {
+  readonly request: PermissionRequest;
+  /** Verdict `ask`. `risks` non-empty: ask modally; `suspended`: the definition changed; `proposed`: confirm a teammate's grant. */
+  readonly decision: GateDecision;
+  /** For `launch`: what would run, and what the user should know about it (env files, cwd, `${env:…}`). */
+  readonly launch?: { readonly summary: string; readonly notes: readonly string[] };
+  /** For `tool` / `prompt`: the definition as the server gives it now, for a diff against the one approved. */
+  readonly definition?: unknown;
+}
+
+/** The editor's side: notifications, batching, Review…, modal dialogs for risky requests. */
+export interface PermissionPrompter {
+  /** Resolves undefined when dismissed, timed out or `signal` aborted (treated as deny, once). */
+  ask(question: PermissionQuestion, signal: AbortSignal): Promise<UserAnswer | undefined>;
+}
+
+/** `mcpWarden.grants` in the workspace settings file. */
+export interface GrantStore {
+  /** Adds workspace grants (already sealed), replacing grants with the same server, kind and target. */
+  add(grants: readonly Grant[]): Promise<void>;
+  /** Removes these workspace grants. */
+  remove(grants: readonly Grant[]): Promise<void>;
+  /** Confirms proposed grants on this machine, leaving the committed file as it is. */
+  confirm(grants: readonly Grant[]): Promise<void>;
+}
+
+export interface AuthorizeOptions {
+  /** Aborting gives up waiting for the answer: the request is denied, once. */
+  readonly signal?: AbortSignal;
+  /** Called when the request starts waiting for the user, so its progress can say so. */
+  readonly onWaiting?: (message: string) => void;
+  readonly launch?: PermissionQuestion['launch'];
+  readonly definition?: unknown;
+  /** Risks the caller knows of and the gate cannot (a launch that downloads a package): they make the question modal. */
+  readonly risks?: readonly string[];
+}
+
+/** What the request path needs: a final allow or deny with its rule. */
+export interface RequestAuthorizer {
+  authorize(request: PermissionRequest, options?: AuthorizeOptions): Promise<GateDecision>;
+}
+
+export interface BrokerDeps {
+  readonly gate: PermissionGate;
+  readonly prompter: PermissionPrompter;
+  readonly store: GrantStore;
+  readonly sealer: GrantSealer;
+  readonly audit: AuditSink;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** How long a request waits for an answer before it is denied (`mcpWarden.permissions.askTimeoutSeconds`). */
+  readonly askTimeoutMs: () => number;
+}
+
+/**
+ * Turns the gate's `ask` into a question and the answer into a grant: decide → ask (bounded) → remember or store
+ * → audit. Requests waiting for the same question share it: one answer settles all of them.
+ */
+export class PermissionBroker implements RequestAuthorizer {
+  private readonly asking = new Map<string, Promise<{ decision: GateDecision; waitedMs: number }>>();
+
+  constructor(private readonly deps: BrokerDeps) {}
+
+  async authorize(request: PermissionRequest, options: AuthorizeOptions = {}): Promise<GateDecision> {
+    const decision = this.deps.gate.decide(request);
+    if (decision.verdict !== 'ask') {
+      if (decision.grant?.scope === 'once') this.deps.gate.consume(decision.grant);
+      this.recordDecision(request, decision, false);
+      return decision;
+    }
+    const key = questionKey(request);
+    let pending = this.asking.get(key);
+    if (!pending) {
+      pending = this.ask(request, decision, options).finally(() => this.asking.delete(key));
+      this.asking.set(key, pending);
+    } else {
+      options.onWaiting?.(waitingMessage(request));
+    }
+    const { decision: answered, waitedMs } = await pending;
+    this.recordDecision(request, answered, true, waitedMs);
+    return answered;
+  }
+
+  /** Revokes grants kept in memory and in settings; the very next request is decided without them. */
+  async revoke(grants: readonly Grant[]): Promise<void> {
+    const stored = grants.filter((g) => g.scope === 'workspace');
+    // A workspace answer is also kept for the session (it applies before settings are re-read): it goes too.
+    this.deps.gate.revokeInMemory((m) => grants.some((g) => sameTarget(g, m)));
+    for (const grant of grants) this.recordGrant('revoked', grant, 'revoked by you');
+    if (stored.length > 0) await this.deps.store.remove(stored);
+  }
+
+  private async ask(request: PermissionRequest, gateDecision: GateDecision, options: AuthorizeOptions): Promise<{ decision: GateDecision; waitedMs: number }> {
+    const { clock, prompter, logger } = this.deps;
+    const decision: GateDecision = options.risks?.length ? { ...gateDecision, risks: [...gateDecision.risks, ...options.risks] } : gateDecision;
+    const started = clock.now();
+    options.onWaiting?.(waitingMessage(request));
+    const timeoutMs = this.deps.askTimeoutMs();
+    const giveUp = new AbortController();
+    const timer = clock.setTimeout(() => giveUp.abort(), timeoutMs);
+    const onAbort = () => giveUp.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    let answer: UserAnswer | undefined;
+    try {
+      answer = await prompter.ask(
+        { request, decision, ...(options.launch && { launch: options.launch }), ...(options.definition !== undefined && { definition: options.definition }) },
+        giveUp.signal,
+      );
+    } catch (error) {
+      logger.error(`could not ask about ${permissionLabel(request.permission)} of server '${request.server}': ${errorMessage(error)}`);
+    } finally {
+      timer.dispose();
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    const waitedMs = clock.now() - started;
+    if (!answer) {
+      const why = options.signal?.aborted ? 'the request was cancelled while waiting for your answer' : giveUp.signal.aborted ? `no answer within ${Math.round(timeoutMs / 1000)} s` : 'the question was dismissed';
+      return { decision: { verdict: 'deny', rule: `${why}: denied this once`, risks: decision.risks }, waitedMs };
+    }
+    try {
+      const grant = await this.apply(request, decision, answer);
+      const rule = `${answer.verdict === 'allow' ? 'allowed' : 'denied'} by you ${scopePhrase(answer.scope)}`;
+      return { decision: { verdict: answer.verdict, rule, grant, risks: decision.risks }, waitedMs };
+    } catch (error) {
+      // The answer stands for this request even when it could not be kept (e.g. settings could not be written).
+      logger.error(`could not keep the answer about ${permissionLabel(request.permission)} of server '${request.server}': ${errorMessage(error)}`);
+      return { decision: { verdict: answer.verdict, rule: `${answer.verdict === 'allow' ? 'allowed' : 'denied'} by you, this once (keeping the answer failed: ${errorMessage(error)})`, risks: decision.risks }, waitedMs };
+    }
+  }
+
+  /** Keeps an answer: once and session grants in memory, workspace grants sealed in settings (and in memory until re-read). */
+  private async apply(request: PermissionRequest, decision: GateDecision, answer: UserAnswer): Promise<Grant> {
+    const { gate, sealer, store, clock } = this.deps;
+    const grantedAt = new Date(clock.now()).toISOString();
+    if (decision.proposed && answer.verdict === 'allow' && answer.scope === 'workspace' && decision.proposed.decision === 'allow') {
+      await store.confirm([decision.proposed]);
+      this.recordGrant('confirmed', decision.proposed, 'a proposed grant, confirmed by you');
+      return decision.proposed;
+    }
+    if (answer.scope !== 'workspace') {
+      const grant = gate.remember(request, answer, grantedAt);
+      if (answer.scope === 'once') gate.consume(grant); // it was for this request only
+      this.recordGrant('granted', grant, `${answer.verdict === 'allow' ? 'allowed' : 'denied'} by you ${scopePhrase(answer.scope)}`);
+      return grant;
+    }
+    const remembered = gate.remember(request, { verdict: answer.verdict, scope: 'session' }, grantedAt);
+    const grant = sealer.seal({ ...remembered, scope: 'workspace' });
+    this.recordGrant('granted', grant, `${answer.verdict === 'allow' ? 'allowed' : 'denied'} by you ${scopePhrase('workspace')}`);
+    await store.add([grant]);
+    return grant;
+  }
+
+  private recordDecision(request: PermissionRequest, decision: GateDecision, asked: boolean, waitedMs?: number): void {
+    this.deps.audit.record(() => ({
+      type: 'permission',
+      server: request.server,
+      session: request.session,
+      action: 'decided',
+      permission: permissionLabel(request.permission),
+      verdict: decision.verdict === 'deny' ? 'deny' : 'allow',
+      rule: decision.rule,
+      ...(decision.grant && { scope: decision.grant.scope }),
+      ...(request.method !== undefined && { method: request.method }),
+      asked,
+      ...(waitedMs !== undefined && { waitedMs }),
+    }));
+  }
+
+  recordGrant(action: 'granted' | 'revoked' | 'suspended' | 'tampered' | 'confirmed', grant: Grant, rule: string, session = 'none'): void {
+    this.deps.audit.record({
+      type: 'permission',
+      server: grant.server,
+      session,
+      action,
+      permission: permissionLabel(grant),
+      verdict: grant.decision,
+      rule,
+      scope: grant.scope,
+    });
+  }
+}
+
+function questionKey(request: PermissionRequest): string {
+  return [request.server, request.session, request.permission.kind, request.permission.target, request.pin ?? ''].join('\0');
+}
+
+function sameTarget(a: Grant, b: Grant): boolean {
+  return a.server === b.server && a.kind === b.kind && a.target === b.target && a.decision === b.decision;
+}
+
+function scopePhrase(scope: UserAnswer['scope']): string {
+  return scope === 'once' ? 'this once' : scope === 'session' ? 'until the server stops' : 'for this workspace';
+}
+
+function waitingMessage(request: PermissionRequest): string {
+  return `waiting for your permission: ${permissionLabel(request.permission)} of server '${request.server}'`;
+}

@@ -1,0 +1,89 @@
+import type { ClientRequestMethod, ServerCatalog } from '../lifecycle/session';
+import type { Hasher, Permission, ToolAnnotations } from './permission';
+import { promptPinText, toolPinText } from './definitionPins';
+
+/** The permission a client request needs, with what the gate and the question need to know about it. */
+export interface RequestPermission {
+  readonly permission: Permission;
+  /** The definition's pin now (tools and prompts); undefined when the server does not list it. */
+  readonly pin?: string;
+  readonly annotations?: ToolAnnotations;
+  /** The definition as the server lists it, for a diff when it changed. */
+  readonly definition?: unknown;
+  /** "tool 'search'", for messages. */
+  readonly what: string;
+}
+
+/**
+ * Maps a request to the one permission it needs. `undefined`: the request needs none (an unsubscribe only takes
+ * something away). A request it cannot read (no name, no URI) maps to a permission no grant can match.
+ */
+export function permissionForRequest(method: ClientRequestMethod, params: Readonly<Record<string, unknown>>, catalog: ServerCatalog, pins: PinCache): RequestPermission | undefined {
+  switch (method) {
+    case 'tools/call': {
+      const name = stringOf(params['name']);
+      const tool = catalog.tools.find((t) => t.name === name);
+      return {
+        permission: { kind: 'tool', target: name },
+        what: `tool '${name}'`,
+        ...(tool && { pin: pins.tool(catalog, name), definition: tool }),
+        ...(tool?.annotations && { annotations: tool.annotations as ToolAnnotations }),
+      };
+    }
+    case 'prompts/get':
+      return promptPermission(stringOf(params['name']), catalog, pins);
+    case 'resources/read':
+    case 'resources/subscribe': {
+      const uri = stringOf(params['uri']);
+      return { permission: { kind: 'resource', target: uri }, what: `resource '${uri}'` };
+    }
+    case 'resources/unsubscribe':
+      return undefined;
+    case 'completion/complete': {
+      const ref = params['ref'] as { type?: unknown; name?: unknown; uri?: unknown } | undefined;
+      if (ref?.type === 'ref/prompt') return promptPermission(stringOf(ref.name), catalog, pins);
+      const uri = stringOf(ref?.uri);
+      return { permission: { kind: 'resource', target: uri }, what: `completions for resource '${uri}'` };
+    }
+  }
+}
+
+function promptPermission(name: string, catalog: ServerCatalog, pins: PinCache): RequestPermission {
+  const prompt = catalog.prompts.find((p) => p.name === name);
+  return { permission: { kind: 'prompt', target: name }, what: `prompt '${name}'`, ...(prompt && { pin: pins.prompt(catalog, name), definition: prompt }) };
+}
+
+/** A missing or non-string name: a target no grant names, so the gate asks (and the question shows it). */
+function stringOf(value: unknown): string {
+  return typeof value === 'string' ? value : '(missing)';
+}
+
+/**
+ * Pins of a catalog's tools and prompts, computed once per catalog: a catalog is replaced, never changed, when the
+ * server's lists change, so the pins of a call are a map lookup.
+ */
+export class PinCache {
+  private readonly byCatalog = new WeakMap<ServerCatalog, { tools: Map<string, string>; prompts: Map<string, string> }>();
+
+  constructor(private readonly hasher: Hasher) {}
+
+  tool(catalog: ServerCatalog, name: string): string | undefined {
+    return this.of(catalog).tools.get(name);
+  }
+
+  prompt(catalog: ServerCatalog, name: string): string | undefined {
+    return this.of(catalog).prompts.get(name);
+  }
+
+  private of(catalog: ServerCatalog): { tools: Map<string, string>; prompts: Map<string, string> } {
+    let pins = this.byCatalog.get(catalog);
+    if (!pins) {
+      pins = {
+        tools: new Map(catalog.tools.map((t) => [t.name, this.hasher.sha256(toolPinText(t))])),
+        prompts: new Map(catalog.prompts.map((p) => [p.name, this.hasher.sha256(promptPinText(p))])),
+      };
+      this.byCatalog.set(catalog, pins);
+    }
+    return pins;
+  }
+}
