@@ -56,18 +56,27 @@ export class FakeSession implements Session {
   catalog: ServerCatalog = { ...EMPTY_CATALOG, tools: [{ name: 'echo', inputSchema: { type: 'object' } }] };
   readonly info: SessionInfo;
 
-  constructor(readonly request: LaunchRequest) {
+  constructor(readonly launch: LaunchRequest) {
     this.info = {
       protocolVersion: '2025-11-25',
       era: 'legacy',
       transport: 'stdio',
-      serverInfo: { name: request.serverName, version: '1' },
+      serverInfo: { name: launch.serverName, version: '1' },
       capabilities: { tools: {} },
     };
   }
 
   callTool(name: string, args: Readonly<Record<string, unknown>>): Promise<ToolCallResult> {
     return Promise.resolve({ content: [{ type: 'text', text: `${name} ${JSON.stringify(args)}` }] });
+  }
+
+  request(method: string, params: Readonly<Record<string, unknown>>): Promise<unknown> {
+    return method === 'tools/call' ? this.callTool(String(params['name']), (params['arguments'] ?? {}) as Record<string, unknown>) : Promise.resolve({});
+  }
+
+  rootsChanged = 0;
+  notifyRootsChanged(): void {
+    this.rootsChanged++;
   }
 
   close(): Promise<void> {
