@@ -60,8 +60,10 @@ export function answerServerRequests(client: Client, handler: ClientRequestHandl
  */
 export function readDeclarations(capabilities: ServerCapabilities | undefined): readonly ServerDeclaration[] | undefined {
   const payload = (capabilities?.extensions?.[PERMISSIONS_EXTENSION_ID] ?? capabilities?.experimental?.[PERMISSIONS_EXTENSION_ID]) as
-    | { permissions?: unknown }
+    | { version?: unknown; permissions?: unknown }
     | undefined;
+  // A later, incompatible version of the payload is not ours to read (docs/permissions-extension.md, Versioning).
+  if (typeof payload?.version === 'number' && payload.version !== 1) return undefined;
   const entries = payload?.permissions;
   if (!Array.isArray(entries)) return undefined;
   const declarations: ServerDeclaration[] = [];
