@@ -19,6 +19,7 @@ import { errorMessage, type Logger } from '../core/ports';
 import { limitedFetch } from './limitedFetch';
 import { MessageTooLargeError } from './lineFramer';
 import { fetchCatalog, logServerMessage, McpSession } from './mcpSession';
+import { answerServerRequests, clientCapabilities, readDeclarations } from './serverRequests';
 import { OUTPUT_CLOSED_REASON, ProcessTransport } from './processTransport';
 import { serverEnvironment } from './serverEnvironment';
 import { observeAll, tapTransport, type TransportObserver } from './transportTap';
@@ -134,7 +135,7 @@ export class McpLauncher implements SessionLauncher {
     let session: McpSession | undefined;
     const pendingCatalog: Array<() => void> = [];
     const client = new Client(this.options.clientInfo, {
-      capabilities: {},
+      capabilities: clientCapabilities(request.clientRequests !== undefined),
       versionNegotiation: {
         mode: negotiation.legacyOnly ? 'legacy' : 'auto',
         ...(negotiation.probeTimeoutMs !== undefined && { probe: { timeoutMs: negotiation.probeTimeoutMs } }),
@@ -165,6 +166,7 @@ export class McpLauncher implements SessionLauncher {
       else closedBeforeSession = true;
     };
     client.setNotificationHandler('notifications/message', (notification) => logServerMessage(logger, notification.params));
+    answerServerRequests(client, request.clientRequests);
     const observers: TransportObserver[] = [];
     if (logger.traceEnabled) observers.push(traceObserver(logger));
     if (this.options.audit) observers.push(new AuditTap(this.options.audit, request.serverName, request.sessionId));
@@ -196,6 +198,9 @@ export class McpLauncher implements SessionLauncher {
       const server = client.getServerVersion();
       const pid = rawTransport instanceof ProcessTransport ? (rawTransport.serverPid ?? rawTransport.pid) : null;
       const instructions = client.getInstructions();
+      // In 2026-07-28 these are the capabilities of the server/discover result.
+      const capabilities = client.getServerCapabilities();
+      const declarations = readDeclarations(capabilities);
       session = new McpSession(
         client,
         {
@@ -203,7 +208,8 @@ export class McpLauncher implements SessionLauncher {
           era: client.getProtocolEra() ?? 'legacy',
           transport: kind,
           serverInfo: { name: server?.name ?? 'unknown', version: server?.version ?? 'unknown', ...(server?.title && { title: server.title }) },
-          capabilities: { ...(client.getServerCapabilities() ?? {}) },
+          capabilities: { ...(capabilities ?? {}) },
+          ...(declarations && { declarations }),
           ...(instructions && { instructions }),
           ...(pid !== null && { pid }),
         },

@@ -1,12 +1,26 @@
-import type { Client, LoggingMessageNotification, Prompt, Resource, Tool } from '@modelcontextprotocol/client';
+import type {
+  CallToolRequest,
+  Client,
+  CompleteRequest,
+  GetPromptRequest,
+  LoggingMessageNotification,
+  Prompt,
+  ReadResourceRequest,
+  Resource,
+  SubscribeRequest,
+  Tool,
+  UnsubscribeRequest,
+} from '@modelcontextprotocol/client';
 import { Emitter } from '../core/events';
 import type {
+  ClientRequestMethod,
   PromptInfo,
   ResourceInfo,
   ServerCatalog,
   Session,
   SessionEnd,
   SessionInfo,
+  RequestOptions,
   ToolCallResult,
   ToolInfo,
 } from '../core/lifecycle/session';
@@ -65,22 +79,46 @@ export class McpSession implements Session {
     this.catalogEmitter.fire(next);
   }
 
-  async callTool(
-    name: string,
-    args: Readonly<Record<string, unknown>>,
-    options: { readonly signal?: AbortSignal; readonly timeoutMs: number },
-  ): Promise<ToolCallResult> {
+  /** Sends one client request with the SDK's typed method for it, so results are validated as the SDK does. */
+  async request(method: ClientRequestMethod, params: Readonly<Record<string, unknown>>, options: RequestOptions): Promise<unknown> {
+    const sdkOptions = { timeout: options.timeoutMs, ...(options.signal && { signal: options.signal }) };
     try {
-      const result = await this.client.callTool(
-        { name, arguments: { ...args } },
-        { timeout: options.timeoutMs, ...(options.signal && { signal: options.signal }) },
-      );
-      return result as ToolCallResult;
+      return await this.send(method, { ...params }, sdkOptions);
     } catch (error) {
-      if (options.signal?.aborted) throw new CallCancelledError(name, error);
-      if (this.stopped) throw new SessionStoppedError(name, error);
+      const what = requestLabel(method, params);
+      if (options.signal?.aborted) throw new CallCancelledError(what, error);
+      if (this.stopped) throw new SessionStoppedError(what, error);
       if (this.isConnectionLoss(error)) this.end({ reason: `connection lost: ${errorMessage(error)}`, fatal: false });
       throw error;
+    }
+  }
+
+  async callTool(name: string, args: Readonly<Record<string, unknown>>, options: RequestOptions): Promise<ToolCallResult> {
+    return (await this.request('tools/call', { name, arguments: { ...args } }, options)) as ToolCallResult;
+  }
+
+  notifyRootsChanged(): void {
+    // 2026-07-28 removed notifications/roots/list_changed: roots are asked for with each request that needs them.
+    if (this.closing || this.info.era === 'modern') return;
+    void this.client.sendRootsListChanged().catch((error: unknown) => this.logger.debug(`roots/list_changed not sent: ${errorMessage(error)}`));
+  }
+
+  private send(method: ClientRequestMethod, params: Record<string, unknown>, options: { timeout: number; signal?: AbortSignal }): Promise<unknown> {
+    // The params come from callers that already shaped them for the method; the SDK validates the result.
+    switch (method) {
+      case 'tools/call':
+        return this.client.callTool(params as CallToolRequest['params'], options);
+      case 'prompts/get':
+        return this.client.getPrompt(params as GetPromptRequest['params'], options);
+      case 'resources/read':
+        // Never served from the SDK's response cache: every read is a request the gate has decided.
+        return this.client.readResource(params as ReadResourceRequest['params'], { ...options, cacheMode: 'bypass' });
+      case 'resources/subscribe':
+        return this.client.subscribeResource(params as SubscribeRequest['params'], options);
+      case 'resources/unsubscribe':
+        return this.client.unsubscribeResource(params as UnsubscribeRequest['params'], options);
+      case 'completion/complete':
+        return this.client.complete(params as CompleteRequest['params'], options);
     }
   }
 
@@ -154,8 +192,15 @@ function toToolInfo(tool: Tool): ToolInfo {
     inputSchema: tool.inputSchema as Record<string, unknown>,
     ...(tool.title !== undefined && { title: tool.title }),
     ...(tool.description !== undefined && { description: tool.description }),
+    ...(tool.outputSchema !== undefined && { outputSchema: tool.outputSchema as Record<string, unknown> }),
     ...(tool.annotations !== undefined && { annotations: tool.annotations as Record<string, unknown> }),
   };
+}
+
+/** Names what a request was about in a cancellation message: the tool, prompt or resource. */
+function requestLabel(method: ClientRequestMethod, params: Readonly<Record<string, unknown>>): string {
+  const about = params['name'] ?? params['uri'] ?? (params['ref'] as { name?: unknown; uri?: unknown } | undefined)?.name ?? (params['ref'] as { uri?: unknown } | undefined)?.uri;
+  return typeof about === 'string' ? about : method;
 }
 
 function toPromptInfo(prompt: Prompt): PromptInfo {

@@ -56,12 +56,12 @@ export class FakeSession implements Session {
   catalog: ServerCatalog = { ...EMPTY_CATALOG, tools: [{ name: 'echo', inputSchema: { type: 'object' } }] };
   readonly info: SessionInfo;
 
-  constructor(readonly launchRequest: LaunchRequest) {
+  constructor(readonly launch: LaunchRequest) {
     this.info = {
       protocolVersion: '2025-11-25',
       era: 'legacy',
       transport: 'stdio',
-      serverInfo: { name: launchRequest.serverName, version: '1' },
+      serverInfo: { name: launch.serverName, version: '1' },
       capabilities: { tools: {} },
     };
   }
@@ -70,10 +70,8 @@ export class FakeSession implements Session {
     return Promise.resolve({ content: [{ type: 'text', text: `${name} ${JSON.stringify(args)}` }] });
   }
 
-  /** Answers `tools/call` like callTool, and anything else with its method and params. */
   request(method: string, params: Readonly<Record<string, unknown>>): Promise<unknown> {
-    if (method === 'tools/call') return this.callTool(String(params['name']), (params['arguments'] ?? {}) as Record<string, unknown>);
-    return Promise.resolve({ method, params });
+    return method === 'tools/call' ? this.callTool(String(params['name']), (params['arguments'] ?? {}) as Record<string, unknown>) : Promise.resolve({});
   }
 
   rootsChanged = 0;

@@ -213,6 +213,11 @@ export class ServerRegistry implements Disposable {
     return supervisor && this.pins.tool(supervisor.catalog, toolName);
   }
 
+  /** Tells a running server that its roots changed (its `fs.read` grants did). */
+  notifyRootsChanged(serverName: string): void {
+    this.supervisors.get(serverName)?.notifyRootsChanged();
+  }
+
   /** The current run of a server, for session grants. */
   sessionOf(serverName: string): string {
     return this.supervisors.get(serverName)?.currentSession ?? 'none';

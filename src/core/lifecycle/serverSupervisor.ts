@@ -152,6 +152,10 @@ export class ServerSupervisor implements Disposable {
     return session.request(method, params, options);
   }
 
+  notifyRootsChanged(): void {
+    if (this._state.kind === 'running') this.session?.notifyRootsChanged();
+  }
+
   /** The audit name of the current run, or `none` before the first. */
   get currentSession(): string {
     return this.sessionId || 'none';

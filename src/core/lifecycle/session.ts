@@ -13,16 +13,31 @@ export interface SessionInfo {
   readonly transport: TransportKind;
   readonly serverInfo: { readonly name: string; readonly version: string; readonly title?: string };
   readonly capabilities: Readonly<Record<string, unknown>>;
+  /**
+   * What the server declared it needs through the `io.github.mcp-warden/permissions` extension
+   * (docs/permissions-extension.md): the payload's `permissions` array as sent, not validated here. A declaration
+   * is a request, never a grant. Absent when the server declared nothing (or sent no array).
+   */
+  readonly declarations?: readonly ServerDeclaration[];
   readonly instructions?: string;
   /** Process id of a stdio server. */
   readonly pid?: number;
 }
 
+/** One entry of a server's declaration payload, as received: `kind` and `target` are strings, nothing more is checked. */
+export interface ServerDeclaration {
+  readonly kind: string;
+  readonly target: string;
+  readonly reason?: string;
+}
+
+/** A tool as the server lists it: every field a tool pin hashes (see definitionPins.ts). */
 export interface ToolInfo {
   readonly name: string;
   readonly title?: string;
   readonly description?: string;
   readonly inputSchema: Readonly<Record<string, unknown>>;
+  readonly outputSchema?: Readonly<Record<string, unknown>>;
   readonly annotations?: Readonly<Record<string, unknown>>;
 }
 
@@ -64,14 +79,42 @@ export interface SessionEnd {
   readonly fatal: boolean;
 }
 
-/** Requests a client sends a server; each passes the permission gate first (ServerRegistry.request). */
+/** The requests a client sends a server that the permission gate decides: every one goes through `Session.request`. */
 export type ClientRequestMethod = 'tools/call' | 'prompts/get' | 'resources/read' | 'resources/subscribe' | 'resources/unsubscribe' | 'completion/complete';
 
-/** Requests a server makes of the client; the launcher routes each to this handler. */
-export type ClientRequestHandler = (
-  request: { readonly method: 'roots/list' | 'sampling/createMessage' | 'elicitation/create'; readonly params: unknown },
-  signal: AbortSignal,
-) => Promise<unknown>;
+export const CLIENT_REQUEST_METHODS: readonly ClientRequestMethod[] = [
+  'tools/call',
+  'prompts/get',
+  'resources/read',
+  'resources/subscribe',
+  'resources/unsubscribe',
+  'completion/complete',
+];
+
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+  readonly timeoutMs: number;
+}
+
+/**
+ * The requests a server makes of the client: as JSON-RPC requests in the initialize era, as `input_required`
+ * input requests (multi-round-trip) in 2026-07-28. Both forms reach the same handler.
+ */
+export type ServerRequestMethod = 'roots/list' | 'sampling/createMessage' | 'elicitation/create';
+
+export interface ServerRequest {
+  readonly method: ServerRequestMethod;
+  /** As the server sent them, after the SDK's schema validation. */
+  readonly params: unknown;
+}
+
+/**
+ * Answers a server→client request: resolves with the result the protocol defines for the method (e.g.
+ * `{ roots: [...] }`), or rejects; the rejection's message reaches the server as an MCP error (initialize era) or
+ * fails the client request that carried the input request (2026-07-28). `signal` aborts when the server cancels
+ * or the originating call is cancelled.
+ */
+export type ClientRequestHandler = (request: ServerRequest, signal: AbortSignal) => Promise<unknown>;
 
 /** A live connection to one server. */
 export interface Session {
@@ -80,8 +123,17 @@ export interface Session {
   readonly onDidChangeCatalog: Event<ServerCatalog>;
   /** Fires once if the session ends on its own (crash, disconnect), never after `close()`. */
   readonly onDidEnd: Event<SessionEnd>;
-  callTool(name: string, args: Readonly<Record<string, unknown>>, options: { readonly signal?: AbortSignal; readonly timeoutMs: number }): Promise<ToolCallResult>;
-  request(method: ClientRequestMethod, params: Readonly<Record<string, unknown>>, options: { readonly signal?: AbortSignal; readonly timeoutMs: number }): Promise<unknown>;
+  /**
+   * Sends one request and returns the server's result (for `tools/call` a ToolCallResult). Rejects with
+   * CallCancelledError when `signal` aborts, SessionStoppedError when the session is closed meanwhile.
+   */
+  request(method: ClientRequestMethod, params: Readonly<Record<string, unknown>>, options: RequestOptions): Promise<unknown>;
+  /** `tools/call` through `request`. */
+  callTool(name: string, args: Readonly<Record<string, unknown>>, options: RequestOptions): Promise<ToolCallResult>;
+  /**
+   * Tells the server the roots changed (`notifications/roots/list_changed`, initialize era). A no-op in
+   * 2026-07-28, which removed the notification: the server asks for roots with each request that needs them.
+   */
   notifyRootsChanged(): void;
   /** Ends the session gracefully; for stdio: close stdin, then SIGTERM, then SIGKILL to the process group. */
   close(): Promise<void>;
@@ -104,6 +156,10 @@ export interface LaunchRequest {
   readonly logger: Logger;
   /** Aborted when the user stops the server while it is starting. */
   readonly signal: AbortSignal;
+  /**
+   * Answers every request the server makes of the client (roots, sampling, elicitation). Without it: roots/list
+   * answers an empty list, sampling and elicitation are refused and not advertised.
+   */
   readonly clientRequests?: ClientRequestHandler;
 }
 

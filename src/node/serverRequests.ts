@@ -1,0 +1,77 @@
+import { ProtocolError, ProtocolErrorCode, type Client, type ClientCapabilities, type ServerCapabilities } from '@modelcontextprotocol/client';
+import type { ClientRequestHandler, ServerDeclaration, ServerRequestMethod } from '../core/lifecycle/session';
+
+/** The permissions extension (docs/permissions-extension.md). */
+export const PERMISSIONS_EXTENSION_ID = 'io.github.mcp-warden/permissions';
+const PERMISSIONS_EXTENSION_SETTINGS = { version: 1 };
+
+/**
+ * What MCP Warden tells a server it supports. The permissions extension goes under both `extensions` (defined by
+ * 2026-07-28) and `experimental` (the place before it): in the initialize era the client sends its capabilities
+ * before it knows the server's version, and both members are allowed in every revision (capabilities are "not a
+ * closed set"). Sampling and elicitation are advertised only when a handler can answer them.
+ */
+export function clientCapabilities(answersServerRequests: boolean): ClientCapabilities {
+  return {
+    roots: { listChanged: true },
+    ...(answersServerRequests && { sampling: {}, elicitation: { form: {} } }),
+    experimental: { [PERMISSIONS_EXTENSION_ID]: { ...PERMISSIONS_EXTENSION_SETTINGS } },
+    extensions: { [PERMISSIONS_EXTENSION_ID]: { ...PERMISSIONS_EXTENSION_SETTINGS } },
+  };
+}
+
+const OFFERED_WITHOUT_HANDLER: Record<ServerRequestMethod, string> = {
+  'roots/list': 'roots',
+  'sampling/createMessage': 'sampling',
+  'elicitation/create': 'elicitation',
+};
+
+/**
+ * Routes every server→client request to `handler`: the JSON-RPC requests of the initialize era and the input
+ * requests of a 2026-07-28 `input_required` result alike (the SDK fulfils those through the same registered
+ * handlers). Without a handler, roots/list answers an empty list and sampling/elicitation are refused.
+ */
+export function answerServerRequests(client: Client, handler: ClientRequestHandler | undefined): void {
+  if (handler) {
+    const route =
+      (method: ServerRequestMethod) =>
+      async (request: { params?: unknown }, ctx: { mcpReq: { signal: AbortSignal } }): Promise<never> =>
+        // The SDK validates the result against the method's schema before it is sent.
+        (await handler({ method, params: request.params }, ctx.mcpReq.signal)) as never;
+    client.setRequestHandler('roots/list', route('roots/list'));
+    client.setRequestHandler('sampling/createMessage', route('sampling/createMessage'));
+    client.setRequestHandler('elicitation/create', route('elicitation/create'));
+    return;
+  }
+  client.setRequestHandler('roots/list', () => ({ roots: [] }));
+  // sampling and elicitation are not advertised, so the SDK would not take handlers for them: the fallback
+  // answers a server that asks anyway (initialize era) with an error that says why.
+  client.fallbackRequestHandler = (request) => {
+    const feature = OFFERED_WITHOUT_HANDLER[request.method as ServerRequestMethod] as string | undefined;
+    const message = feature ? `MCP Warden does not offer ${feature} (${request.method}) to this server` : `Method not found: ${request.method}`;
+    return Promise.reject(new ProtocolError(ProtocolErrorCode.MethodNotFound, message));
+  };
+}
+
+/**
+ * The server's declaration payload: `extensions[id]` (2026-07-28, also used by newer initialize-era servers) before
+ * `experimental[id]`. Only the shape is checked here (an array of objects with string kind and target); what a
+ * declaration means is decided in the core.
+ */
+export function readDeclarations(capabilities: ServerCapabilities | undefined): readonly ServerDeclaration[] | undefined {
+  const payload = (capabilities?.extensions?.[PERMISSIONS_EXTENSION_ID] ?? capabilities?.experimental?.[PERMISSIONS_EXTENSION_ID]) as
+    | { version?: unknown; permissions?: unknown }
+    | undefined;
+  // A later, incompatible version of the payload is not ours to read (docs/permissions-extension.md, Versioning).
+  if (typeof payload?.version === 'number' && payload.version !== 1) return undefined;
+  const entries = payload?.permissions;
+  if (!Array.isArray(entries)) return undefined;
+  const declarations: ServerDeclaration[] = [];
+  for (const entry of entries as unknown[]) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const { kind, target, reason } = entry as Record<string, unknown>;
+    if (typeof kind !== 'string' || typeof target !== 'string') continue;
+    declarations.push({ kind, target, ...(typeof reason === 'string' && { reason }) });
+  }
+  return declarations;
+}
