@@ -135,7 +135,7 @@ export class McpLauncher implements SessionLauncher {
     let session: McpSession | undefined;
     const pendingCatalog: Array<() => void> = [];
     const client = new Client(this.options.clientInfo, {
-      capabilities: clientCapabilities(request.clientRequests !== undefined),
+      capabilities: clientCapabilities(request.offered),
       versionNegotiation: {
         mode: negotiation.legacyOnly ? 'legacy' : 'auto',
         ...(negotiation.probeTimeoutMs !== undefined && { probe: { timeoutMs: negotiation.probeTimeoutMs } }),
@@ -166,7 +166,7 @@ export class McpLauncher implements SessionLauncher {
       else closedBeforeSession = true;
     };
     client.setNotificationHandler('notifications/message', (notification) => logServerMessage(logger, notification.params));
-    answerServerRequests(client, request.clientRequests);
+    answerServerRequests(client, request.clientRequests, request.offered);
     const observers: TransportObserver[] = [];
     if (logger.traceEnabled) observers.push(traceObserver(logger));
     if (this.options.audit) observers.push(new AuditTap(this.options.audit, request.serverName, request.sessionId));

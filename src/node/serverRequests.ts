@@ -9,15 +9,22 @@ const PERMISSIONS_EXTENSION_SETTINGS = { version: 1 };
  * What MCP Warden tells a server it supports. The permissions extension goes under both `extensions` (defined by
  * 2026-07-28) and `experimental` (the place before it): in the initialize era the client sends its capabilities
  * before it knows the server's version, and both members are allowed in every revision (capabilities are "not a
- * closed set"). Sampling and elicitation are advertised only when a handler can answer them.
+ * closed set"). Sampling and elicitation are advertised only when the client offers them (`offered`).
  */
-export function clientCapabilities(answersServerRequests: boolean): ClientCapabilities {
+export function clientCapabilities(offered: OfferedFeatures = {}): ClientCapabilities {
   return {
     roots: { listChanged: true },
-    ...(answersServerRequests && { sampling: {}, elicitation: { form: {} } }),
+    ...(offered.sampling && { sampling: {} }),
+    ...(offered.elicitation && { elicitation: { form: {} } }),
     experimental: { [PERMISSIONS_EXTENSION_ID]: { ...PERMISSIONS_EXTENSION_SETTINGS } },
     extensions: { [PERMISSIONS_EXTENSION_ID]: { ...PERMISSIONS_EXTENSION_SETTINGS } },
   };
+}
+
+/** Server→client features beyond roots that the client offers (advertised, with handlers registered). */
+export interface OfferedFeatures {
+  readonly sampling?: boolean;
+  readonly elicitation?: boolean;
 }
 
 const OFFERED_WITHOUT_HANDLER: Record<ServerRequestMethod, string> = {
@@ -31,7 +38,7 @@ const OFFERED_WITHOUT_HANDLER: Record<ServerRequestMethod, string> = {
  * requests of a 2026-07-28 `input_required` result alike (the SDK fulfils those through the same registered
  * handlers). Without a handler, roots/list answers an empty list and sampling/elicitation are refused.
  */
-export function answerServerRequests(client: Client, handler: ClientRequestHandler | undefined): void {
+export function answerServerRequests(client: Client, handler: ClientRequestHandler | undefined, offered: OfferedFeatures = {}): void {
   if (handler) {
     const route =
       (method: ServerRequestMethod) =>
@@ -39,8 +46,16 @@ export function answerServerRequests(client: Client, handler: ClientRequestHandl
         // The SDK validates the result against the method's schema before it is sent.
         (await handler({ method, params: request.params }, ctx.mcpReq.signal)) as never;
     client.setRequestHandler('roots/list', route('roots/list'));
-    client.setRequestHandler('sampling/createMessage', route('sampling/createMessage'));
-    client.setRequestHandler('elicitation/create', route('elicitation/create'));
+    if (offered.sampling) client.setRequestHandler('sampling/createMessage', route('sampling/createMessage'));
+    if (offered.elicitation) client.setRequestHandler('elicitation/create', route('elicitation/create'));
+    // A server that asks for what was not offered still meets the handler (and so the gate and the audit log).
+    client.fallbackRequestHandler = (request, ctx) => {
+      const method = request.method as ServerRequestMethod;
+      if (method !== 'sampling/createMessage' && method !== 'elicitation/create') {
+        return Promise.reject(new ProtocolError(ProtocolErrorCode.MethodNotFound, `Method not found: ${request.method}`));
+      }
+      return handler({ method, params: request.params }, ctx.mcpReq.signal) as Promise<never>;
+    };
     return;
   }
   client.setRequestHandler('roots/list', () => ({ roots: [] }));

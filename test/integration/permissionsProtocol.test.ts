@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { LaunchSpec } from '../../src/core/config/launchSpec';
-import type { ClientRequestHandler, ServerRequest, Session, ToolCallResult } from '../../src/core/lifecycle/session';
+import type { ClientRequestHandler, LaunchRequest, ServerRequest, Session, ToolCallResult } from '../../src/core/lifecycle/session';
 import { CallCancelledError } from '../../src/node/callErrors';
 import { McpLauncher } from '../../src/node/mcpLauncher';
 import { RecordingLogger } from '../unit/fakes';
@@ -25,7 +25,13 @@ describe('permissions protocol: one request path, declarations, server→client 
     for (const child of children.splice(0)) child.kill();
   });
 
-  async function launch(spec: LaunchSpec, clientRequests?: ClientRequestHandler, logger = new RecordingLogger()): Promise<Session> {
+  /** With a handler, sampling and elicitation are offered unless `offered` says otherwise. */
+  async function launch(
+    spec: LaunchSpec,
+    clientRequests?: ClientRequestHandler,
+    logger = new RecordingLogger(),
+    offered: LaunchRequest['offered'] = clientRequests && { sampling: true, elicitation: true },
+  ): Promise<Session> {
     const launcher = new McpLauncher({ clientInfo: { name: 'mcp-warden-tests', version: '0.0.0' } });
     const session = await launcher.launch({
       serverName: 'test',
@@ -36,6 +42,7 @@ describe('permissions protocol: one request path, declarations, server→client 
       logger,
       signal: new AbortController().signal,
       ...(clientRequests && { clientRequests }),
+      ...(offered && { offered }),
     });
     sessions.push(session);
     return session;
@@ -152,7 +159,25 @@ describe('permissions protocol: one request path, declarations, server→client 
       });
     }
 
-    it('advertises sampling and elicitation when a handler answers them', async function () {
+    it('routes a sampling request that was not offered to the handler too (a server that asks anyway meets the gate)', async function () {
+      const seen: string[] = [];
+      const session = await launch(
+        stdio(PERMISSIONS_FIXTURE, '--era', '2025-11-25'),
+        async (request) => {
+          seen.push(request.method);
+          throw new Error('MCP Warden does not offer sampling/createMessage to servers yet');
+        },
+        new RecordingLogger(),
+        {},
+      );
+      const offered = JSON.parse(textOf(await session.request('tools/call', { name: 'client_capabilities', arguments: {} }, OPTIONS))) as Record<string, unknown>;
+      assert.equal(offered['sampling'], undefined, 'sampling is not advertised');
+      const result = (await session.request('tools/call', { name: 'sample', arguments: {} }, OPTIONS)) as ToolCallResult;
+      assert.deepEqual(seen, ['sampling/createMessage']);
+      assert.match(textOf(result), /does not offer sampling\/createMessage to servers yet/);
+    });
+
+    it('advertises sampling and elicitation when offered', async function () {
       const session = await launch(stdio(PERMISSIONS_FIXTURE, '--era', '2025-11-25'), () => Promise.reject(new Error('unused')));
       const seen = JSON.parse(textOf(await session.request('tools/call', { name: 'client_capabilities', arguments: {} }, OPTIONS))) as Record<string, unknown>;
       assert.deepEqual([seen['roots'], seen['sampling'], seen['elicitation']], [{ listChanged: true }, {}, { form: {} }]);

@@ -161,6 +161,8 @@ export interface LaunchRequest {
    * answers an empty list, sampling and elicitation are refused and not advertised.
    */
   readonly clientRequests?: ClientRequestHandler;
+  /** Sampling and elicitation are advertised (and their handlers registered) only when offered here. */
+  readonly offered?: { readonly sampling?: boolean; readonly elicitation?: boolean };
 }
 
 /** Starts sessions; the node layer implements it with the MCP SDK. */

@@ -38,7 +38,7 @@ describe('serverRequests', () => {
   });
 
   it('advertises sampling and elicitation only when something answers them', () => {
-    assert.deepEqual(Object.keys(clientCapabilities(false)).sort(), ['experimental', 'extensions', 'roots']);
-    assert.deepEqual(Object.keys(clientCapabilities(true)).sort(), ['elicitation', 'experimental', 'extensions', 'roots', 'sampling']);
+    assert.deepEqual(Object.keys(clientCapabilities()).sort(), ['experimental', 'extensions', 'roots']);
+    assert.deepEqual(Object.keys(clientCapabilities({ sampling: true, elicitation: true })).sort(), ['elicitation', 'experimental', 'extensions', 'roots', 'sampling']);
   });
 });
