@@ -25,7 +25,7 @@ describe('settingsEdit: array settings', () => {
     const text = editSettingsArray(original, ['grants'], { append: [{ n: 4, s: 'x' }, { n: 5 }] }, false);
     assert.deepEqual(values(text), [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4, s: 'x' }, { n: 5 }]);
     keeps(text, ['// top comment', '// trailing comment', '// about the first', '// one', '{ "n": 3 }, // three\n']);
-    assert.match(text, /\n    \{ "n": 4, "s": "x" \},\n    \{ "n": 5 \}\n  \]/);
+    assert.match(text, /\n {4}\{ "n": 4, "s": "x" \},\n {4}\{ "n": 5 \}\n {2}\]/);
   });
 
   it('removes items with their own line and comment, keeping the others', () => {
@@ -35,7 +35,7 @@ describe('settingsEdit: array settings', () => {
     const last = editSettingsArray(original, ['grants'], { remove: [2] }, false);
     assert.deepEqual(values(last), [{ n: 1 }, { n: 2 }]);
     assert.ok(!last.includes('// three'), 'the removed item’s comment goes with it');
-    assert.match(last, /\{ "n": 2 \}\n  \]/);
+    assert.match(last, /\{ "n": 2 \}\n {2}\]/);
     const tail = editSettingsArray(original, ['grants'], { remove: [1, 2] }, false);
     assert.deepEqual(values(tail), [{ n: 1 }]);
     keeps(tail, ['// one']);

@@ -39,7 +39,7 @@ describe('grantsFileWriter', () => {
     const text = editGrantsText(SETTINGS, false, { add: [grant('search'), grant('read')] });
     assert.deepEqual(grantsIn(text), [grant('search'), grant('read')]);
     assert.ok(text.includes('// my settings: keep this comment') && text.includes('// and this one'), text);
-    assert.match(text, /\n    \{ "server": "files", "kind": "tool", "target": "search", "decision": "allow", "scope": "workspace", "grantedAt": "[^"]+", "pin": "a{64}", "seal": "[^"]+" \},?\n/);
+    assert.match(text, /\n {4}\{ "server": "files", "kind": "tool", "target": "search", "decision": "allow", "scope": "workspace", "grantedAt": "[^"]+", "pin": "a{64}", "seal": "[^"]+" \},?\n/);
   });
 
   it('replaces a grant of the same server, kind and target, and removes by server, kind, target, decision and grantedAt', () => {
