@@ -155,7 +155,11 @@ export class NotificationPrompter implements PermissionPrompter, vscode.Disposab
   private async askAlone(entry: Pending): Promise<void> {
     while (!entry.settled) {
       const buttons = this.buttons(entry);
-      const choice = await this.showSafely(() => vscode.window.showInformationMessage(`MCP Warden: ${questionMessage(entry.question)}`, ...buttons.map((b) => b.title)));
+      const { risks } = entry.question.decision;
+      const message = `MCP Warden: ${questionMessage(entry.question)}${risks.length > 0 ? ` High risk: ${risks.join('; ')}.` : ''}`;
+      const choice = await this.showSafely(() =>
+        risks.length > 0 ? vscode.window.showWarningMessage(message, ...buttons.map((b) => b.title)) : vscode.window.showInformationMessage(message, ...buttons.map((b) => b.title)),
+      );
       if (entry.settled) return;
       const result = await this.choose(entry, buttons, choice);
       if (result !== 'again') entry.settle(result.answer);
@@ -172,6 +176,8 @@ export class NotificationPrompter implements PermissionPrompter, vscode.Disposab
       if (entry.settled) return;
       const result = await this.choose(entry, buttons, choice);
       if (result !== 'again') entry.settle(result.answer);
+      // What Show Definition or Show Changes opened must stay visible: ask again in a notification, not over it.
+      else return this.askAlone(entry);
     }
   }
 
