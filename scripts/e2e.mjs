@@ -1,7 +1,8 @@
 // End-to-end tests in a real VS Code (code-server 1.139 in headless Chromium), offline:
 //  1. installs the packaged .vsix into a fresh code-server, as a user would;
 //  2. runs the mocha suites of out/test/e2e/suite inside its extension host;
-//  3. drives the workbench UI (command palette, Servers view) and saves screenshots in test-results/.
+//  3. drives the workbench UI (command palette, Servers view, Permissions) and saves screenshots in test-results/
+//     (the permission screenshots of the README in docs/images).
 // Exit code: 0 when every step passed.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,11 +31,12 @@ async function main() {
     cleanups.push(http.stop);
 
     /** A fresh code-server with the .vsix installed and an e2e workspace open; stopped and removed at the end. */
-    const openEditor = async (label, { ui = false, smokeTestDriver = false, trustEverything = true, env, workspaceFile = false, detachedGrandchild = true } = {}) => {
+    const openEditor = async (label, { ui = false, smokeTestDriver = false, trustEverything = true, env, workspaceFile = false, detachedGrandchild = true, writeWorkspace } = {}) => {
       const run = makeRunDir(label);
       cleanups.push(() => rmSync(run, { recursive: true, force: true }));
       let workspace = join(run, 'ws');
-      writeE2eWorkspace(workspace, { node: host.node24, httpUrl: http.url, ui });
+      if (writeWorkspace) writeWorkspace(workspace);
+      else writeE2eWorkspace(workspace, { node: host.node24, httpUrl: http.url, ui });
       if (workspaceFile) {
         workspace = join(run, 'ws.code-workspace');
         writeFileSync(workspace, JSON.stringify({ folders: [{ path: 'ws' }], settings: {} }, null, 2));
@@ -91,6 +93,23 @@ async function main() {
     const reopened = await reopenEditor(keyed);
     failed += await audit.runAuditTamperTests({ ...auditOptions, serverUrl: reopened.server.url });
     failed += await closeEditor(reopened);
+
+    // 3c: permissions: launch consent, a tool call asked and allowed for the workspace (a sealed grant in
+    // settings.json), the Permissions view, and a revocation that makes the next call ask again
+    const permissionsUi = await import(join(ROOT, 'out/test/e2e/ui/permissions.ui.js'));
+    const permissions = await openEditor('permissions', {
+      detachedGrandchild: false,
+      writeWorkspace: (dir) => permissionsUi.writePermissionsWorkspace(dir, { node: host.node24, fixture: FIXTURE, env: { [E2E_MARKER]: '1' } }),
+    });
+    failed += await permissionsUi.runPermissionsTests({
+      serverUrl: permissions.server.url,
+      workspace: permissions.workspace,
+      images: join(ROOT, 'docs', 'images'),
+      results,
+      launchBrowser: permissions.launchBrowser,
+      log,
+    });
+    failed += await closeEditor(permissions);
 
     // 3b: a multi-root workspace, opened on its .code-workspace file (its settings live there)
     // (its folder's settings.json does not apply in a multi-root window, so server "helper" never runs there)

@@ -27,15 +27,27 @@ export const Commands = {
   loadMoreAuditRecords: 'mcpWarden.loadMoreAuditRecords',
 } as const;
 
+/** The Permissions commands: registered on their own by registerPermissionCommands (they need the broker's revoke). */
+export const PermissionCommands = {
+  revoke: 'mcpWarden.revoke',
+  revokeAllForServer: 'mcpWarden.revokeAllForServer',
+  reviewPermissions: 'mcpWarden.reviewPermissions',
+  approveLaunch: 'mcpWarden.approveLaunch',
+  denyLaunch: 'mcpWarden.denyLaunch',
+} as const;
+
 export const Views = {
   container: 'mcpWarden',
   servers: 'mcpWarden.servers',
   audit: 'mcpWarden.audit',
+  permissions: 'mcpWarden.permissions',
 } as const;
 
 /** Context keys set by the extension, for `when` clauses. */
 export const ContextKeys = {
   auditFiltered: 'mcpWarden.auditFiltered',
+  /** True while permission questions wait for an answer. */
+  permissionsPending: 'mcpWarden.permissionsPending',
 } as const;
 
 export const SETTINGS_SECTION = 'mcpWarden';
@@ -52,6 +64,9 @@ export const Settings = {
   auditEnabled: 'audit.enabled',
   auditRetentionDays: 'audit.retentionDays',
   auditMaxSegmentMiB: 'audit.maxSegmentMiB',
+  grants: 'grants',
+  annotationDefaults: 'permissions.annotationDefaults',
+  askTimeoutSeconds: 'permissions.askTimeoutSeconds',
 } as const;
 
 /** The full key of a setting, e.g. `mcpWarden.servers`. */

@@ -121,6 +121,7 @@ function serverItem(server: ServerSnapshot): vscode.TreeItem {
     item.description = `in ${fileOf(server)} — import to run`;
     item.iconPath = new vscode.ThemeIcon('cloud-download');
   } else {
+    // `server.needs-approval` shows Approve Launch and Deny Launch inline (package.json menus).
     item.contextValue = `server.${state.kind}`;
     item.description = stateDescription(server);
     item.iconPath = stateIcon(state);
@@ -184,6 +185,9 @@ function serverTooltip(server: ServerSnapshot): vscode.MarkdownString {
     md.appendMarkdown(`$(error) ${escape(state.message)}\n\n`);
   } else if (state.kind === 'waiting') {
     md.appendMarkdown(`$(history) ${escape(state.lastError)}; restart attempt ${state.attempt}\n\n`);
+  } else if (state.kind === 'needs-approval') {
+    md.appendMarkdown(`$(shield) Not started until you approve this launch: it ${escape(state.summary)}\n\n`);
+    md.appendMarkdown('Approve Launch or Deny Launch (inline, or from the notification).\n\n');
   }
   return md;
 }

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Commands, EXTENSION_ID, SETTINGS_SECTION, Settings, Views } from '../../src/core/ids';
+import { Commands, EXTENSION_ID, PermissionCommands, SETTINGS_SECTION, Settings, Views } from '../../src/core/ids';
+
+const allCommands: string[] = [...Object.values(Commands), ...Object.values(PermissionCommands)];
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8'));
 
@@ -12,12 +14,12 @@ describe('ids.ts matches package.json', () => {
 
   it('has exactly the contributed commands, each in the MCP Warden category', () => {
     const contributed: { command: string; category: string }[] = manifest.contributes.commands;
-    assert.deepEqual(contributed.map((c) => c.command).sort(), Object.values(Commands).sort());
+    assert.deepEqual(contributed.map((c) => c.command).sort(), [...allCommands].sort());
     for (const command of contributed) assert.equal(command.category, 'MCP Warden', command.command);
   });
 
   it('uses only contributed commands in menus and the welcome view', () => {
-    const known = new Set<string>(Object.values(Commands));
+    const known = new Set<string>(allCommands);
     for (const [menu, items] of Object.entries(manifest.contributes.menus as Record<string, { command: string }[]>)) {
       for (const item of items) assert.ok(known.has(item.command), `${menu}: ${item.command}`);
     }
@@ -31,7 +33,10 @@ describe('ids.ts matches package.json', () => {
     assert.deepEqual(properties, Object.values(Settings).map((s) => `${SETTINGS_SECTION}.${s}`).sort());
     assert.equal(manifest.contributes.viewsContainers.activitybar[0].id, Views.container);
     assert.deepEqual(Object.keys(manifest.contributes.views), [Views.container]);
-    assert.equal(manifest.contributes.views[Views.container][0].id, Views.servers);
+    assert.deepEqual(
+      manifest.contributes.views[Views.container].map((v: { id: string }) => v.id),
+      [Views.servers, Views.audit, Views.permissions],
+    );
   });
 
   it('never activates on everything', () => {

@@ -6,15 +6,18 @@ import { settingKey, Settings } from '../../src/core/ids';
 const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8'));
 const properties = manifest.contributes.configuration.properties as Record<string, { scope?: string; markdownDescription?: string }>;
 
-/** What a repository may set in its workspace settings: its servers and inputs (gated by Workspace Trust), and whether its own MCP files are shown. */
-const WORKSPACE_SETTABLE = [Settings.servers, Settings.inputs, Settings.discoverConfigFiles].map(settingKey);
+/**
+ * What a repository may set in its workspace settings: its servers, inputs and grants (gated by Workspace Trust;
+ * grants also by their seal), and whether its own MCP files are shown.
+ */
+const WORKSPACE_SETTABLE = [Settings.servers, Settings.inputs, Settings.grants, Settings.discoverConfigFiles].map(settingKey);
 
 describe('setting scopes in package.json', () => {
   it('declares a scope for every setting, so none is workspace-settable by accident', () => {
     for (const [key, schema] of Object.entries(properties)) assert.ok(schema.scope, `${key} has no scope (VS Code would default to "window")`);
   });
 
-  it('lets a workspace set only its servers, inputs and file discovery; limits, log level and auditing are the user’s', () => {
+  it('lets a workspace set only its servers, inputs, grants and file discovery; limits, log level, auditing and permission defaults are the user’s', () => {
     const settable = Object.entries(properties)
       .filter(([, schema]) => schema.scope !== 'application' && schema.scope !== 'machine')
       .map(([key]) => key)

@@ -8,7 +8,7 @@ import { errorMessage } from '../../core/ports';
 import type { Redactor } from '../../core/redaction';
 import type { AuditKey } from './auditKey';
 import { ChainedAppender, type UnchainedRecord } from './chainedAppender';
-import { withFolderLock } from './folderLock';
+import { withFolderLock } from '../folderLock';
 import { writeFileAtomically } from './logFiles';
 import { HEAD_FILE, INDEX_FILE, loadIndex, planPruning, type AuditHead, type HeadFile } from './logOnDisk';
 import { openLogEnd, repairedRecord } from './logOpening';
@@ -142,7 +142,7 @@ export class AuditLog implements AuditSink {
   async clear(): Promise<number> {
     await this.flush();
     return this.enqueue(() =>
-      withFolderLock(this.dir, async (): Promise<number> => {
+      withFolderLock(this.dir, 'the audit log', async (): Promise<number> => {
         await this.catchUpLocked();
         // Not `seq`: it keeps counting across clears.
         const cleared = this._index.records;
@@ -267,7 +267,7 @@ export class AuditLog implements AuditSink {
     if (this.unchained.length === 0) return;
     let written: AuditRecord[] = [];
     try {
-      await withFolderLock(this.dir, async () => {
+      await withFolderLock(this.dir, 'the audit log', async () => {
         await this.catchUpLocked();
         try {
           written = await this.appender.append(this.unchained);

@@ -7,11 +7,12 @@ const STALE_MS = 30_000;
 const WAIT_MS = 10_000;
 
 /**
- * Runs `fn` while holding the folder's write lock, so that two extension hosts writing the same log (two
- * browser tabs of one workspace in code-server, a window that lingers after a reload) append one batch at a
- * time, each chained to the true end of the log. The lock is a directory: `mkdir` is atomic on every platform.
+ * Runs `fn` while holding the folder's write lock, so that two extension hosts writing the same thing (two
+ * browser tabs of one workspace in code-server, a window that lingers after a reload) write one at a time, each
+ * after re-reading what the other wrote. The lock is a directory: `mkdir` is atomic on every platform.
+ * `what` names what the lock guards in the error, e.g. "the audit log".
  */
-export async function withFolderLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+export async function withFolderLock<T>(dir: string, what: string, fn: () => Promise<T>): Promise<T> {
   const lock = join(dir, LOCK_DIR);
   const deadline = Date.now() + WAIT_MS;
   for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
@@ -28,7 +29,7 @@ export async function withFolderLock<T>(dir: string, fn: () => Promise<T>): Prom
         await rmdir(lock).catch(() => undefined);
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`another window has held the audit log's write lock (${lock}) for over ${WAIT_MS / 1000} s`, { cause: error });
+      if (Date.now() > deadline) throw new Error(`another window has held the write lock of ${what} (${lock}) for over ${WAIT_MS / 1000} s`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

@@ -1,0 +1,161 @@
+// Permissions in the real workbench, as a user meets them: a server that was never approved asks before it
+// starts; its tool asks before it runs; "Allow for Workspace" lets the call through and writes a sealed grant into
+// .vscode/settings.json without touching the user's comment; the Permissions view lists the grant; revoking it
+// there makes the next call ask again. Screenshots of each step go to docs/images. Every wait is for a state of
+// the page or the file, never a fixed time.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'jsonc-parser';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { exactRow, runCommand } from './workbench';
+
+interface PermissionsTestOptions {
+  readonly serverUrl: string;
+  readonly workspace: string;
+  /** Where the README's screenshots live (docs/images). */
+  readonly images: string;
+  /** Where failure screenshots go (test-results). */
+  readonly results: string;
+  readonly launchBrowser: () => Promise<BrowserContext>;
+  readonly log: (message: string) => void;
+}
+
+const COMMENT = '// Permissions e2e: this comment must survive the grant being written.';
+
+/** The workspace: one fixture server, never approved on this machine, and a comment to keep. */
+export function writePermissionsWorkspace(dir: string, { node, fixture, env }: { node: string; fixture: string; env: Record<string, string> }): void {
+  mkdirSync(join(dir, '.vscode'), { recursive: true });
+  const servers = { files: { command: node, args: [fixture], env } };
+  writeFileSync(join(dir, '.vscode', 'settings.json'), `${COMMENT}\n{\n  "mcpWarden.servers": ${JSON.stringify(servers, null, 2).replace(/\n/g, '\n  ')}\n}\n`);
+  writeFileSync(join(dir, 'README.md'), '# MCP Warden permissions e2e workspace\n');
+}
+
+interface WrittenGrant {
+  readonly server: string;
+  readonly kind: string;
+  readonly target: string;
+  readonly decision: string;
+  readonly scope: string;
+  readonly seal?: string;
+  readonly pin?: string;
+}
+
+/** Returns the number of failed steps (0 or 1). */
+export async function runPermissionsTests(options: PermissionsTestOptions): Promise<number> {
+  const browser = await options.launchBrowser();
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  const settingsFile = join(options.workspace, '.vscode', 'settings.json');
+  const image = (name: string) => page.screenshot({ path: join(options.images, `${name}.png`) });
+  try {
+    await page.goto(`${options.serverUrl}/?folder=${encodeURIComponent(options.workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.activitybar [aria-label^="MCP Warden"]').first().click({ timeout: 60_000 });
+    const servers = pane(page, 'Servers');
+    const serverRow = servers.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^files$/ }) });
+
+    // Launch consent: the server waits in "needs approval" and a notification says what would run.
+    await serverRow.locator('.label-description', { hasText: /^needs approval/ }).waitFor({ timeout: 60_000 });
+    const launch = toast(page, "Start server 'files'?");
+    await launch.waitFor({ timeout: 30_000 });
+    await launch.locator('.monaco-button', { hasText: /^Show Definition$/ }).waitFor({ timeout: 5_000 });
+    await image('permission-launch');
+    await launch.locator('.monaco-button', { hasText: /^Approve$/ }).click();
+    await serverRow.locator('.label-description', { hasText: / · stdio$/ }).waitFor({ timeout: 60_000 });
+    options.log('UI: the server waited for approval; Approve in the notification started it');
+
+    // A tool call asks; Allow for Workspace lets it through.
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await callEcho(page, 'hello with permission');
+    const ask = toast(page, "Server 'files' asks to call its tool 'echo'");
+    await ask.waitFor({ timeout: 30_000 });
+    for (const answer of ['Allow Once', 'Allow for Session', 'Allow for Workspace', 'Deny']) await ask.locator('.monaco-button', { hasText: new RegExp(`^${answer}$`) }).waitFor({ timeout: 5_000 });
+    await image('permission-ask');
+    await ask.locator('.monaco-button', { hasText: /^Allow for Workspace$/ }).click();
+    await page.locator('.editor-instance .view-lines', { hasText: 'hello with permission' }).waitFor({ timeout: 30_000 });
+    await page.locator('.tab', { hasText: 'files-echo-result.json' }).waitFor({ timeout: 15_000 });
+    await runCommand(page, 'View: Close All Editors');
+    options.log('UI: the call asked for permission and, allowed for the workspace, returned its result');
+
+    // The grant is in .vscode/settings.json, sealed, and the user's comment is still there.
+    const echoGrant = (g: WrittenGrant) => g.server === 'files' && g.kind === 'tool' && g.target === 'echo';
+    const written = await waitForFile(settingsFile, (text) => grantsIn(text).some(echoGrant), 'a grant for tool echo in settings.json');
+    const grant = grantsIn(written).find(echoGrant)!;
+    if (grant.decision !== 'allow' || grant.scope !== 'workspace') throw new Error(`unexpected grant: ${JSON.stringify(grant)}`);
+    if (!/^hmac-sha256:[0-9a-f]{16}:[A-Za-z0-9_-]+$/.test(grant.seal ?? '')) throw new Error(`the grant is not sealed: ${JSON.stringify(grant)}`);
+    if (!/^[0-9a-f]{64}$/.test(grant.pin ?? '')) throw new Error(`the grant is not pinned to the tool's definition: ${JSON.stringify(grant)}`);
+    if (!written.startsWith(COMMENT)) throw new Error(`the comment of settings.json was lost:\n${written}`);
+    if (!grantsIn(written).some((g) => g.kind === 'launch' && g.server === 'files' && g.seal)) throw new Error(`the launch approval is not a sealed grant:\n${written}`);
+    options.log('UI: settings.json holds the sealed, pinned grant and its comment is intact');
+
+    // The Permissions view lists it; Revoke there takes it away, from the view and the file.
+    const permissions = pane(page, 'Permissions');
+    await expandPane(permissions);
+    const grantRow = permissions.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^tool: echo$/ }) });
+    await grantRow.locator('.label-description', { hasText: 'allowed · workspace · enforced' }).waitFor({ timeout: 30_000 });
+    await image('permissions-view');
+    await grantRow.hover();
+    await grantRow.locator('.action-label[aria-label^="Revoke"]').click({ timeout: 15_000 });
+    await grantRow.waitFor({ state: 'detached', timeout: 30_000 });
+    await waitForFile(settingsFile, (text) => !grantsIn(text).some(echoGrant), 'the echo grant gone from settings.json');
+    options.log('UI: the Permissions view listed the grant, and Revoke removed it from the view and settings.json');
+
+    // The next call asks again; Deny refuses it with a message that says so.
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await callEcho(page, 'hello again');
+    const again = toast(page, "Server 'files' asks to call its tool 'echo'");
+    await again.waitFor({ timeout: 30_000 });
+    await again.locator('.monaco-button', { hasText: /^Deny$/ }).click();
+    await toast(page, /denied/).waitFor({ timeout: 30_000 });
+    options.log('UI: after the revocation the next call asked again, and Deny refused it');
+    return 0;
+  } catch (error) {
+    options.log(`permissions UI test failed: ${error instanceof Error ? error.message : String(error)}`);
+    await page.screenshot({ path: join(options.results, 'permissions-failure.png') }).catch(() => undefined);
+    return 1;
+  } finally {
+    await browser.close();
+  }
+}
+
+/** MCP Warden: Call Tool… → files → echo → the text. */
+async function callEcho(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget');
+  await runCommand(page, 'MCP Warden: Call Tool…', 'files');
+  await input.locator('input').fill('echo');
+  await exactRow(page, 'echo').click({ timeout: 15_000 });
+  await input.locator('.quick-input-title', { hasText: 'files/echo (1/1): text' }).waitFor({ timeout: 15_000 });
+  await input.locator('input').fill(text);
+  await page.keyboard.press('Enter');
+}
+
+function pane(page: Page, title: string): Locator {
+  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
+}
+
+/** Views of a container may start collapsed: open this one. */
+async function expandPane(view: Locator): Promise<void> {
+  const header = view.locator('.pane-header').first();
+  await header.waitFor({ timeout: 15_000 });
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+}
+
+function toast(page: Page, text: string | RegExp): Locator {
+  return page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+}
+
+function grantsIn(text: string): WrittenGrant[] {
+  const settings = parse(text, [], { allowTrailingComma: true }) as Record<string, unknown> | undefined;
+  const grants = settings?.['mcpWarden.grants'];
+  return Array.isArray(grants) ? (grants as WrittenGrant[]) : [];
+}
+
+/** Polls a file until its text satisfies `done` (the extension writes it a moment after the click). */
+async function waitForFile(path: string, done: (text: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = readFileSync(path, 'utf8');
+    if (done(text)) return text;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
