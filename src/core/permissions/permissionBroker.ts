@@ -26,7 +26,7 @@ export interface GrantStore {
   add(grants: readonly Grant[]): Promise<void>;
   /** Removes these workspace grants. */
   remove(grants: readonly Grant[]): Promise<void>;
-  /** Confirms proposed grants on this machine, leaving the committed file as it is. */
+  /** Confirms proposed grants on this machine, leaving the committed file as it is (and audits it). */
   confirm(grants: readonly Grant[]): Promise<void>;
 }
 
@@ -138,9 +138,10 @@ export class PermissionBroker implements RequestAuthorizer {
   private async apply(request: PermissionRequest, decision: GateDecision, answer: UserAnswer): Promise<Grant> {
     const { gate, sealer, store, clock } = this.deps;
     const grantedAt = new Date(clock.now()).toISOString();
-    if (decision.proposed && answer.verdict === 'allow' && answer.scope === 'workspace' && decision.proposed.decision === 'allow') {
+    // Confirming a grant someone else proposed keeps it as it is in the (shared) file: the confirmation is this
+    // machine's (the store audits it).
+    if (decision.proposed && answer.scope === 'workspace' && answer.verdict === decision.proposed.decision) {
       await store.confirm([decision.proposed]);
-      this.recordGrant('confirmed', decision.proposed, 'a proposed grant, confirmed by you');
       return decision.proposed;
     }
     if (answer.scope !== 'workspace') {

@@ -27,8 +27,6 @@ type Choice = { readonly answer: UserAnswer | undefined } | 'again';
 
 export interface PrompterDeps {
   readonly approved: ApprovedDefinitions;
-  /** Confirms proposed workspace grants on this machine. */
-  readonly confirm: (grants: readonly Grant[]) => Promise<void>;
   /** Opens a server's definition (Show Definition of a launch question). */
   readonly revealDefinition: (server: string) => Promise<void>;
   readonly logger: Logger;
@@ -92,7 +90,7 @@ export class NotificationPrompter implements PermissionPrompter, vscode.Disposab
     for (const entry of matching) {
       const { proposed, suspended } = entry.question.decision;
       if (verdict === 'deny') entry.settle(DENY_ONCE);
-      else if (proposed) void this.confirmProposed(entry, proposed);
+      else if (proposed) this.confirmProposed(entry, proposed);
       // A launch approval is kept for the workspace; a changed grant keeps its scope.
       else entry.settle({ verdict: 'allow', scope: suspended?.scope ?? (kind === 'launch' ? 'workspace' : 'once') });
     }
@@ -118,7 +116,7 @@ export class NotificationPrompter implements PermissionPrompter, vscode.Disposab
     for (const entry of entries) {
       if (entry.settled) continue; // timed out while the pick was open
       if (!selected.has(entry)) entry.settle(DENY_ONCE);
-      else if (entry.question.decision.proposed) await this.confirmProposed(entry, entry.question.decision.proposed);
+      else if (entry.question.decision.proposed) this.confirmProposed(entry, entry.question.decision.proposed);
       else entry.settle({ verdict: 'allow', scope });
     }
     return true;
@@ -255,18 +253,16 @@ export class NotificationPrompter implements PermissionPrompter, vscode.Disposab
     }
   }
 
-  /** Confirm Grant: the proposed grant is confirmed on this machine, and this request gets its decision once. */
-  private async confirmChoice(proposed: Grant): Promise<Choice> {
-    await this.deps.confirm([proposed]);
-    return { answer: { verdict: proposed.decision, scope: 'once' } };
+  /**
+   * Confirm Grant: the answer is the proposed grant's own decision for the workspace, which the broker keeps as a
+   * confirmation on this machine (the committed grant is left as it is) and audits.
+   */
+  private confirmChoice(proposed: Grant): Promise<Choice> {
+    return Promise.resolve({ answer: { verdict: proposed.decision, scope: 'workspace' } });
   }
 
-  private async confirmProposed(entry: Pending, proposed: Grant): Promise<void> {
-    const choice = await this.confirmChoice(proposed).catch((error: unknown) => {
-      this.deps.logger.error(`cannot confirm the proposed grant: ${errorMessage(error)}`);
-      return { answer: undefined };
-    });
-    if (choice !== 'again') entry.settle(choice.answer);
+  private confirmProposed(entry: Pending, proposed: Grant): void {
+    entry.settle({ verdict: proposed.decision, scope: 'workspace' });
   }
 
   /** A notification that cannot be shown (the window is closing) counts as dismissed. */

@@ -47,6 +47,9 @@ export class WorkspacePermissions implements vscode.Disposable {
   private readonly tamperedEmitter = this.disposables.add(new Emitter<Grant>());
   /** A sealed grant was changed by hand (fires once per distinct grant): for the audit log. */
   readonly onDidFindTampered: Event<Grant> = this.tamperedEmitter.event;
+  private readonly confirmedEmitter = this.disposables.add(new Emitter<readonly Grant[]>());
+  /** Proposed grants the user confirmed on this machine: for the audit log. */
+  readonly onDidConfirm: Event<readonly Grant[]> = this.confirmedEmitter.event;
   private machineSealer: MachineGrantSealer | undefined;
   private reading: Promise<void> = Promise.resolve();
   private readonly reportedTampered = new Set<string>();
@@ -63,7 +66,6 @@ export class WorkspacePermissions implements vscode.Disposable {
     this.prompter = this.disposables.add(
       new NotificationPrompter({
         approved: this.approved,
-        confirm: (grants) => this.confirm(grants),
         revealDefinition: async (server) => {
           await vscode.commands.executeCommand(Commands.openServerSettings, server);
         },
@@ -117,6 +119,7 @@ export class WorkspacePermissions implements vscode.Disposable {
     const confirmations = this.confirmations().filter((c) => !grants.some((g) => sealer.confirmation(g) === c));
     confirmations.push(...grants.map((g) => sealer.confirmation(g)));
     await this.context.workspaceState.update(CONFIRMATIONS_KEY, confirmations.slice(-MAX_CONFIRMATIONS));
+    this.confirmedEmitter.fire(grants);
     await this.reload();
   }
 
