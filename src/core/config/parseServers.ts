@@ -1,3 +1,4 @@
+import { parsePermissionsSetting } from '../permissions/declarations';
 import { checkServerUrl } from './serverUrl';
 import { checkVariables } from './variables';
 import {
@@ -9,8 +10,8 @@ import {
   type ServerEntry,
 } from './serverDefinition';
 
-const STDIO_KEYS = ['type', 'command', 'args', 'env', 'envFile', 'cwd', 'autostart', 'disabled'];
-const HTTP_KEYS = ['type', 'url', 'headers', 'autostart', 'disabled'];
+const STDIO_KEYS = ['type', 'command', 'args', 'env', 'envFile', 'cwd', 'autostart', 'disabled', 'permissions'];
+const HTTP_KEYS = ['type', 'url', 'headers', 'autostart', 'disabled', 'permissions'];
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface ParseOptions {
@@ -55,6 +56,11 @@ export function parseServer(name: string, raw: unknown, keyPath: string, source:
 
   const autostart = read.boolean('autostart') ?? true;
   const disabled = read.boolean('disabled') ?? false;
+  const permissions = parsePermissionsSetting(raw['permissions'], `${keyPath}.permissions`);
+  // A file written for another client may use `permissions` for something else: there, bad entries are only skipped.
+  if (options.strict) problems.push(...permissions.problems);
+  // What the server needs and why: asked about later, never granted by being written here.
+  const declared = raw['permissions'] === undefined ? {} : { declarations: permissions.declarations };
   if (type === undefined) return fail();
 
   if (options.strict) {
@@ -72,7 +78,7 @@ export function parseServer(name: string, raw: unknown, keyPath: string, source:
     const envFile = read.string('envFile');
     const cwd = read.string('cwd');
     if (command !== undefined) {
-      definition = { name, type, command, args, env, autostart, disabled, ...(envFile && { envFile }), ...(cwd && { cwd }) };
+      definition = { name, type, command, args, env, autostart, disabled, ...(envFile && { envFile }), ...(cwd && { cwd }), ...declared };
     }
   } else {
     const url = read.string('url', true);
@@ -80,7 +86,7 @@ export function parseServer(name: string, raw: unknown, keyPath: string, source:
     if (url !== undefined) {
       const urlProblem = url.includes('${') ? undefined : checkServerUrl(url);
       if (urlProblem) problem('url', urlProblem);
-      definition = { name, type, url, headers, autostart, disabled };
+      definition = { name, type, url, headers, autostart, disabled, ...declared };
     }
   }
   if (definition) checkDefinitionVariables(definition, keyPath, problems);

@@ -1,4 +1,5 @@
 import { canonicalJson } from '../canonicalJson';
+import type { DeclaredPermission } from '../permissions/declarations';
 
 /** Where a server definition was found. */
 export type ConfigSource =
@@ -12,6 +13,8 @@ interface DefinitionBase {
   readonly name: string;
   readonly autostart: boolean;
   readonly disabled: boolean;
+  /** The `permissions` block: what the server needs and why. A request, never a grant; not part of the launch. */
+  readonly declarations?: readonly DeclaredPermission[];
 }
 
 export interface StdioServerDefinition extends DefinitionBase {
@@ -60,9 +63,12 @@ export interface InputDefinition {
 
 export const SERVER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** Fields that decide how a server is launched; a change to any of them restarts a running server. */
+/**
+ * Fields that decide how a server is launched; a change to any of them restarts a running server. Declarations
+ * are not among them: changing what a server asks for needs no restart.
+ */
 export function definitionFingerprint(definition: ServerDefinition): string {
-  const { name: _name, autostart: _autostart, ...launch } = definition;
+  const { name: _name, autostart: _autostart, declarations: _declarations, ...launch } = definition;
   return canonicalJson(launch);
 }
 

@@ -35,6 +35,23 @@ describe('parseServers', () => {
     assert.equal(entry.definition.cwd, '/tmp');
   });
 
+  it('carries a permissions block as declarations, on stdio and http servers alike', () => {
+    const stdio = parse('files', { command: 'x', permissions: { 'fs.write': [{ target: './build', reason: 'writes the site' }], net: ['api.github.com'] } });
+    assert.ok(stdio.ok);
+    assert.deepEqual(stdio.definition.declarations, [
+      { kind: 'fs.write', target: './build', reason: 'writes the site' },
+      { kind: 'net', target: 'api.github.com' },
+    ]);
+    const http = parse('docs', { url: 'https://example.com/mcp', permissions: { sampling: [''] } });
+    assert.ok(http.ok);
+    assert.deepEqual(http.definition.declarations, [{ kind: 'sampling', target: '' }]);
+    const foreign = parse('other', { command: 'x', permissions: { allow: 'everything' } }, false);
+    assert.ok(foreign.ok, 'a file written for another client keeps its server');
+    assert.deepEqual(foreign.definition.declarations, []);
+    const none = parse('plain', { command: 'x' });
+    assert.ok(none.ok && !('declarations' in none.definition));
+  });
+
   const invalid: [string, string, unknown, RegExp][] = [
     ['no command or url', 'a', {}, /mcpWarden\.servers\.a: needs `command` \(a stdio server\) or `url`/],
     ['both command and url', 'a', { command: 'x', url: 'https://x' }, /has both `command` and `url`/],
@@ -53,6 +70,9 @@ describe('parseServers', () => {
     ['bad name', 'no spaces', { command: 'x' }, /'no spaces' is not a valid server name/],
     ['not an object', 'a', 'npx', /must be an object with `command`/],
     ['autostart not boolean', 'a', { command: 'x', autostart: 'yes' }, /mcpWarden\.servers\.a\.autostart: must be true or false/],
+    ['permissions not an object', 'a', { command: 'x', permissions: ['net'] }, /mcpWarden\.servers\.a\.permissions: must be an object keyed by permission kind/],
+    ['an unknown permission kind', 'a', { url: 'https://x.example', permissions: { 'fs.delete': ['/'] } }, /mcpWarden\.servers\.a\.permissions\.fs\.delete: is not a permission kind/],
+    ['a bad net target', 'a', { command: 'x', permissions: { net: ['ok.com', 'not a host'] } }, /mcpWarden\.servers\.a\.permissions\.net\[1\]: target 'not a host' is not a host/],
   ];
   for (const [what, name, raw, expected] of invalid) {
     it(`reports ${what} with its key path`, () => {

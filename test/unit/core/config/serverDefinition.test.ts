@@ -11,4 +11,8 @@ describe('definitionFingerprint', () => {
     assert.notEqual(definitionFingerprint(base), definitionFingerprint({ ...base, disabled: true }));
     assert.equal(canonicalJson({ b: 1, a: [{ d: 1, c: 2 }] }), '{"a":[{"c":2,"d":1}],"b":1}');
   });
+
+  it('leaves declarations out: changing what a server asks for restarts nothing', () => {
+    assert.equal(definitionFingerprint(base), definitionFingerprint({ ...base, declarations: [{ kind: 'net', target: 'api.github.com', reason: 'x' }] }));
+  });
 });
