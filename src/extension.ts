@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { McpWardenApi } from './vscode/api';
 import { registerCommands } from './vscode/commands';
+import { registerPermissionCommands } from './vscode/permissions/permissionCommands';
 import { Warden } from './vscode/warden';
 
 let warden: Warden | undefined;
@@ -10,6 +11,8 @@ export function activate(context: vscode.ExtensionContext): McpWardenApi {
   const started = performance.now();
   warden = new Warden(context);
   for (const command of registerCommands(warden)) warden.disposables.add(command);
+  const { permissions, broker, logger } = warden;
+  for (const command of registerPermissionCommands({ permissions, revoke: (grants) => broker.revoke(grants), logger })) warden.disposables.add(command);
   const activationMs = performance.now() - started;
   warden.logger.info(`activated in ${activationMs.toFixed(1)} ms`);
   return warden.api(activationMs);

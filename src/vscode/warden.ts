@@ -20,6 +20,18 @@ import { ServersTreeProvider } from './serversTree';
 import { ServersStatusBar } from './statusBar';
 import { AuditTreeProvider } from './audit/auditTree';
 import { WorkspaceAudit } from './audit/workspaceAudit';
+import { gatedClientRequests, grantedRoots } from '../core/permissions/clientRequestGate';
+import { launchConsent } from '../core/permissions/launchConsent';
+import { PermissionBroker } from '../core/permissions/permissionBroker';
+import { PermissionGate } from '../core/permissions/permissionGate';
+import { declarationsOf, SessionWatcher } from '../core/permissions/sessionWatcher';
+import type { VariableContext } from '../core/config/variables';
+import { HmacGrantSealer } from '../node/permissions/grantSealer';
+import { nodeHasher } from '../node/permissions/hasher';
+import { askTimeoutMs, gateOptions } from './permissions/permissionSettings';
+import { PermissionsStatusBar } from './permissions/permissionsStatusBar';
+import { PermissionsTreeProvider } from './permissions/permissionsTree';
+import { WorkspacePermissions } from './permissions/workspacePermissions';
 
 /**
  * Owns everything MCP Warden runs for one window: the registry of servers, their output channels, the view,
@@ -38,6 +50,9 @@ export class Warden implements vscode.Disposable {
   readonly audit: WorkspaceAudit;
   readonly auditTree: AuditTreeProvider;
   readonly inputs: SecretInputs;
+  readonly gate: PermissionGate;
+  readonly permissions: WorkspacePermissions;
+  readonly broker: PermissionBroker;
   private inputDefinitions: readonly InputDefinition[] = [];
   private reloading: Promise<void> = Promise.resolve();
   readonly ready: Promise<void>;
@@ -52,6 +67,33 @@ export class Warden implements vscode.Disposable {
     this.audit = new WorkspaceAudit(context, this.redactor, this.logger);
     const inputs = (this.inputs = new SecretInputs(context.secrets, () => this.inputDefinitions));
 
+    this.gate = this.disposables.add(new PermissionGate(gateOptions()));
+    const permissions = (this.permissions = this.disposables.add(
+      new WorkspacePermissions(context, this.gate, this.logger, { makeSealer: (key, workspaceId) => new HmacGrantSealer(key, workspaceId) }),
+    ));
+    const broker = (this.broker = new PermissionBroker({
+      gate: this.gate,
+      prompter: permissions.prompter,
+      store: {
+        add: (grants) => permissions.store.add(grants),
+        remove: (grants) => permissions.store.remove(grants),
+        confirm: (grants) => permissions.confirm(grants),
+      },
+      sealer: permissions.sealer,
+      audit: this.audit.pipeline,
+      clock: systemClock,
+      logger: this.logger,
+      askTimeoutMs,
+    }));
+    this.disposables.add(permissions.onDidFindTampered((grant) => broker.recordGrant('tampered', grant, 'a sealed grant was changed by hand: ignored')));
+    this.disposables.add(permissions.onDidConfirm((grants) => grants.forEach((grant) => broker.recordGrant('confirmed', grant, 'a proposed grant, confirmed by you'))));
+    const variables = (): VariableContext => ({
+      workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => ({ name: f.name, path: f.uri.fsPath })),
+      userHome: homedir(),
+      env: process.env,
+      pathSeparator: sep,
+    });
+
     const launcher = lazyMcpLauncher({
       clientInfo: { name: 'mcp-warden', title: 'MCP Warden', version: String(context.extension.packageJSON['version'] ?? '0.0.0') },
       audit: this.audit.pipeline,
@@ -62,12 +104,7 @@ export class Warden implements vscode.Disposable {
           launcher,
           resolveSpec: async (definition, keyPath) => {
             const spec = await resolveLaunchSpec(definition, keyPath, {
-              variables: {
-                workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => ({ name: f.name, path: f.uri.fsPath })),
-                userHome: homedir(),
-                env: process.env,
-                pathSeparator: sep,
-              },
+              variables: variables(),
               askInput: (id, serverName) => inputs.ask(id, serverName),
               loadEnvFile,
             });
@@ -78,12 +115,34 @@ export class Warden implements vscode.Disposable {
           clock: systemClock,
           audit: this.audit.pipeline,
           redact: (text) => this.redactor.text(text),
+          // The key that seals an approval must be loaded before a launch can be approved or checked.
+          authorizeLaunch: async (definition, keyPath, consent) => {
+            await permissions.ready;
+            return launchConsent(broker, variables, nodeHasher)(definition, keyPath, consent);
+          },
+          clientRequests: gatedClientRequests(broker, (server) => grantedRoots(this.gate, server)),
+          onSessionEnd: (server, session) => this.gate.endSession(server, session),
         },
         loggerFor: (name) => this.channels.logger(name),
         logger: this.logger,
         requestTimeoutMs: () => this.configuration.limits().requestTimeoutMs,
+        authorizer: broker,
+        hasher: nodeHasher,
       }),
     );
+    this.disposables.add(
+      new SessionWatcher({
+        registry: this.registry,
+        gate: this.gate,
+        broker,
+        logger: this.logger,
+        declarationsOf: (server) => declarationsOf(server, variables().workspaceFolders.map((f) => f.path)),
+      }),
+    );
+    const permissionsTree = this.disposables.add(new PermissionsTreeProvider(this.gate, (server, kind, target) => (kind === 'tool' ? this.registry.toolPin(server, target) : undefined)));
+    this.disposables.add(vscode.window.createTreeView(Views.permissions, { treeDataProvider: permissionsTree, showCollapseAll: true }));
+    this.disposables.add(this.registry.onDidChange(() => permissionsTree.refresh()));
+    this.disposables.add(new PermissionsStatusBar(permissions.prompter));
 
     const tree = this.disposables.add(new ServersTreeProvider(this.registry));
     this.treeView = this.disposables.add(vscode.window.createTreeView(Views.servers, { treeDataProvider: tree, showCollapseAll: true }));

@@ -2,6 +2,8 @@
 // only the user's clicks are scripted (ScriptedPrompter), and grants are kept in memory as in mcpWarden.grants.
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
+import type { AuditInput } from '../../src/core/audit/auditEvent';
+import { parseServers } from '../../src/core/config/parseServers';
 import type { Grant } from '../../src/core/permissions/permission';
 import { allow, deny, scriptedPermissions, type ScriptedPermissions } from '../support/scriptedPermissions';
 import { FIXTURE, NODE, ROOT, running, startServers, type Harness } from './harness';
@@ -22,8 +24,9 @@ describe('permissions with real servers', function () {
     harness = undefined;
   });
 
-  async function start(servers: Record<string, unknown>): Promise<Harness> {
-    harness = await startServers(servers, { permissions: p.harness });
+  async function start(servers: Record<string, unknown>, autostart = true): Promise<Harness> {
+    const audit = { record: (e: AuditInput | (() => AuditInput)) => p.audited.push(typeof e === 'function' ? e() : e) };
+    harness = await startServers(servers, { permissions: p.harness, autostart, audit });
     return harness;
   }
 
@@ -58,7 +61,6 @@ describe('permissions with real servers', function () {
 
       // Another command: asked again, and not started while the question is open.
       const changed = { servers: [], discovered: [], problems: [] };
-      const { parseServers } = await import('../../src/core/config/parseServers');
       const next = { ...changed, servers: parseServers({ fixture: { command: NODE, args: [FIXTURE, '--changed'] } }, 'mcpWarden.servers', { kind: 'settings' }, { strict: true }) };
       void h.registry.applyConfiguration(next, { autostart: true });
       await p.prompter.asked(3);
@@ -67,10 +69,15 @@ describe('permissions with real servers', function () {
     });
 
     it('a launch nobody answers waits as "needs approval" and a stop ends the wait', async () => {
-      const h = await start({ fixture: { command: NODE, args: [FIXTURE] } });
+      const h = await start({ fixture: { command: NODE, args: [FIXTURE] } }, false);
+      const starting = h.registry.start('fixture');
       await h.waitFor('fixture', (s) => s.state.kind === 'needs-approval', 'waiting for approval');
+      const state = h.server('fixture').state;
+      assert.match(state.kind === 'needs-approval' ? state.summary : '', /runs `.*fixture-server\.mjs`/);
       await h.registry.stop('fixture');
+      await starting;
       assert.equal(h.server('fixture').state.kind, 'stopped');
+      assert.equal(harness?.log('fixture').some((l) => l.includes('pid')), false, 'nothing was started');
     });
   });
 
@@ -113,8 +120,9 @@ describe('permissions with real servers', function () {
           ['deny', true],
         ],
       );
-      const refused = p.audited.length; // the refused calls are in the registry's audit sink, not the broker's
-      assert.ok(refused > 0);
+      const refused = p.audited.filter((e) => e.type === 'request' && e.refused && e.request.method === 'tools/call');
+      assert.equal(refused.length, 2, 'each denied call is audited as refused, never sent');
+      assert.match(refused[0]?.type === 'request' ? (refused[0].response.error?.message ?? '') : '', /MCP Warden denied tools\/call of tool 'echo'/);
     });
 
     it('a session grant ends with the server', async () => {

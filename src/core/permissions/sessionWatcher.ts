@@ -2,6 +2,7 @@ import { DisposableStore, type Disposable } from '../disposable';
 import type { ServerRegistry, ServerSnapshot } from '../lifecycle/serverRegistry';
 import { errorMessage, type Logger } from '../ports';
 import { grantedRoots } from './clientRequestGate';
+import { parseServerDeclarations, toDeclarations } from './declarations';
 import { permissionLabel, type Declaration } from './permission';
 import type { PermissionBroker } from './permissionBroker';
 import type { PermissionGate } from './permissionGate';
@@ -101,4 +102,17 @@ function rootsKey(gate: PermissionGate, server: string): string {
     .map((r) => r.uri)
     .sort()
     .join('\n');
+}
+
+/**
+ * What a running server needs, in the issue's order: its definition's `permissions` block, then what the server
+ * declared through the permissions extension (validated here: at most 100 entries, reasons clipped). A bundle
+ * manifest comes between them in a later issue.
+ */
+export function declarationsOf(server: ServerSnapshot, workspaceFolders: readonly string[]): Declaration[] {
+  const fromSettings = toDeclarations(server.definition?.declarations ?? [], workspaceFolders, 'settings').declarations;
+  const declared = server.state.kind === 'running' ? server.state.session.declarations : undefined;
+  const fromServer = declared ? toDeclarations(parseServerDeclarations({ version: 1, permissions: declared }).declarations, workspaceFolders, 'server').declarations : [];
+  const seen = new Set(fromSettings.map((d) => permissionLabel(d.permission)));
+  return [...fromSettings, ...fromServer.filter((d) => !seen.has(permissionLabel(d.permission)))];
 }

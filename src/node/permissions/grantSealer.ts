@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { canonicalJson } from '../../core/canonicalJson';
+import { formatSeal, parseSeal, sealMessage } from '../../core/permissions/grantSeal';
 import type { Grant, GrantSealer, GrantStatus } from '../../core/permissions/permission';
 
 /**
@@ -53,25 +53,4 @@ function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
   const right = Buffer.from(b, 'utf8');
   return left.length === right.length && timingSafeEqual(left, right);
-}
-
-// TODO(lead): the core's grantSeal.ts (helper "core") defines these three; switch to its exports when it lands.
-// Same format as DESIGN.md: message = canonicalJson({v:1, workspace, grant without seal});
-// seal = `hmac-sha256:<keyId>:<base64url mac>`.
-function sealMessage(grant: Grant, workspaceId: string): string {
-  const unsealed: Record<string, unknown> = { ...grant };
-  delete unsealed['seal'];
-  return canonicalJson({ v: 1, workspace: workspaceId, grant: unsealed });
-}
-
-const SEAL = /^hmac-sha256:([0-9a-f]{16}):([A-Za-z0-9_-]{16,128})$/;
-
-function parseSeal(seal: unknown): { readonly keyId: string; readonly mac: string } | undefined {
-  if (typeof seal !== 'string') return undefined;
-  const match = SEAL.exec(seal);
-  return match?.[1] && match[2] ? { keyId: match[1], mac: match[2] } : undefined;
-}
-
-function formatSeal(keyId: string, mac: string): string {
-  return `hmac-sha256:${keyId}:${mac}`;
 }

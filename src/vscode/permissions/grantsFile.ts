@@ -11,7 +11,7 @@ import type { GrantStore } from './brokerApi';
  * lock shared by every window (see grantsFileWriter.ts); a file open in an editor with unsaved changes is
  * changed through the editor, so those changes are kept.
  */
-export class WorkspaceGrantsFile implements GrantStore {
+export class WorkspaceGrantsFile implements Omit<GrantStore, 'confirm'> {
   /** `lockBase`: a folder outside the workspace every window of this profile shares (global storage). */
   constructor(private readonly lockBase: string) {}
 

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { Settings } from '../../core/ids';
 import type { AnnotationDefaults, Verdict } from '../../core/permissions/permission';
@@ -28,5 +29,7 @@ export function gateOptions(): GateOptions {
     annotationDefaults: annotationDefaults(),
     workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
     caseInsensitivePaths: process.platform === 'win32' || process.platform === 'darwin',
+    // A path reached through a symlink is decided by where it leads.
+    realpath: (path) => realpathSync(path),
   };
 }
