@@ -34,6 +34,8 @@ export const PermissionCommands = {
   reviewPermissions: 'mcpWarden.reviewPermissions',
   approveLaunch: 'mcpWarden.approveLaunch',
   denyLaunch: 'mcpWarden.denyLaunch',
+  /** What a notification's button does, for keybindings and tests: (server, kind, verdict, scope?) → questions answered. */
+  answerPermission: 'mcpWarden.answerPermission',
 } as const;
 
 export const Views = {

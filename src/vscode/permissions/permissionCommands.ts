@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Disposable } from '../../core/disposable';
 import { Commands, PermissionCommands } from '../../core/ids';
-import type { Grant } from '../../core/permissions/permission';
+import type { Grant, PermissionKind } from '../../core/permissions/permission';
 import { errorMessage, type Logger } from '../../core/ports';
 import type { PermissionsTreeNode } from './permissionsTree';
 import { grantDescription } from './permissionsTree';
@@ -40,6 +40,13 @@ const handlers: Record<(typeof PermissionCommands)[keyof typeof PermissionComman
   },
   [PermissionCommands.approveLaunch]: (deps, arg) => answerLaunch(deps, arg, 'allow'),
   [PermissionCommands.denyLaunch]: (deps, arg) => answerLaunch(deps, arg, 'deny'),
+  [PermissionCommands.answerPermission]: (deps, server, kind, verdict, scope) => {
+    if (typeof server !== 'string' || typeof kind !== 'string' || (verdict !== 'allow' && verdict !== 'deny')) {
+      throw new Error('answerPermission takes a server name, a permission kind, "allow" or "deny", and optionally "once", "session" or "workspace"');
+    }
+    const asScope = scope === 'once' || scope === 'session' || scope === 'workspace' ? scope : undefined;
+    return deps.permissions.prompter.answerPending(server, kind as PermissionKind, verdict, asScope);
+  },
 };
 
 /** Registers the Permissions commands; a failing one shows its error and logs it. */

@@ -84,15 +84,17 @@ export class NotificationPrompter implements PermissionPrompter, vscode.Disposab
     });
   }
 
-  /** Answers the open questions of `kind` for `server` (e.g. a launch approved from the Servers view); returns how many. */
-  answerPending(server: string, kind: PermissionKind, verdict: 'allow' | 'deny'): number {
+  /**
+   * Answers the open questions of `kind` for `server` (e.g. a launch approved from the Servers view); returns how
+   * many. Without `scope`: a launch is approved for the workspace, a changed grant keeps its scope, the rest once.
+   */
+  answerPending(server: string, kind: PermissionKind, verdict: 'allow' | 'deny', scope?: GrantScope): number {
     const matching = [...this.pending].filter((p) => p.question.request.server === server && p.question.request.permission.kind === kind);
     for (const entry of matching) {
       const { proposed, suspended } = entry.question.decision;
-      if (verdict === 'deny') entry.settle(DENY_ONCE);
+      if (verdict === 'deny') entry.settle(scope ? { verdict, scope } : DENY_ONCE);
       else if (proposed) this.confirmProposed(entry, proposed);
-      // A launch approval is kept for the workspace; a changed grant keeps its scope.
-      else entry.settle({ verdict: 'allow', scope: suspended?.scope ?? (kind === 'launch' ? 'workspace' : 'once') });
+      else entry.settle({ verdict: 'allow', scope: scope ?? suspended?.scope ?? (kind === 'launch' ? 'workspace' : 'once') });
     }
     return matching.length;
   }
