@@ -152,8 +152,14 @@ export class PermissionBroker implements RequestAuthorizer {
     }
     const remembered = gate.remember(request, { verdict: answer.verdict, scope: 'session' }, grantedAt);
     const grant = sealer.seal({ ...remembered, scope: 'workspace' });
+    try {
+      await store.add([grant]);
+    } catch (error) {
+      // Not kept: the answer holds for this request only, as the rule will say.
+      gate.revokeInMemory((g) => g === remembered);
+      throw error;
+    }
     this.recordGrant('granted', grant, `${answer.verdict === 'allow' ? 'allowed' : 'denied'} by you ${scopePhrase('workspace')}`);
-    await store.add([grant]);
     return grant;
   }
 
