@@ -4,7 +4,9 @@
 //     and the time to evaluate the extension bundle in Node 24;
 //  2. 20 stdio servers started at once vs the slowest one alone, same run;
 //  3. extension-host memory per idle running server;
-//  4. the audit log: sustained append, the first page of the view from 1,000,000 records, call latency on/off.
+//  4. the audit log: sustained append, the first page of the view from 1,000,000 records, call latency on/off;
+//  5. permissions: a tool call through the gate + audit vs the raw SDK client (same server, same run), and the
+//     gate's decision alone with 1,000 grants.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -83,6 +85,9 @@ log('bench: memory per idle running server');
 Object.assign(results, await require(join(ROOT, 'out/bench/memory.bench.js')).benchMemory());
 log('bench: audit log (1,000,000 events)');
 Object.assign(results, await require(join(ROOT, 'out/bench/audit.bench.js')).benchAudit());
+log('bench: permissions (gate + audit vs the raw SDK client; the gate alone)');
+Object.assign(results, await require(join(ROOT, 'out/bench/permissions.bench.js')).benchPermissions());
+Object.assign(results, require(join(ROOT, 'out/bench/gate.bench.js')).benchGate());
 
 const width = Math.max(...Object.keys(results).map((k) => k.length));
 console.log(`\nMCP Warden benchmarks (Node ${process.version}, ${new Date().toISOString()})`);
