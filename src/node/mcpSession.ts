@@ -80,17 +80,15 @@ export class McpSession implements Session {
   }
 
   /** Sends one client request with the SDK's typed method for it, so results are validated as the SDK does. */
-  async request(method: ClientRequestMethod, params: Readonly<Record<string, unknown>>, options: RequestOptions): Promise<unknown> {
+  request(method: ClientRequestMethod, params: Readonly<Record<string, unknown>>, options: RequestOptions): Promise<unknown> {
     const sdkOptions = { timeout: options.timeoutMs, ...(options.signal && { signal: options.signal }) };
-    try {
-      return await this.send(method, { ...params }, sdkOptions);
-    } catch (error) {
+    return this.send(method, { ...params }, sdkOptions).catch((error: unknown) => {
       const what = requestLabel(method, params);
       if (options.signal?.aborted) throw new CallCancelledError(what, error);
       if (this.stopped) throw new SessionStoppedError(what, error);
       if (this.isConnectionLoss(error)) this.end({ reason: `connection lost: ${errorMessage(error)}`, fatal: false });
       throw error;
-    }
+    });
   }
 
   async callTool(name: string, args: Readonly<Record<string, unknown>>, options: RequestOptions): Promise<ToolCallResult> {

@@ -110,21 +110,27 @@ export function finalizeEvent(input: AuditInput, context: FinalizeContext): Reco
         message: truncate(redactor.text(message)),
       };
     }
-    case 'permission':
-      return {
-        type: 'permission',
-        server: input.server,
-        session: input.session,
-        outcome: input.verdict === 'deny' || input.action === 'tampered' ? 'error' : 'info',
-        action: input.action,
-        permission: capped(redactor.text(input.permission), DETAIL_CHARS),
-        rule: capped(redactor.text(input.rule), DETAIL_CHARS),
-        ...(input.verdict !== undefined && { verdict: input.verdict }),
-        ...(input.scope !== undefined && { scope: input.scope }),
-        ...(input.method !== undefined && { method: input.method }),
-        ...(input.asked !== undefined && { asked: input.asked }),
-        ...(input.waitedMs !== undefined && { waitedMs: input.waitedMs }),
-      };
+    case 'permission': {
+      // One per request: built in canonical (sorted) order with the writer's placeholders, like a request record,
+      // so the writer never sorts a copy.
+      const fields: Record<string, unknown> = {};
+      fields['action'] = input.action;
+      if (input.asked !== undefined) fields['asked'] = input.asked;
+      if (input.method !== undefined) fields['method'] = input.method;
+      fields['outcome'] = input.verdict === 'deny' || input.action === 'tampered' ? 'error' : 'info';
+      fields['permission'] = capped(redactor.text(input.permission), DETAIL_CHARS);
+      fields['prev'] = '';
+      fields['rule'] = capped(redactor.text(input.rule), DETAIL_CHARS);
+      if (input.scope !== undefined) fields['scope'] = input.scope;
+      fields['seq'] = 0;
+      fields['server'] = input.server;
+      fields['session'] = input.session;
+      fields['time'] = '';
+      fields['type'] = 'permission';
+      if (input.verdict !== undefined) fields['verdict'] = input.verdict;
+      if (input.waitedMs !== undefined) fields['waitedMs'] = input.waitedMs;
+      return fields as RecordFields;
+    }
     case 'audit':
       return {
         type: 'audit',

@@ -7,8 +7,8 @@ import { ServerState } from './serverState';
 import { ServerSupervisor, type SupervisorDeps } from './serverSupervisor';
 import { PermissionDeniedError } from '../permissions/permissionDenied';
 import type { AuthorizeOptions, RequestAuthorizer } from '../permissions/permissionBroker';
-import { PinCache, permissionForRequest } from '../permissions/requestPermissions';
-import type { Hasher } from '../permissions/permission';
+import { PinCache, permissionForRequest, type RequestPermission } from '../permissions/requestPermissions';
+import type { GateDecision, Hasher, PermissionRequest } from '../permissions/permission';
 import { EMPTY_CATALOG, type ClientRequestMethod, type ServerCatalog, type ToolCallResult } from './session';
 
 /** What a caller of `request` may pass besides the request. */
@@ -151,60 +151,53 @@ export class ServerRegistry implements Disposable {
   }
 
   /** Calls a tool: `request('tools/call', …)`. */
-  async callTool(serverName: string, toolName: string, args: Readonly<Record<string, unknown>>, options: RequestOptions = {}): Promise<ToolCallResult> {
-    return (await this.request(serverName, 'tools/call', { name: toolName, arguments: args }, options)) as ToolCallResult;
+  callTool(serverName: string, toolName: string, args: Readonly<Record<string, unknown>>, options: RequestOptions = {}): Promise<ToolCallResult> {
+    return this.request(serverName, 'tools/call', { name: toolName, arguments: args }, options) as Promise<ToolCallResult>;
   }
 
   /**
    * The one path every request to a server takes, whoever makes it: the server must run and offer what is asked
    * for, then the permission gate decides (asking the user if no grant does; that wait does not count against the
-   * request timeout), then the request goes out. A request refused on the way is audited too.
+   * request timeout), then the request goes out. A request refused on the way is audited too. A request a grant
+   * decides goes out without a promise turn of its own: this runs on every call.
    */
-  async request(serverName: string, method: ClientRequestMethod, params: Readonly<Record<string, unknown>>, options: RequestOptions = {}): Promise<unknown> {
-    const supervisor = this.supervisors.get(serverName);
-    if (!supervisor) {
-      let reason: string;
-      try {
-        this.supervisor(serverName);
-        reason = `no server is named '${serverName}'`;
-      } catch (error) {
-        reason = errorMessage(error);
-      }
-      this.deps.supervisor.audit?.record(refusedRequest(serverName, method, params, reason, Date.now()));
-      throw new Error(reason);
+  request(serverName: string, method: ClientRequestMethod, params: Readonly<Record<string, unknown>>, options: RequestOptions = {}): Promise<unknown> {
+    try {
+      return this.requestNow(serverName, method, params, options);
+    } catch (error) {
+      // Whatever goes wrong reaches the caller as a rejection, never as a throw it did not expect.
+      return Promise.reject(error as Error);
     }
-    if (method === 'tools/call' && supervisor.state.kind === 'running' && !supervisor.catalog.tools.some((t) => t.name === params['name'])) {
+  }
+
+  private requestNow(serverName: string, method: ClientRequestMethod, params: Readonly<Record<string, unknown>>, options: RequestOptions): Promise<unknown> {
+    const supervisor = this.supervisors.get(serverName);
+    if (!supervisor) return Promise.reject(this.refuseUnknown(serverName, method, params));
+    if (supervisor.state.kind !== 'running') return supervisor.request(method, params, { timeoutMs: this.deps.requestTimeoutMs() });
+    const catalog = supervisor.catalog;
+    if (method === 'tools/call' && !this.pins.hasTool(catalog, params['name'])) {
       const reason = `server '${serverName}' has no tool named '${String(params['name'])}'`;
       supervisor.recordRefused(method, params, reason);
-      throw new Error(reason);
+      return Promise.reject(new Error(reason));
     }
-    if (supervisor.state.kind !== 'running') return supervisor.request(method, params, { timeoutMs: this.deps.requestTimeoutMs() });
-    const needed = permissionForRequest(method, params, supervisor.catalog, this.pins);
-    if (needed) {
-      const authorizeOptions: AuthorizeOptions = {
-        ...(options.signal && { signal: options.signal }),
-        ...(options.onWaiting && { onWaiting: options.onWaiting }),
-        ...(needed.definition !== undefined && { definition: needed.definition }),
-      };
-      const decision = await this.deps.authorizer.authorize(
-        {
-          server: serverName,
-          session: supervisor.currentSession,
-          permission: needed.permission,
-          method,
-          ...(needed.pin !== undefined && { pin: needed.pin }),
-          ...(needed.annotations && { annotations: needed.annotations }),
-        },
-        authorizeOptions,
-      );
-      if (decision.verdict !== 'allow') {
-        const denied = new PermissionDeniedError(serverName, needed.permission, decision.rule, `${method} of ${needed.what}`);
-        supervisor.recordRefused(method, params, denied.message);
-        throw denied;
-      }
-    }
-    // The timeout starts now: time spent waiting for the user's answer is not the server's.
-    return supervisor.request(method, params, { timeoutMs: this.deps.requestTimeoutMs(), ...(options.signal && { signal: options.signal }) });
+    const needed = permissionForRequest(method, params, catalog, this.pins);
+    if (!needed) return this.send(supervisor, method, params, options);
+    const request: PermissionRequest = {
+      server: serverName,
+      session: supervisor.currentSession,
+      permission: needed.permission,
+      method,
+      ...(needed.pin !== undefined && { pin: needed.pin }),
+      ...(needed.annotations && { annotations: needed.annotations }),
+    };
+    const decided = this.deps.authorizer.decideWithoutAsking?.(request);
+    if (decided) return this.sendIfAllowed(decided, supervisor, needed, method, params, options);
+    const authorizeOptions: AuthorizeOptions = {
+      ...(options.signal && { signal: options.signal }),
+      ...(options.onWaiting && { onWaiting: options.onWaiting }),
+      ...(needed.definition !== undefined && { definition: needed.definition }),
+    };
+    return this.deps.authorizer.authorize(request, authorizeOptions).then((decision) => this.sendIfAllowed(decision, supervisor, needed, method, params, options));
   }
 
   /** The pin of a tool as the server lists it now (for grants made outside a request, e.g. a re-approval). */
@@ -221,6 +214,38 @@ export class ServerRegistry implements Disposable {
   /** The current run of a server, for session grants. */
   sessionOf(serverName: string): string {
     return this.supervisors.get(serverName)?.currentSession ?? 'none';
+  }
+
+  private sendIfAllowed(
+    decision: GateDecision,
+    supervisor: ServerSupervisor,
+    needed: RequestPermission,
+    method: ClientRequestMethod,
+    params: Readonly<Record<string, unknown>>,
+    options: RequestOptions,
+  ): Promise<unknown> {
+    if (decision.verdict === 'allow') return this.send(supervisor, method, params, options);
+    const denied = new PermissionDeniedError(supervisor.name, needed.permission, decision.rule, `${method} of ${needed.what}`);
+    supervisor.recordRefused(method, params, denied.message);
+    return Promise.reject(denied);
+  }
+
+  /** The timeout starts here: time spent waiting for the user's answer is not the server's. */
+  private send(supervisor: ServerSupervisor, method: ClientRequestMethod, params: Readonly<Record<string, unknown>>, options: RequestOptions): Promise<unknown> {
+    return supervisor.request(method, params, { timeoutMs: this.deps.requestTimeoutMs(), ...(options.signal && { signal: options.signal }) });
+  }
+
+  /** A request for a server that is not (usably) configured: audited, and the error says why. */
+  private refuseUnknown(serverName: string, method: string, params: Readonly<Record<string, unknown>>): Error {
+    let reason: string;
+    try {
+      this.supervisor(serverName);
+      reason = `no server is named '${serverName}'`;
+    } catch (error) {
+      reason = errorMessage(error);
+    }
+    this.deps.supervisor.audit?.record(refusedRequest(serverName, method, params, reason, Date.now()));
+    return new Error(reason);
   }
 
   dispose(): void {

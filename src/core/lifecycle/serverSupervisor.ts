@@ -138,7 +138,7 @@ export class ServerSupervisor implements Disposable {
   }
 
   /** Sends a request the registry has let through the gate. */
-  async request(
+  request(
     method: ClientRequestMethod,
     params: Readonly<Record<string, unknown>>,
     options: { readonly signal?: AbortSignal; readonly timeoutMs: number },
@@ -147,7 +147,7 @@ export class ServerSupervisor implements Disposable {
     if (!session || this._state.kind !== 'running') {
       const message = `server '${this.name}' is not running (${ServerState.label(this._state)})`;
       this.recordRefused(method, params, message);
-      throw new Error(message);
+      return Promise.reject(new Error(message));
     }
     return session.request(method, params, options);
   }

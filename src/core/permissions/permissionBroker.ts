@@ -44,6 +44,11 @@ export interface AuthorizeOptions {
 /** What the request path needs: a final allow or deny with its rule. */
 export interface RequestAuthorizer {
   authorize(request: PermissionRequest, options?: AuthorizeOptions): Promise<GateDecision>;
+  /**
+   * The decision when a grant or default makes it (recorded like any other), undefined when the user must be asked:
+   * the common case, a call a grant allows, then costs no promise.
+   */
+  decideWithoutAsking?(request: PermissionRequest): GateDecision | undefined;
 }
 
 export interface BrokerDeps {
@@ -67,13 +72,14 @@ export class PermissionBroker implements RequestAuthorizer {
 
   constructor(private readonly deps: BrokerDeps) {}
 
+  decideWithoutAsking(request: PermissionRequest): GateDecision | undefined {
+    return this.settled(request, this.deps.gate.decide(request));
+  }
+
   async authorize(request: PermissionRequest, options: AuthorizeOptions = {}): Promise<GateDecision> {
     const decision = this.deps.gate.decide(request);
-    if (decision.verdict !== 'ask') {
-      if (decision.grant?.scope === 'once') this.deps.gate.consume(decision.grant);
-      this.recordDecision(request, decision, false);
-      return decision;
-    }
+    const decided = this.settled(request, decision);
+    if (decided) return decided;
     const key = questionKey(request);
     let pending = this.asking.get(key);
     if (!pending) {
@@ -85,6 +91,14 @@ export class PermissionBroker implements RequestAuthorizer {
     const { decision: answered, waitedMs } = await pending;
     this.recordDecision(request, answered, true, waitedMs);
     return answered;
+  }
+
+  /** A decision no question is needed for, recorded (and a once grant used up); undefined for `ask`. */
+  private settled(request: PermissionRequest, decision: GateDecision): GateDecision | undefined {
+    if (decision.verdict === 'ask') return undefined;
+    if (decision.grant?.scope === 'once') this.deps.gate.consume(decision.grant);
+    this.recordDecision(request, decision, false);
+    return decision;
   }
 
   /** Revokes grants kept in memory and in settings; the very next request is decided without them. */

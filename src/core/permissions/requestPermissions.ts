@@ -1,4 +1,4 @@
-import type { ClientRequestMethod, ServerCatalog } from '../lifecycle/session';
+import type { ClientRequestMethod, ServerCatalog, ToolInfo } from '../lifecycle/session';
 import type { Hasher, Permission, ToolAnnotations } from './permission';
 import { promptPinText, toolPinText } from './definitionPins';
 
@@ -22,7 +22,7 @@ export function permissionForRequest(method: ClientRequestMethod, params: Readon
   switch (method) {
     case 'tools/call': {
       const name = stringOf(params['name']);
-      const tool = catalog.tools.find((t) => t.name === name);
+      const tool = pins.toolInfo(catalog, name);
       return {
         permission: { kind: 'tool', target: name },
         what: `tool '${name}'`,
@@ -58,12 +58,18 @@ function stringOf(value: unknown): string {
   return typeof value === 'string' ? value : '(missing)';
 }
 
+interface CatalogIndex {
+  readonly toolsByName: Map<string, ToolInfo>;
+  readonly tools: Map<string, string>;
+  readonly prompts: Map<string, string>;
+}
+
 /**
- * Pins of a catalog's tools and prompts, computed once per catalog: a catalog is replaced, never changed, when the
+ * Tools by name and the pins of a catalog's tools and prompts, computed once per catalog: a catalog is replaced, never changed, when the
  * server's lists change, so the pins of a call are a map lookup.
  */
 export class PinCache {
-  private readonly byCatalog = new WeakMap<ServerCatalog, { tools: Map<string, string>; prompts: Map<string, string> }>();
+  private readonly byCatalog = new WeakMap<ServerCatalog, CatalogIndex>();
 
   constructor(private readonly hasher: Hasher) {}
 
@@ -71,14 +77,23 @@ export class PinCache {
     return this.of(catalog).tools.get(name);
   }
 
+  toolInfo(catalog: ServerCatalog, name: string): ToolInfo | undefined {
+    return this.of(catalog).toolsByName.get(name);
+  }
+
+  hasTool(catalog: ServerCatalog, name: unknown): boolean {
+    return typeof name === 'string' && this.of(catalog).toolsByName.has(name);
+  }
+
   prompt(catalog: ServerCatalog, name: string): string | undefined {
     return this.of(catalog).prompts.get(name);
   }
 
-  private of(catalog: ServerCatalog): { tools: Map<string, string>; prompts: Map<string, string> } {
+  private of(catalog: ServerCatalog): CatalogIndex {
     let pins = this.byCatalog.get(catalog);
     if (!pins) {
       pins = {
+        toolsByName: new Map(catalog.tools.map((t) => [t.name, t])),
         tools: new Map(catalog.tools.map((t) => [t.name, this.hasher.sha256(toolPinText(t))])),
         prompts: new Map(catalog.prompts.map((p) => [p.name, this.hasher.sha256(promptPinText(p))])),
       };

@@ -82,4 +82,18 @@ describe('finalizeEvent', () => {
   it('counts UTF-8 bytes without encoding', () => {
     for (const text of ['', 'ascii', 'é', '€uro', '😀 x', '\ud800 lone surrogate']) assert.equal(utf8Length(text), Buffer.byteLength(text, 'utf8'), text);
   });
+
+  it('records a permission decision in canonical order (so the writer MACs it without sorting a copy), secrets hidden', () => {
+    const redactor = new Redactor();
+    redactor.addSecrets(['s3cr3t-value']);
+    const fields = finalizeEvent(
+      { type: 'permission', server: 'files', session: 's1', action: 'decided', permission: 'resource:db://s3cr3t-value', verdict: 'deny', rule: 'denied by you this once', scope: 'once', method: 'resources/read', asked: true, waitedMs: 1200 },
+      context(redactor),
+    );
+    const keys = Object.keys(fields);
+    assert.deepEqual(keys, [...keys].sort());
+    assert.equal(JSON.stringify(fields), canonicalJson(fields));
+    assert.equal(fields.outcome, 'error', 'a denial is marked');
+    assert.equal(fields['permission'], `resource:db://${REDACTED}`);
+  });
 });
