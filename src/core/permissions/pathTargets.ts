@@ -18,7 +18,8 @@ const UNC = /^[\\/]{2}([^\\/]+)[\\/]+([^\\/]+)(?=[\\/]|$)/;
 
 /**
  * Parses an absolute path, resolving `.`, `..` and repeated or trailing separators. Undefined for a relative path,
- * one that climbs above its root, or one holding a NUL: such a target never matches a grant.
+ * one that climbs above its root, one holding a NUL, or one whose meaning depends on the OS (a POSIX root with a
+ * backslash, a Windows root without a drive): such a target never matches a grant.
  */
 export function parseAbsolutePath(path: string): ParsedPath | undefined {
   if (path.includes('\0')) return undefined;
@@ -32,7 +33,10 @@ export function parseAbsolutePath(path: string): ParsedPath | undefined {
   } else if (unc) {
     root = `//${unc[1]}/${unc[2]}`;
     rest = path.slice(unc[0].length);
-  } else if (path.startsWith('/') || path.startsWith('\\')) {
+  } else if (path.startsWith('/') && !path.includes('\\')) {
+    // A backslash is a name character on POSIX and a separator on Windows: `/tmp/x\..\..\ws` is a file in
+    // /tmp on one and /ws on the other. Such a path, and a Windows path without its drive (`\ws`), means
+    // different files on different systems: it matches no grant.
     root = '';
     rest = path;
   } else {
