@@ -176,10 +176,25 @@ function serverEntry(item: unknown): DeclaredPermission | string {
 
 /** Reasons are shown in notifications: one line, no control characters, at most 500 characters. */
 function cleanReason(reason: string): string | undefined {
-  // eslint-disable-next-line no-control-regex
-  const text = reason.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  if (text === '') return undefined;
-  return text.length <= MAX_REASON_CHARS ? text : `${text.slice(0, MAX_REASON_CHARS - 1)}…`;
+  const text = displayText(reason, MAX_REASON_CHARS);
+  return text === '' ? undefined : text;
+}
+
+// C0 and C1 controls, DEL, line and paragraph separators, and the invisible characters that reorder or hide text
+// (bidi overrides and isolates, zero-width marks): each could make a question read differently from what it is.
+// eslint-disable-next-line no-control-regex
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+/g;
+
+/**
+ * Text a server or a repository chose (a reason, a tool name, a target), made safe to put in a notification: one
+ * line, nothing invisible, no `[text](link)` the notification would turn into a link, at most `maxChars`
+ * characters (then ending in `…`).
+ */
+export function displayText(text: string, maxChars: number): string {
+  const line = text.replace(UNSHOWABLE, ' ').replace(/\s+/g, ' ').replaceAll('](', '] (').trim();
+  if (line.length <= maxChars) return line;
+  // Not half a surrogate pair at the cut.
+  return `${line.slice(0, Math.max(0, maxChars - 1)).replace(/[\ud800-\udbff]$/, '').trimEnd()}…`;
 }
 
 function safeText(value: unknown): string {

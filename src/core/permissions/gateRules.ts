@@ -1,4 +1,5 @@
 /** The sentences a gate decision carries: the rule that decided (audit log, notifications) and why asking is modal. */
+import { displayText } from './declarations';
 import type { Grant, GrantStatus, PermissionRequest, ToolAnnotations } from './permission';
 import { matchSpecificity, type CompiledTarget } from './targetMatching';
 
@@ -8,10 +9,13 @@ export const NO_GRANT_RULE = 'no grant decides: ask';
 export const ANNOTATION_SETTING = 'mcpWarden.permissions.annotationDefaults';
 
 const VERB = { allow: 'allowed', deny: 'denied' } as const;
+/** Targets and dates in rules and risks come from servers and repositories: kept to one short line. */
+const MAX_SHOWN_CHARS = 200;
+const shown = (text: string) => displayText(text, MAX_SHOWN_CHARS);
 
 /** e.g. "allowed for this workspace on 2026-12-02 (sealed grant)", "denied for this session (grant for *.github.com)". */
 export function grantRule(grant: Grant, level: GrantLevel, status: GrantStatus | undefined, requestTarget: string): string {
-  const covers = grant.target !== requestTarget ? ` for ${grant.target}` : '';
+  const covers = grant.target !== requestTarget ? ` for ${shown(grant.target)}` : '';
   const verb = VERB[grant.decision];
   switch (level) {
     case 'once':
@@ -29,7 +33,7 @@ export function suspendedRule(request: PermissionRequest, grant: Grant, level: G
     request.permission.kind === 'launch'
       ? "the server's launch"
       : request.permission.kind === 'tool' || request.permission.kind === 'prompt'
-        ? `the definition of ${request.permission.kind} '${request.permission.target}'`
+        ? `the definition of ${request.permission.kind} '${shown(request.permission.target)}'`
         : 'what was approved';
   const when = level === 'workspace' ? `on ${day(grant.grantedAt)}` : level === 'session' ? 'for this session' : 'once';
   return `${what} changed since it was ${VERB[grant.decision]} ${when}; the grant is suspended: ask`;
@@ -45,7 +49,7 @@ export function annotationRule(hint: keyof ToolAnnotations, verdict: 'allow' | '
 }
 
 function day(iso: string): string {
-  return /^\d{4}-\d{2}-\d{2}/.test(iso) ? iso.slice(0, 10) : iso;
+  return /^\d{4}-\d{2}-\d{2}/.test(iso) ? iso.slice(0, 10) : `'${displayText(iso, 40)}'`;
 }
 
 /**
@@ -59,7 +63,8 @@ export function risksOf(
   extra: readonly string[],
 ): string[] {
   const risks = [...extra];
-  const { kind, target: text } = request.permission;
+  const kind = request.permission.kind;
+  const text = shown(request.permission.target);
   if (kind === 'fs.write') {
     if (target.type !== 'path') risks.push(`writes to '${text}', which is not an absolute path`);
     else if (!workspaceFolders.some((folder) => matchSpecificity(folder, target) >= 0)) risks.push(`writes to ${text}, outside every workspace folder`);

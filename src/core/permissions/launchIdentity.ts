@@ -111,9 +111,17 @@ function valuesDigest(values: Readonly<Record<string, string | null>>, shown: (t
   const entries = Object.entries(values);
   if (entries.length === 0) return undefined;
   const written = Object.fromEntries(
-    entries.map(([name, value]) => [name, value === null ? null : isSecretName(name) ? '(secret)' : shown(value)]),
+    entries.map(([name, value]) => [name, value === null ? null : isSecretName(name) ? secretShape(value, shown) : shown(value)]),
   );
   return hasher.sha256(canonicalJson(written));
+}
+
+/**
+ * A secret's value as the pin sees it: a value made only of variables (`${input:token}`) as those placeholders, any
+ * other as `(secret)`. Switching a secret from your input to a value the repository wrote changes the pin.
+ */
+function secretShape(value: string, shown: (text: string) => string): string {
+  return /^(?:\$\{[^}]*\})+$/.test(value) ? `(secret from ${shown(value)})` : '(secret)';
 }
 
 function isSecretName(name: string): boolean {
@@ -143,5 +151,9 @@ function homeAsTilde(path: string, variables: VariableContext): string {
 /** Shell-style quoting for the summary, so `a b` is not read as two arguments. */
 function quoteArg(arg: string): string {
   if (/^[\w@%+=:,./${}~-]+$/.test(arg)) return arg;
-  return `'${arg.replaceAll("'", "'\\''")}'`;
+  // A newline, another control character or an invisible one (a bidi override) is shown as an escape, not as what
+  // it would do to the text around it.
+  // eslint-disable-next-line no-control-regex
+  const visible = arg.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `'${visible.replaceAll("'", "'\\''")}'`;
 }

@@ -18,7 +18,8 @@ const UNC = /^[\\/]{2}([^\\/]+)[\\/]+([^\\/]+)(?=[\\/]|$)/;
 
 /**
  * Parses an absolute path, resolving `.`, `..` and repeated or trailing separators. Undefined for a relative path,
- * one that climbs above its root, or one holding a NUL: such a target never matches a grant.
+ * one that climbs above its root, one holding a NUL, or one whose meaning depends on the OS (a POSIX root with a
+ * backslash, a Windows root without a drive): such a target never matches a grant.
  */
 export function parseAbsolutePath(path: string): ParsedPath | undefined {
   if (path.includes('\0')) return undefined;
@@ -32,7 +33,10 @@ export function parseAbsolutePath(path: string): ParsedPath | undefined {
   } else if (unc) {
     root = `//${unc[1]}/${unc[2]}`;
     rest = path.slice(unc[0].length);
-  } else if (path.startsWith('/') || path.startsWith('\\')) {
+  } else if (path.startsWith('/') && !path.includes('\\')) {
+    // A backslash is a name character on POSIX and a separator on Windows: `/tmp/x\..\..\ws` is a file in
+    // /tmp on one and /ws on the other. Such a path, and a Windows path without its drive (`\ws`), means
+    // different files on different systems: it matches no grant.
     root = '';
     rest = path;
   } else {
@@ -104,6 +108,8 @@ export function pathKey(path: string, options: PathOptions): PathKey | undefined
 function throughSymlinks(original: string, parsed: ParsedPath, realpath: RealpathPort): ParsedPath | undefined {
   const real = tryRealpath(original, realpath); // the original: the OS resolves `link/..` through the link
   if (real !== undefined) return parseAbsolutePath(real);
+  // A `..` that follows a link leads out of the link's target, not back to where the text says: walk as the OS does.
+  if (/(?:^|[\\/])\.\.(?:[\\/]|$)/.test(original)) return walkThroughSymlinks(original, parsed.root, realpath);
   for (let keep = parsed.segments.length - 1; keep >= 0; keep--) {
     const ancestor = tryRealpath(formatPath({ root: parsed.root, segments: parsed.segments.slice(0, keep) }, separatorOf(original)), realpath);
     if (ancestor === undefined) continue;
@@ -111,6 +117,37 @@ function throughSymlinks(original: string, parsed: ParsedPath, realpath: Realpat
     return base && { root: base.root, segments: [...base.segments, ...parsed.segments.slice(keep)] };
   }
   return parsed;
+}
+
+/**
+ * Segment by segment, resolving each existing prefix through its links before the next segment (or `..`) applies
+ * to it; from the first segment that does not exist on, the rest is taken as written (it holds no link).
+ */
+function walkThroughSymlinks(original: string, root: string, realpath: RealpathPort): ParsedPath | undefined {
+  const separator = separatorOf(original);
+  const start = root === '' ? 0 : root.startsWith('//') ? (UNC.exec(original)?.[0].length ?? 0) : 2;
+  let current: ParsedPath = { root, segments: [] };
+  let exists = true;
+  for (const part of original.slice(start).split(/[\\/]+/)) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (current.segments.length === 0) return undefined;
+      current = { root: current.root, segments: current.segments.slice(0, -1) };
+      exists = true; // back where links may be again
+      continue;
+    }
+    const next: ParsedPath = { root: current.root, segments: [...current.segments, part] };
+    const real = exists ? tryRealpath(formatPath(next, separator), realpath) : undefined;
+    if (real === undefined) {
+      exists = false;
+      current = next;
+      continue;
+    }
+    const resolved = parseAbsolutePath(real);
+    if (!resolved) return undefined;
+    current = resolved;
+  }
+  return current;
 }
 
 function tryRealpath(path: string, realpath: RealpathPort): string | undefined {

@@ -53,6 +53,8 @@ interface Scan {
 }
 
 const REQUEST_TARGET_CACHE = 4096;
+/** Kinds whose requests carry a pin (the launch hash, the definition hash). */
+const PINNED_KINDS: ReadonlySet<PermissionKind> = new Set(['launch', 'tool', 'prompt']);
 const HINTS: readonly (keyof ToolAnnotations)[] = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'];
 
 /**
@@ -277,6 +279,10 @@ function scanEntries(entries: readonly Entry[] | undefined, target: CompiledTarg
     if (specificity < 0) continue;
     const { grant } = entry;
     if (grant.decision === 'deny') scan.denyExists = true;
+    // An allow approves the launch or definition it was made for: one written without a pin (by hand, or proposed
+    // by a repository) would otherwise approve every launch and every definition to come. It covers only requests
+    // that have no pin either (a prompt the server does not list). A deny needs no pin: it denies them all.
+    if (grant.pin === undefined && request.pin !== undefined && grant.decision === 'allow' && PINNED_KINDS.has(grant.kind)) continue;
     if (grant.pin !== undefined && grant.pin !== request.pin) {
       if (!scan.suspended || specificity > scan.suspended.specificity) scan.suspended = { entry, specificity };
       continue;

@@ -59,7 +59,10 @@ export function compileTarget(kind: PermissionKind, target: string, options: Mat
     case 'process.exec':
       return compileProgram(target, options);
     case 'resource':
-      return forRequest || target === '' ? compiled(target === '' ? 'invalid' : 'resource', target) : compileResource(target);
+      // A request names one URI: without a scheme it is none (a missing or non-string `uri`), and no pattern, not
+      // even `*`, may cover it.
+      if (forRequest) return compiled(URI_SCHEME.test(target) ? 'resource' : 'invalid', target);
+      return target === '' ? compiled('invalid', target) : compileResource(target);
     default:
       return compiled('exact', target);
   }
@@ -90,6 +93,7 @@ export function matchSpecificity(grant: CompiledTarget, request: CompiledTarget)
 }
 
 const EXECUTABLE_SUFFIX = /\.(?:exe|cmd|bat|com)$/;
+const URI_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 
 /** A bare-name grant covers that name anywhere (by basename); a path grant covers only that very file. */
 function compileProgram(target: string, options: MatchOptions): CompiledTarget {

@@ -1,17 +1,29 @@
 import * as vscode from 'vscode';
+import { displayText } from '../../core/permissions/declarations';
 import type { Grant, Permission, PermissionKind } from '../../core/permissions/permission';
 import type { PermissionQuestion } from './brokerApi';
 
+/** Names and targets come from servers and repositories: one line, no link, at most this long in a question. */
+const MAX_NAME_CHARS = 120;
+/** The launch summary (a command line a repository wrote) and each note. */
+const MAX_LAUNCH_CHARS = 400;
+
+/** Untrusted text as a question shows it (see displayText). */
+export function shown(text: string, maxChars = MAX_NAME_CHARS): string {
+  return displayText(text, maxChars);
+}
+
 /** What a server asks to do, as the end of "Server 'files' asks to …". */
 export function verbPhrase(permission: Permission): string {
-  const { kind, target } = permission;
+  const kind = permission.kind;
+  const target = shown(permission.target);
   switch (kind) {
     case 'launch':
       return 'start';
     case 'fs.read':
-      return `read ${showPath(target)}`;
+      return `read ${showPath(permission.target)}`;
     case 'fs.write':
-      return `write to ${showPath(target)}`;
+      return `write to ${showPath(permission.target)}`;
     case 'net':
       return target === '*' ? 'connect to any host' : `connect to ${target}`;
     case 'process.exec':
@@ -34,7 +46,7 @@ export function verbPhrase(permission: Permission): string {
 /** A path inside the workspace as `./docs`, any other as it is. */
 export function showPath(path: string): string {
   const relative = vscode.workspace.asRelativePath(path, false);
-  return relative === path ? path : `./${relative}`;
+  return shown(relative === path ? path : `./${relative}`);
 }
 
 /** "Tool", "Prompt"… for "Tool 'x' of server 'y' changed". */
@@ -45,22 +57,25 @@ export function kindNoun(kind: PermissionKind): string {
 /** The one-line text of a question, as the single notification or a modal shows it. */
 export function questionMessage(question: PermissionQuestion): string {
   const { request, decision, launch } = question;
-  const server = request.server;
+  const server = shown(request.server);
   if (request.permission.kind === 'launch') {
     const changed = decision.suspended ? ' Its launch changed since you approved it.' : '';
     const proposed = decision.proposed ? ' This workspace proposes to allow it (a grant not made on this machine).' : '';
-    const what = launch ? ` It ${launch.summary}${launch.notes.length > 0 ? `, ${launch.notes.join(', ')}` : ''}.` : '';
+    const notes = launch ? launch.notes.map((note) => shown(note, MAX_LAUNCH_CHARS)) : [];
+    const what = launch ? ` It ${shown(launch.summary, MAX_LAUNCH_CHARS)}${notes.length > 0 ? `, ${notes.join(', ')}` : ''}.` : '';
     return `Start server '${server}'?${changed}${proposed}${what}`;
   }
   if (decision.proposed) return `This workspace proposes to ${decision.proposed.decision} server '${server}' to ${verbPhrase(request.permission)} (a grant not made on this machine).`;
   if (decision.suspended) {
     const noun = kindNoun(request.permission.kind);
-    return `${noun} '${request.permission.target}' of server '${server}' changed since you allowed it.`;
+    return `${noun} '${shown(request.permission.target)}' of server '${server}' changed since you allowed it.`;
   }
-  return `Server '${server}' asks to ${verbPhrase(request.permission)}${request.reason ? ` — ${request.reason}` : ''}`;
+  return `Server '${server}' asks to ${verbPhrase(request.permission)}${request.reason ? ` — ${shown(request.reason, 500)}` : ''}`;
 }
 
 /** A grant in one line for pick lists: "files: tool:search". */
 export function grantLabel(grant: Grant): string {
-  return `${grant.server}: ${grant.target === '' ? grant.kind : `${grant.kind} ${grant.target}`}`;
+  // `$(name)` would show as an icon in a pick list: a repository's grant must not draw a check mark.
+  const label = `${shown(grant.server)}: ${grant.target === '' ? grant.kind : `${grant.kind} ${shown(grant.target)}`}`;
+  return label.replaceAll('$(', '$ (');
 }

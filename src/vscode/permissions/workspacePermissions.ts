@@ -3,15 +3,16 @@ import * as vscode from 'vscode';
 import { DisposableStore } from '../../core/disposable';
 import { Emitter, type Event } from '../../core/events';
 import { Commands, SETTINGS_SECTION, settingKey, Settings } from '../../core/ids';
-import { PERMISSION_KINDS, type Grant, type GrantSealer, type GrantStatus, type PermissionKind, type WorkspaceGrant } from '../../core/permissions/permission';
+import type { Grant, GrantSealer, GrantStatus, WorkspaceGrant } from '../../core/permissions/permission';
 import type { PermissionGate } from '../../core/permissions/permissionGate';
 import { errorMessage, type Logger } from '../../core/ports';
+import { parseGrants } from '../../node/permissions/grantsSetting';
 import { readWorkspaceSetting, workspaceSettingsFile } from '../workspaceSettingsFile';
 import { ApprovedDefinitions } from './approvedDefinitions';
 import { revealGrant, settingsFileLabel, WorkspaceGrantsFile } from './grantsFile';
 import { NotificationPrompter } from './permissionPrompter';
 import { gateOptions } from './permissionSettings';
-import { grantLabel } from './questionText';
+import { grantLabel, shown } from './questionText';
 
 /** The sealer of src/node/permissions/grantSealer.ts (`HmacGrantSealer`): also gives the confirmation of a proposed grant. */
 export interface MachineGrantSealer extends GrantSealer {
@@ -193,9 +194,9 @@ export class WorkspacePermissions implements vscode.Disposable {
       if (status !== 'tampered' || this.reportedTampered.has(id)) continue;
       this.reportedTampered.add(id);
       this.tamperedEmitter.fire(grant);
-      this.logger.warn(`a grant for server '${grant.server}' (${grant.kind}) was changed by hand after it was sealed: ignored`);
+      this.logger.warn(`a grant for server '${shown(grant.server)}' (${grant.kind}) was changed by hand after it was sealed: ignored`);
       void vscode.window
-        .showWarningMessage(`MCP Warden: a grant for server '${grant.server}' in ${settingsFileLabel()} was changed by hand after it was sealed; MCP Warden ignores it.`, 'Show Grant', 'Remove It')
+        .showWarningMessage(`MCP Warden: a grant for server '${shown(grant.server)}' in ${settingsFileLabel()} was changed by hand after it was sealed; MCP Warden ignores it.`, 'Show Grant', 'Remove It')
         .then(async (choice) => {
           if (choice === 'Show Grant') await revealGrant(grant);
           if (choice === 'Remove It') await this.store.remove([grant]);
@@ -218,35 +219,4 @@ function workspaceIdentity(): string | undefined {
   const target = workspaceSettingsFile();
   if (!target) return undefined;
   return target.inWorkspaceFile ? target.uri.toString() : vscode.workspace.workspaceFolders?.[0]?.uri.toString();
-}
-
-/** The grants of `mcpWarden.grants` as written; entries that are not grants are reported and left out. */
-export function parseGrants(value: unknown, report: (problem: string) => void): Grant[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    report('must be an array of grants');
-    return [];
-  }
-  const grants: Grant[] = [];
-  value.forEach((item: unknown, index) => {
-    const g = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
-    const strings = ['server', 'target', 'grantedAt'].every((k) => typeof g[k] === 'string');
-    const optional = ['pin', 'seal'].every((k) => g[k] === undefined || typeof g[k] === 'string');
-    const kind = PERMISSION_KINDS.includes(g['kind'] as PermissionKind);
-    if (!strings || !optional || !kind || (g['decision'] !== 'allow' && g['decision'] !== 'deny') || g['scope'] !== 'workspace') {
-      report(`entry ${index} is not a workspace grant (server, kind, target, decision, scope "workspace", grantedAt): ignored`);
-      return;
-    }
-    grants.push({
-      server: g['server'] as string,
-      kind: g['kind'] as PermissionKind,
-      target: g['target'] as string,
-      decision: g['decision'],
-      scope: 'workspace',
-      grantedAt: g['grantedAt'] as string,
-      ...(typeof g['pin'] === 'string' && { pin: g['pin'] }),
-      ...(typeof g['seal'] === 'string' && { seal: g['seal'] }),
-    });
-  });
-  return grants;
 }
