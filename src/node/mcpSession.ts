@@ -71,7 +71,7 @@ export class McpSession implements Session {
   updateCatalog(part: 'tools' | 'prompts' | 'resources', items: readonly unknown[]): void {
     if (this.closing) return;
     const next = { ...this._catalog };
-    if (part === 'tools') next.tools = (items as Tool[]).map(toToolInfo);
+    if (part === 'tools') next.tools = uniqueTools(items as Tool[], this.logger);
     if (part === 'prompts') next.prompts = (items as Prompt[]).map(toPromptInfo);
     if (part === 'resources') next.resources = (items as Resource[]).map(toResourceInfo);
     this._catalog = next;
@@ -157,7 +157,7 @@ export async function fetchCatalog(client: Client, logger: Logger, timeoutMs: nu
   };
   const options = { timeout: timeoutMs };
   const [tools, prompts, resources] = await Promise.all([
-    list('tools', capabilities.tools, async () => (await client.listTools(undefined, options)).tools.map(toToolInfo)),
+    list('tools', capabilities.tools, async () => uniqueTools((await client.listTools(undefined, options)).tools, logger)),
     list('prompts', capabilities.prompts, async () => (await client.listPrompts(undefined, options)).prompts.map(toPromptInfo)),
     list('resources', capabilities.resources, async () => (await client.listResources(undefined, options)).resources.map(toResourceInfo)),
   ]);
@@ -182,6 +182,24 @@ export function logServerMessage(logger: Logger, params: LoggingMessageNotificat
     default:
       logger.error(line);
   }
+}
+
+/**
+ * The tools a server lists, each name once: a server that lists a name twice could show the user one definition and
+ * have another pinned, so only the first is kept (the one a client shows), and the log says so.
+ */
+function uniqueTools(tools: readonly Tool[], logger: Logger): ToolInfo[] {
+  const seen = new Set<string>();
+  const unique: ToolInfo[] = [];
+  for (const tool of tools) {
+    if (seen.has(tool.name)) {
+      logger.warn(`the server lists the tool '${tool.name}' more than once: only its first definition is used`);
+      continue;
+    }
+    seen.add(tool.name);
+    unique.push(toToolInfo(tool));
+  }
+  return unique;
 }
 
 function toToolInfo(tool: Tool): ToolInfo {

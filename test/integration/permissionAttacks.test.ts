@@ -57,6 +57,37 @@ describe('permission attacks with real servers', function () {
       assert.equal(decided.length, 50, 'each request is decided and audited');
     });
 
+    it('a tool listed twice keeps its first definition only: the one shown is the one pinned', async () => {
+      const h = await startHostile(['--duplicate-tool']);
+      const twins = h.server('hostile').catalog.tools.filter((t) => t.name === 'twin');
+      assert.equal(twins.length, 1);
+      assert.equal(twins[0]?.description, 'Reads nothing, harmless');
+      assert.ok(h.log('hostile').some((l) => l.includes("lists the tool 'twin' more than once")));
+      p.prompter.answer(allow('workspace'));
+      await h.registry.callTool('hostile', 'twin', {});
+      const question = p.prompter.questions.at(-1);
+      assert.equal((question?.definition as { description?: string }).description, 'Reads nothing, harmless');
+      assert.equal(question?.request.pin, h.registry.toolPin('hostile', 'twin'));
+    });
+
+    it('"Allow Once" lets one of several identical waiting requests through; the others are asked again', async () => {
+      p = scriptedPermissions({ workspaceFolder: ROOT, askTimeoutMs: 1500 });
+      const h = await startHostile();
+      p.prompter.answer(allow('once'));
+      const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => h.registry.callTool('hostile', 'echo', { text: String(i) })));
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      assert.ok(results.filter((r) => r.status === 'rejected').every((r) => /no answer within/.test(String((r as PromiseRejectedResult).reason))));
+    });
+
+    it('a server that repeats a request it was never offered after a Deny is not asked about again', async () => {
+      const h = await startHostile();
+      p.prompter.answer(allow('session'), deny(), deny(), deny(), deny(), deny());
+      for (let i = 0; i < 5; i++) await h.registry.callTool('hostile', 'flood', { method: 'elicitation/create', count: 1 });
+      assert.equal(p.prompter.questions.filter((q) => q.request.permission.kind === 'elicitation').length, 1);
+      const kept = p.audited.filter((e) => e.type === 'permission' && e.action === 'granted' && e.permission === 'elicitation' && e.scope === 'session');
+      assert.equal(kept.length, 1, 'the denial kept for the session is audited');
+    });
+
     it('a flood of roots/list after a session deny is answered without asking again', async () => {
       const h = await startHostile();
       p.prompter.answer(allow('session'), deny('session'));

@@ -24,9 +24,15 @@ export function gatedClientRequests(authorizer: RequestAuthorizer, rootsOf: (ser
   return (server, session) =>
     async ({ method, params: _params }, signal) => {
       const permission = { kind: KINDS[method], target: '' };
-      const decision = await authorizer.authorize({ server, session, permission, method }, { signal });
+      const request = { server, session, permission, method };
+      const decision = await authorizer.authorize(request, { signal });
+      const offered = method === 'roots/list';
+      // A server that keeps asking for what the client never offered gets one question, not one per request.
+      if (!offered && decision.verdict !== 'allow' && decision.grant?.scope !== 'session') {
+        authorizer.keepForSession?.(request, 'deny', `${method} is not offered to servers, and was denied: not asked again until the server stops`);
+      }
       if (decision.verdict !== 'allow') throw new PermissionDeniedError(server, permission, decision.rule, `its request ${method}`);
-      if (method === 'roots/list') return { roots: rootsOf(server).map((r) => ({ ...r })) };
+      if (offered) return { roots: rootsOf(server).map((r) => ({ ...r })) };
       throw new Error(`MCP Warden does not offer ${method} to servers yet`);
     };
 }

@@ -49,6 +49,8 @@ export interface RequestAuthorizer {
    * the common case, a call a grant allows, then costs no promise.
    */
   decideWithoutAsking?(request: PermissionRequest): GateDecision | undefined;
+  /** Keeps a decision for the rest of the server's run. */
+  keepForSession?(request: PermissionRequest, verdict: 'allow' | 'deny', rule: string): void;
 }
 
 export interface BrokerDeps {
@@ -82,6 +84,7 @@ export class PermissionBroker implements RequestAuthorizer {
     if (decided) return decided;
     const key = questionKey(request);
     let pending = this.asking.get(key);
+    const shared = pending !== undefined;
     if (!pending) {
       pending = this.ask(request, decision, options).finally(() => this.asking.delete(key));
       this.asking.set(key, pending);
@@ -89,8 +92,19 @@ export class PermissionBroker implements RequestAuthorizer {
       options.onWaiting?.(waitingMessage(request));
     }
     const { decision: answered, waitedMs } = await pending;
+    // "Allow once" is for one request: the others that waited on the same question are asked again.
+    if (shared && answered.verdict === 'allow' && answered.grant?.scope === 'once') return this.authorize(request, options);
     this.recordDecision(request, answered, true, waitedMs);
     return answered;
+  }
+
+  /**
+   * Keeps a decision the caller made itself, for the rest of the server's run (e.g. a request the client never
+   * offered, denied once, is not asked about again), and audits it.
+   */
+  keepForSession(request: PermissionRequest, verdict: 'allow' | 'deny', rule: string): void {
+    const grant = this.deps.gate.remember(request, { verdict, scope: 'session' }, new Date(this.deps.clock.now()).toISOString());
+    this.recordGrant('granted', grant, rule, request.session);
   }
 
   /** A decision no question is needed for, recorded (and a once grant used up); undefined for `ask`. */

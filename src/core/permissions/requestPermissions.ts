@@ -49,7 +49,7 @@ export function permissionForRequest(method: ClientRequestMethod, params: Readon
 }
 
 function promptPermission(name: string, catalog: ServerCatalog, pins: PinCache): RequestPermission {
-  const prompt = catalog.prompts.find((p) => p.name === name);
+  const prompt = catalog.prompts.find((p) => p.name === name); // the first of a name, as the pins take it
   return { permission: { kind: 'prompt', target: name }, what: `prompt '${name}'`, ...(prompt && { pin: pins.prompt(catalog, name), definition: prompt }) };
 }
 
@@ -90,15 +90,18 @@ export class PinCache {
   }
 
   private of(catalog: ServerCatalog): CatalogIndex {
-    let pins = this.byCatalog.get(catalog);
-    if (!pins) {
-      pins = {
-        toolsByName: new Map(catalog.tools.map((t) => [t.name, t])),
-        tools: new Map(catalog.tools.map((t) => [t.name, this.hasher.sha256(toolPinText(t))])),
-        prompts: new Map(catalog.prompts.map((p) => [p.name, this.hasher.sha256(promptPinText(p))])),
-      };
-      this.byCatalog.set(catalog, pins);
+    let index = this.byCatalog.get(catalog);
+    if (!index) {
+      // The first of a name decides, here as where a catalog is shown: the pin is of the definition the user saw.
+      index = { toolsByName: new Map(), tools: new Map(), prompts: new Map() };
+      for (const tool of catalog.tools) {
+        if (index.toolsByName.has(tool.name)) continue;
+        index.toolsByName.set(tool.name, tool);
+        index.tools.set(tool.name, this.hasher.sha256(toolPinText(tool)));
+      }
+      for (const prompt of catalog.prompts) if (!index.prompts.has(prompt.name)) index.prompts.set(prompt.name, this.hasher.sha256(promptPinText(prompt)));
+      this.byCatalog.set(catalog, index);
     }
-    return pins;
+    return index;
   }
 }

@@ -60,8 +60,21 @@ describe('PermissionBroker', () => {
     await flush();
     assert.equal(prompter.open.length, 1);
     assert.deepEqual(waiting, ["waiting for your permission: tool:echo of server 'files'", "waiting for your permission: tool:echo of server 'files'"]);
-    prompter.open[0]?.answer({ verdict: 'allow', scope: 'once' });
+    prompter.open[0]?.answer({ verdict: 'allow', scope: 'session' });
     assert.deepEqual([(await first).verdict, (await second).verdict], ['allow', 'allow']);
+  });
+
+  it('"Allow once" lets one of the requests waiting on a question through; the others are asked again', async () => {
+    const { broker, prompter } = setup();
+    const first = broker.authorize(echo);
+    const second = broker.authorize(echo);
+    await flush();
+    prompter.open[0]?.answer({ verdict: 'allow', scope: 'once' });
+    assert.equal((await first).verdict, 'allow');
+    await flush();
+    assert.equal(prompter.open.length, 2, 'the second request gets a question of its own');
+    prompter.open[1]?.answer({ verdict: 'deny', scope: 'once' });
+    assert.equal((await second).verdict, 'deny');
   });
 
   it('a once answer is used up; a session answer decides the next request without asking', async () => {
