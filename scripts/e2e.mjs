@@ -13,6 +13,10 @@ const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const vsix = join(ROOT, `mcp-warden-${version}.vsix`);
 const results = join(ROOT, 'test-results');
 const EXT_TEST_TIMEOUT_MS = 240_000;
+/** E2E_ONLY=ext,ui,audit,permissions,multiroot,trust runs only those steps (for focused runs while iterating). */
+const STEPS = ['ext', 'ui', 'audit', 'permissions', 'multiroot', 'trust'];
+const only = process.env.E2E_ONLY ? new Set(process.env.E2E_ONLY.split(',').map((s) => s.trim())) : new Set(STEPS);
+for (const step of only) if (!STEPS.includes(step)) throw new Error(`E2E_ONLY: unknown step '${step}' (steps: ${STEPS.join(', ')})`);
 
 let preexisting = new Set();
 
@@ -33,7 +37,9 @@ async function main() {
     /** A fresh code-server with the .vsix installed and an e2e workspace open; stopped and removed at the end. */
     const openEditor = async (label, { ui = false, smokeTestDriver = false, trustEverything = true, env, workspaceFile = false, detachedGrandchild = true, writeWorkspace } = {}) => {
       const run = makeRunDir(label);
-      cleanups.push(() => rmSync(run, { recursive: true, force: true }));
+      // E2E_KEEP_RUNS=1 keeps each run's folder (logs, profile, workspace) to look into a failure.
+      if (!process.env.E2E_KEEP_RUNS) cleanups.push(() => rmSync(run, { recursive: true, force: true }));
+      else log(`keeping ${run}`);
       let workspace = join(run, 'ws');
       if (writeWorkspace) writeWorkspace(workspace);
       else writeE2eWorkspace(workspace, { node: host.node24, httpUrl: http.url, ui });
@@ -69,66 +75,78 @@ async function main() {
     };
 
     // 1 + 2: extension-host tests against the installed .vsix
-    const ext = await openEditor('ext', { smokeTestDriver: true });
-    log(`installed ${vsix} into ${ext.installed}`);
-    failed += await runExtensionTests(ext.server.url, ext.run, ext.workspace, ext.installed);
-    failed += await closeEditor(ext);
+    if (only.has('ext')) {
+      const ext = await openEditor('ext', { smokeTestDriver: true });
+      log(`installed ${vsix} into ${ext.installed}`);
+      failed += await runExtensionTests(ext.server.url, ext.run, ext.workspace, ext.installed);
+      failed += await closeEditor(ext);
+    }
 
     // 3: the UI, as a user drives it (no smoke-test driver: real notifications and dialogs)
-    const ui = await openEditor('ui', { ui: true });
-    const { runUiTests } = await import(join(ROOT, 'out/test/e2e/ui/serversView.ui.js'));
-    failed += await runUiTests({ serverUrl: ui.server.url, workspace: ui.workspace, results, node: host.node24, fixture: FIXTURE, launchBrowser: ui.launchBrowser, log });
-    const { runInterruptionTests } = await import(join(ROOT, 'out/test/e2e/ui/interruptions.ui.js'));
-    failed += await runInterruptionTests({ serverUrl: ui.server.url, workspace: ui.workspace, results, launchBrowser: ui.launchBrowser, log });
-    failed += await closeEditor(ui);
+    if (only.has('ui')) {
+      const ui = await openEditor('ui', { ui: true });
+      const { runUiTests } = await import(join(ROOT, 'out/test/e2e/ui/serversView.ui.js'));
+      failed += await runUiTests({ serverUrl: ui.server.url, workspace: ui.workspace, results, node: host.node24, fixture: FIXTURE, launchBrowser: ui.launchBrowser, log });
+      const { runInterruptionTests } = await import(join(ROOT, 'out/test/e2e/ui/interruptions.ui.js'));
+      failed += await runInterruptionTests({ serverUrl: ui.server.url, workspace: ui.workspace, results, launchBrowser: ui.launchBrowser, log });
+      failed += await closeEditor(ui);
+    }
 
     // 3a: the audit key in an editor of its own (one window, so one workspace storage folder and one log); then the
     // same profile and workspace again, after a same-user script rewrote the audit log without the key
-    const audit = await import(join(ROOT, 'out/test/e2e/ui/audit.ui.js'));
-    const keyed = await openEditor('audit');
-    const auditOptions = { workspace: keyed.workspace, results, node: host.node24, launchBrowser: keyed.launchBrowser, log };
-    failed += await audit.runAuditKeyTests({ ...auditOptions, serverUrl: keyed.server.url });
-    failed += await closeEditor(keyed);
-    log(`rewrote ${audit.tamperAuditLog(keyed.workspace)} audit records and head.json with a recomputed chain, without the key`);
-    const reopened = await reopenEditor(keyed);
-    failed += await audit.runAuditTamperTests({ ...auditOptions, serverUrl: reopened.server.url });
-    failed += await closeEditor(reopened);
+    if (only.has('audit')) {
+      const audit = await import(join(ROOT, 'out/test/e2e/ui/audit.ui.js'));
+      const keyed = await openEditor('audit');
+      const auditOptions = { workspace: keyed.workspace, results, node: host.node24, launchBrowser: keyed.launchBrowser, log };
+      failed += await audit.runAuditKeyTests({ ...auditOptions, serverUrl: keyed.server.url });
+      failed += await closeEditor(keyed);
+      log(`rewrote ${audit.tamperAuditLog(keyed.workspace)} audit records and head.json with a recomputed chain, without the key`);
+      const reopened = await reopenEditor(keyed);
+      failed += await audit.runAuditTamperTests({ ...auditOptions, serverUrl: reopened.server.url });
+      failed += await closeEditor(reopened);
+    }
 
     // 3c: permissions: launch consent, a tool call asked and allowed for the workspace (a sealed grant in
     // settings.json), the Permissions view, and a revocation that makes the next call ask again
-    const permissionsUi = await import(join(ROOT, 'out/test/e2e/ui/permissions.ui.js'));
-    const permissions = await openEditor('permissions', {
-      detachedGrandchild: false,
-      writeWorkspace: (dir) => permissionsUi.writePermissionsWorkspace(dir, { node: host.node24, fixture: FIXTURE, env: { [E2E_MARKER]: '1' } }),
-    });
-    failed += await permissionsUi.runPermissionsTests({
-      serverUrl: permissions.server.url,
-      workspace: permissions.workspace,
-      images: join(ROOT, 'docs', 'images'),
-      results,
-      launchBrowser: permissions.launchBrowser,
-      log,
-    });
-    failed += await closeEditor(permissions);
+    if (only.has('permissions')) {
+      const permissionsUi = await import(join(ROOT, 'out/test/e2e/ui/permissions.ui.js'));
+      const permissions = await openEditor('permissions', {
+        detachedGrandchild: false,
+        writeWorkspace: (dir) => permissionsUi.writePermissionsWorkspace(dir, { node: host.node24, fixture: FIXTURE, env: { [E2E_MARKER]: '1' } }),
+      });
+      failed += await permissionsUi.runPermissionsTests({
+        serverUrl: permissions.server.url,
+        workspace: permissions.workspace,
+        images: join(ROOT, 'docs', 'images'),
+        results,
+        launchBrowser: permissions.launchBrowser,
+        log,
+      });
+      failed += await closeEditor(permissions);
+    }
 
     // 3b: a multi-root workspace, opened on its .code-workspace file (its settings live there)
     // (its folder's settings.json does not apply in a multi-root window, so server "helper" never runs there)
-    const multiRoot = await openEditor('multiroot', { smokeTestDriver: true, workspaceFile: true, detachedGrandchild: false });
-    failed += await runExtensionTests(multiRoot.server.url, multiRoot.run, multiRoot.workspace, multiRoot.installed, 'multiroot');
-    failed += await closeEditor(multiRoot);
+    if (only.has('multiroot')) {
+      const multiRoot = await openEditor('multiroot', { smokeTestDriver: true, workspaceFile: true, detachedGrandchild: false });
+      failed += await runExtensionTests(multiRoot.server.url, multiRoot.run, multiRoot.workspace, multiRoot.installed, 'multiroot');
+      failed += await closeEditor(multiRoot);
+    }
 
     // 4: Workspace Trust: nothing runs until the user trusts the folder
-    const trust = await openEditor('trust', { trustEverything: false });
-    const { runTrustTests } = await import(join(ROOT, 'out/test/e2e/ui/trust.ui.js'));
-    failed += await runTrustTests({
-      serverUrl: trust.server.url,
-      workspace: trust.workspace,
-      results,
-      launchBrowser: trust.launchBrowser,
-      serverProcesses: () => serverProcesses().map((pid) => `${pid} (${commandLine(pid)})`),
-      log,
-    });
-    failed += await closeEditor(trust);
+    if (only.has('trust')) {
+      const trust = await openEditor('trust', { trustEverything: false });
+      const { runTrustTests } = await import(join(ROOT, 'out/test/e2e/ui/trust.ui.js'));
+      failed += await runTrustTests({
+        serverUrl: trust.server.url,
+        workspace: trust.workspace,
+        results,
+        launchBrowser: trust.launchBrowser,
+        serverProcesses: () => serverProcesses().map((pid) => `${pid} (${commandLine(pid)})`),
+        log,
+      });
+      failed += await closeEditor(trust);
+    }
   } finally {
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
   }

@@ -29,6 +29,11 @@ export interface PrompterDeps {
   readonly approved: ApprovedDefinitions;
   /** Opens a server's definition (Show Definition of a launch question). */
   readonly revealDefinition: (server: string) => Promise<void>;
+  /**
+   * The scope a changed (suspended) grant is approved again in. The gate may name the copy of a workspace answer
+   * kept for its session; approving again must replace the workspace grant, or it stays suspended for good.
+   */
+  readonly scopeOf: (suspended: Grant) => GrantScope;
   readonly logger: Logger;
 }
 
@@ -41,6 +46,8 @@ export interface PrompterDeps {
 export class NotificationPrompter implements PermissionPrompter, vscode.Disposable {
   private readonly pending = new Set<Pending>();
   private batchOpen = false;
+  /** Counts batch notifications: only the newest one's dismissal answers anything. */
+  private batchGeneration = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly countEmitter = new vscode.EventEmitter<number>();
   /** Fires with the number of questions waiting for an answer (for a status bar hint). */
@@ -94,7 +101,7 @@ export class NotificationPrompter implements PermissionPrompter, vscode.Disposab
       const { proposed, suspended } = entry.question.decision;
       if (verdict === 'deny') entry.settle(scope ? { verdict, scope } : DENY_ONCE);
       else if (proposed) this.confirmProposed(entry, proposed);
-      else entry.settle({ verdict: 'allow', scope: scope ?? suspended?.scope ?? (kind === 'launch' ? 'workspace' : 'once') });
+      else entry.settle({ verdict: 'allow', scope: scope ?? (suspended && this.deps.scopeOf(suspended)) ?? (kind === 'launch' ? 'workspace' : 'once') });
     }
     return matching.length;
   }
@@ -138,14 +145,19 @@ export class NotificationPrompter implements PermissionPrompter, vscode.Disposab
     }, BATCH_DELAY_MS);
   }
 
-  /** Shows what is not shown yet: alone if nothing else is open, else (once) the batch notification. */
+  /**
+   * Shows what is not shown yet: alone if nothing else is open, else a batch notification with the current count.
+   * Questions that arrive while a batch notification is open get a new one: the open one may have slid into the
+   * notification center unanswered, and nothing would tell the user about them (its buttons still act on every
+   * waiting question).
+   */
   private flush(): void {
     const waiting = this.batchable().filter((p) => !p.shown);
     if (waiting.length === 0) return;
     const open = this.batchable().filter((p) => p.shown);
     for (const entry of waiting) entry.shown = true;
     if (waiting.length === 1 && open.length === 0 && !this.batchOpen) void this.askAlone(waiting[0]!);
-    else if (!this.batchOpen) void this.askBatch();
+    else void this.askBatch();
   }
 
   private batchable(): Pending[] {
@@ -182,17 +194,19 @@ export class NotificationPrompter implements PermissionPrompter, vscode.Disposab
   }
 
   private async askBatch(): Promise<void> {
+    const generation = ++this.batchGeneration;
     this.batchOpen = true;
     try {
       const count = this.batchable().length;
       const choice = await this.showSafely(() => vscode.window.showInformationMessage(`MCP Warden: ${count} permission requests are waiting`, 'Review…', 'Deny All'));
       if (choice === 'Review…') await this.review();
       else if (choice === 'Deny All') for (const entry of this.batchable()) entry.settle(DENY_ONCE);
-      else for (const entry of this.batchable()) entry.settle(undefined);
+      // Dismissed: an older notification, replaced by a newer one, answers nothing.
+      else if (generation === this.batchGeneration) for (const entry of this.batchable()) entry.settle(undefined);
     } catch (error) {
       this.deps.logger.error(`permission review failed: ${errorMessage(error)}`);
     } finally {
-      this.batchOpen = false;
+      if (generation === this.batchGeneration) this.batchOpen = false;
       this.flush();
     }
   }
@@ -211,7 +225,7 @@ export class NotificationPrompter implements PermissionPrompter, vscode.Disposab
     if (request.permission.kind === 'launch') {
       const approve = decision.proposed
         ? { title: 'Approve', choose: () => this.confirmChoice(decision.proposed!) }
-        : { title: 'Approve', choose: answer('allow', decision.suspended?.scope ?? 'workspace') };
+        : { title: 'Approve', choose: answer('allow', decision.suspended ? this.deps.scopeOf(decision.suspended) : 'workspace') };
       const show = {
         title: 'Show Definition',
         choose: async (): Promise<Choice> => {
@@ -232,7 +246,7 @@ export class NotificationPrompter implements PermissionPrompter, vscode.Disposab
             return 'again';
           },
         },
-        { title: 'Allow New Definition', choose: answer('allow', suspended.scope) },
+        { title: 'Allow New Definition', choose: answer('allow', this.deps.scopeOf(suspended)) },
         deny,
       ];
     }

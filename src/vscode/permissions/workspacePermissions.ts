@@ -38,7 +38,8 @@ const MAX_CONFIRMATIONS = 2000;
  */
 export class WorkspacePermissions implements vscode.Disposable {
   readonly prompter: NotificationPrompter;
-  readonly store: WorkspaceGrantsFile;
+  /** `mcpWarden.grants` in the workspace settings file; the gate has the new grants when a change resolves. */
+  readonly store: Pick<WorkspaceGrantsFile, 'add' | 'remove'>;
   readonly approved: ApprovedDefinitions;
   /** Seals with this machine's key once it is loaded (`ready`); before, `seal` throws and `status` says proposed. */
   readonly sealer: GrantSealer;
@@ -63,13 +64,20 @@ export class WorkspacePermissions implements vscode.Disposable {
     private readonly options: WorkspacePermissionsOptions,
   ) {
     this.approved = this.disposables.add(new ApprovedDefinitions(context.workspaceState));
-    this.store = new WorkspaceGrantsFile(context.globalStorageUri.fsPath);
+    const file = new WorkspaceGrantsFile(context.globalStorageUri.fsPath);
+    // Re-read at once, not when VS Code reports the changed setting (a moment later): a revoked workspace grant must
+    // not decide the very next request.
+    this.store = {
+      add: (grants) => file.add(grants).then(() => this.reload()),
+      remove: (grants) => file.remove(grants).then(() => this.reload()),
+    };
     this.prompter = this.disposables.add(
       new NotificationPrompter({
         approved: this.approved,
         revealDefinition: async (server) => {
           await vscode.commands.executeCommand(Commands.openServerSettings, server);
         },
+        scopeOf: (suspended) => (suspended.scope === 'session' && gate.workspaceGrants.some((w) => isSessionCopy(suspended, w.grant)) ? 'workspace' : suspended.scope),
         logger,
       }),
     );
@@ -212,6 +220,18 @@ export class WorkspacePermissions implements vscode.Disposable {
       .then((choice) => (choice === 'Review…' ? this.reviewProposed() : false))
       .then(undefined, (error: unknown) => this.logger.error(`cannot review the proposed grants: ${errorMessage(error)}`));
   }
+}
+
+/** A workspace answer is also kept in memory for its session: the same answer, made at the same moment. */
+function isSessionCopy(session: Grant, workspace: Grant): boolean {
+  return (
+    workspace.scope === 'workspace' &&
+    session.server === workspace.server &&
+    session.kind === workspace.kind &&
+    session.target === workspace.target &&
+    session.decision === workspace.decision &&
+    session.grantedAt === workspace.grantedAt
+  );
 }
 
 /** The workspace a seal is bound to: the `.code-workspace` file, else the first folder. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { editSettingsText } from '../../../src/core/config/settingsEdit';
 import type { McpWardenApi } from '../../../src/vscode/api';
-import { isRunning, pidOf, waitForServer, waitUntil, wardenApi } from '../suite/helpers';
+import { approveLaunch, isRunning, pidOf, waitForServer, waitUntil, wardenApi } from '../suite/helpers';
 
 const FIXTURE = join(__dirname, '../../../../test/fixtures/fixture-server.mjs');
 
@@ -27,14 +27,18 @@ describe('A multi-root workspace', function () {
     const original = editSettingsText(before, [{ path: ['mcpWarden.servers'], value: { mr } }], true);
     await write(original);
     try {
+      await approveLaunch(api, 'mr');
       const pid = pidOf(await waitForServer(api, 'mr', isRunning, 'running'));
       assert.ok(pid);
-      const broken = original.replace('{\n', '{\n  "extensions": { "recommendations": ["x"\n');
+      // The approval is kept, sealed, in the workspace file's settings: the file as it is now is the good one.
+      const approved = await read();
+      assert.match(approved, /"mcpWarden\.grants"/);
+      const broken = approved.replace('{\n', '{\n  "extensions": { "recommendations": ["x"\n');
       await write(broken);
       await waitUntil(api, () => problem() !== undefined, `reporting the syntax error in ${name}`);
       assert.match(problem()!.message, /^syntax error at 3:3 \(CommaExpected\): servers keep their last good definitions until it is fixed$/);
       assert.equal(pidOf(api.getServer('mr')), pid, 'mr keeps running in the same process');
-      await write(original);
+      await write(approved);
       await waitUntil(api, () => problem() === undefined, 'clearing the syntax error');
       assert.equal(pidOf(api.getServer('mr')), pid, `mr: ${JSON.stringify(api.getServer('mr')?.state)}`);
     } finally {

@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { Commands, EXTENSION_ID } from '../../../src/core/ids';
+import { Commands, EXTENSION_ID, PermissionCommands } from '../../../src/core/ids';
 import type { McpWardenApi, WardenServer } from '../../../src/vscode/api';
-import { alive, isRunning, pidOf, waitForServer, wardenApi } from './helpers';
+import { alive, allowWhenAsked, approveLaunch, callAllowed, isRunning, needsApproval, pidOf, waitForServer, wardenApi } from './helpers';
 
 
 function session(server: WardenServer) {
@@ -36,9 +36,21 @@ describe('MCP Warden in a real VS Code', function () {
   it('registers every command package.json contributes, and ids.ts names exactly those', async function () {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     const contributed = (extension?.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command).sort();
-    assert.deepEqual([...Object.values(Commands)].sort(), contributed);
+    assert.deepEqual([...Object.values(Commands), ...Object.values(PermissionCommands)].sort(), contributed);
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const id of contributed) assert.ok(registered.has(id), `${id} is contributed but not registered`);
+  });
+
+  it('starts no server of the workspace before its launch is approved, and each once approved', async function () {
+    const launched = ['everything', 'modern', 'everything-http', 'helper', 'broken'];
+    for (const name of launched) {
+      const waiting = await waitForServer(api, name, needsApproval, 'waiting for launch approval');
+      assert.ok(waiting.state.kind === 'needs-approval');
+      assert.equal(waiting.tools.length, 0);
+    }
+    assert.match((api.getServer('everything')!.state as { summary: string }).summary, /^runs `.*server-everything.*stdio`/);
+    for (const name of launched) await approveLaunch(api, name);
+    await waitForServer(api, 'everything', isRunning, 'running');
   });
 
   it('starts server-everything over stdio and lists its tools', async function () {
@@ -67,9 +79,11 @@ describe('MCP Warden in a real VS Code', function () {
 
   it('calls a tool through the Call Tool command and returns the result', async function () {
     await waitForServer(api, 'everything', isRunning, 'running');
-    const result = await vscode.commands.executeCommand<{ content: { type: string; text?: string }[] }>(Commands.callTool, 'everything', 'echo', {
-      message: 'from the e2e test',
-    });
+    const call = Promise.resolve(
+      vscode.commands.executeCommand<{ content: { type: string; text?: string }[] }>(Commands.callTool, 'everything', 'echo', { message: 'from the e2e test' }),
+    );
+    assert.equal(await allowWhenAsked('everything', 'tool', 'once', { until: call }), 1, 'the call asked for permission');
+    const result = await call;
     assert.deepEqual(result.content, [{ type: 'text', text: 'Echo: from the e2e test' }]);
     await assert.rejects(
       Promise.resolve(vscode.commands.executeCommand(Commands.callTool, 'everything', 'no_such_tool', {})),
@@ -138,7 +152,7 @@ describe('MCP Warden in a real VS Code', function () {
   });
 
   it('follows a tool list change of a running server', async function () {
-    await api.callTool('modern', 'add_tool', { name: 'late_tool' });
+    await callAllowed(api, 'modern', 'add_tool', { name: 'late_tool' });
     await waitForServer(api, 'modern', (s) => s.tools.some((t) => t.name === 'late_tool'), 'listing late_tool');
   });
 
@@ -159,6 +173,8 @@ describe('MCP Warden in a real VS Code', function () {
     const config = vscode.workspace.getConfiguration('mcpWarden');
     const servers = config.get<Record<string, Record<string, unknown>>>('servers') ?? {};
     await config.update('servers', { ...servers, modern: { ...servers['modern'], env: { CHANGED: '1' } } }, vscode.ConfigurationTarget.Workspace);
+    // Its launch changed (a new environment variable name): it is asked again.
+    await approveLaunch(api, 'modern');
     const restarted = await waitForServer(api, 'modern', (s) => isRunning(s) && pidOf(s) !== modern, 'restarted');
     assert.ok(pidOf(restarted));
     assert.equal(pidOf(api.getServer('everything')), everything, 'an unchanged server keeps running in the same process');

@@ -2,7 +2,7 @@
 // settings: reloads used to wait for every start, so one open prompt froze the configuration.
 import * as vscode from 'vscode';
 import type { McpWardenApi } from '../../../src/vscode/api';
-import { waitForServer, waitUntil, wardenApi } from './helpers';
+import { approveLaunch, waitForServer, waitUntil, wardenApi } from './helpers';
 
 describe('a settings change while a server waits for an input prompt', function () {
   let api: McpWardenApi;
@@ -31,6 +31,7 @@ describe('a settings change while a server waits for an input prompt', function 
       { ...(servers as Record<string, unknown>), 'waits-for-input': { command: process.execPath, args: ['-e', ''], env: { TOKEN: '${input:never-answered}' } } },
       vscode.ConfigurationTarget.Workspace,
     );
+    await approveLaunch(api, 'waits-for-input');
     await waitForServer(api, 'waits-for-input', (s) => s.state.kind === 'starting', 'starting (its prompt open)');
     await config.update(
       'servers',

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { McpWardenApi } from '../../../src/vscode/api';
-import { isRunning, waitForServer, waitUntil, wardenApi } from './helpers';
+import { callAllowed, isRunning, startApproved, waitForServer, waitUntil, wardenApi } from './helpers';
 
 const FIXTURE = join(__dirname, '../../../../test/fixtures/fixture-server.mjs');
 
@@ -42,9 +42,9 @@ describe('a server defined both in user and workspace settings', function () {
       vscode.ConfigurationTarget.Workspace,
     );
     await waitUntil(api, () => api.getServer('scope-marker')?.status === 'invalid', 'the workspace change applied');
-    await api.startServer('scope-probe');
+    await startApproved(api, 'scope-probe', () => api.startServer('scope-probe'));
     await waitForServer(api, 'scope-probe', isRunning, 'running', 30_000);
-    const result = await api.callTool('scope-probe', 'env', { name: 'WARDEN_USER_SECRET' });
+    const result = await callAllowed(api, 'scope-probe', 'env', { name: 'WARDEN_USER_SECRET' });
     assert.deepEqual(result.content, [{ type: 'text', text: '(unset)' }], 'the user’s env was merged into the workspace’s definition');
   });
 });

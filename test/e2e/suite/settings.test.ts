@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { editSettingsText, type SettingsEdit } from '../../../src/core/config/settingsEdit';
 import type { McpWardenApi } from '../../../src/vscode/api';
-import { alive, isRunning, pidOf, waitForServer, waitUntil, wardenApi } from './helpers';
+import { alive, callAllowed, isRunning, pidOf, waitForServer, waitUntil, wardenApi } from './helpers';
 
 
 /** Resolves when the process has exited (its server is stopped with stdin, SIGTERM, SIGKILL); polls its state. */
@@ -131,7 +131,7 @@ describe('Workspace settings a repository writes', function () {
       // Limits are read at each start: a 100 KiB answer is over the user's 64 KiB, far under the workspace's 1000 MiB.
       await api.restartServer('modern');
       await waitForServer(api, 'modern', isRunning, 'running');
-      await assert.rejects(api.callTool('modern', 'big', { bytes: 100 * 1024 }));
+      await assert.rejects(callAllowed(api, 'modern', 'big', { bytes: 100 * 1024 }));
       const stopped = await waitForServer(api, 'modern', (s) => s.state.kind === 'error' || s.state.kind === 'waiting', 'stopped for the large message');
       const reason = stopped.state.kind === 'error' ? stopped.state.message : stopped.state.kind === 'waiting' ? stopped.state.lastError : '';
       assert.match(reason, /larger than 64 KiB \(mcpWarden\.maxMessageSizeMiB\)/);
@@ -139,7 +139,7 @@ describe('Workspace settings a repository writes', function () {
       await api.restartServer('modern');
       await waitForServer(api, 'modern', isRunning, 'running');
       // Under the workspace's hour this call would return after 30 s; the user's 2 s end it first.
-      await assert.rejects(api.callTool('modern', 'sleep', { ms: 30_000 }), /timed out/);
+      await assert.rejects(callAllowed(api, 'modern', 'sleep', { ms: 30_000 }), /timed out/);
     } finally {
       await config().update('maxMessageSizeMiB', undefined, vscode.ConfigurationTarget.Global);
       await config().update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { runCommand } from './workbench';
+import { allowAllWaiting, runCommand } from './workbench';
 
 interface AuditUiOptions {
   readonly serverUrl: string;
@@ -41,6 +41,8 @@ export async function runAuditKeyTests(options: AuditUiOptions): Promise<number>
   const shot = (name: string) => page.screenshot({ path: join(options.results, `${name}.png`) });
   try {
     await openWorkspace(page, options);
+    // The servers' launches, approved for the workspace: the next editor on this profile starts them without asking.
+    await allowAllWaiting(page);
     const keyFile = keyFileOf(options.workspace);
     await runCommand(page, 'MCP Warden: Export Audit Verification Key…');
     const dialog = page.locator('.monaco-dialog-box', { hasText: 'Export the audit verification key?' });

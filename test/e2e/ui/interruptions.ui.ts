@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { exactRow, runCommand } from './workbench';
+import { allowPending, exactRow, runCommand } from './workbench';
 
 interface InterruptionTestOptions {
   readonly serverUrl: string;
@@ -55,8 +55,11 @@ export async function runInterruptionTests(options: InterruptionTestOptions): Pr
     await description('modern', '2026-07-28 · stdio').waitFor({ timeout: 5_000 });
     options.log('UI: a settings syntax error left the servers running, the view and the log said where it is, and the message went once fixed');
 
-    // Cancel on the progress of a call: an information message, no error.
+    // Cancel on the progress of a call: an information message, no error. The first call asks; allowed for the
+    // session, the next one does not.
     await callSleep(page);
+    await toast(page, "Calling modern/sleep…: waiting for your permission").waitFor({ timeout: 30_000 });
+    await allowPending(page, 'modern: tool:sleep', 'Allow for Session');
     const progress = toast(page, 'Calling modern/sleep…');
     await progress.waitFor({ timeout: 15_000 });
     await shot('call-in-progress');

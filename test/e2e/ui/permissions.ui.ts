@@ -1,13 +1,14 @@
 // Permissions in the real workbench, as a user meets them: a server that was never approved asks before it
 // starts; its tool asks before it runs; "Allow for Workspace" lets the call through and writes a sealed grant into
 // .vscode/settings.json without touching the user's comment; the Permissions view lists the grant; revoking it
-// there makes the next call ask again. Screenshots of each step go to docs/images. Every wait is for a state of
-// the page or the file, never a fixed time.
+// there makes the next call ask again; a tool whose definition changes after it was allowed asks again, with the
+// diff of its definitions. Screenshots of each step go to docs/images. Every wait is for a state of the page or
+// the file, never a fixed time.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'jsonc-parser';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { exactRow, runCommand } from './workbench';
+import { answerToast, exactRow, runCommand, settled, toast, widenSideBar } from './workbench';
 
 interface PermissionsTestOptions {
   readonly serverUrl: string;
@@ -22,10 +23,16 @@ interface PermissionsTestOptions {
 
 const COMMENT = '// Permissions e2e: this comment must survive the grant being written.';
 
-/** The workspace: one fixture server, never approved on this machine, and a comment to keep. */
+/**
+ * The workspace: a fixture server, never approved on this machine, and a comment to keep; and, started later by
+ * hand, the permissions fixture (its tool `mutate` changes the definition of its tool `target`).
+ */
 export function writePermissionsWorkspace(dir: string, { node, fixture, env }: { node: string; fixture: string; env: Record<string, string> }): void {
   mkdirSync(join(dir, '.vscode'), { recursive: true });
-  const servers = { files: { command: node, args: [fixture], env } };
+  const servers = {
+    files: { command: node, args: [fixture], env },
+    site: { command: node, args: [join(dirname(fixture), 'permissions-server.mjs'), '--declare-under', 'none'], env, autostart: false },
+  };
   writeFileSync(join(dir, '.vscode', 'settings.json'), `${COMMENT}\n{\n  "mcpWarden.servers": ${JSON.stringify(servers, null, 2).replace(/\n/g, '\n  ')}\n}\n`);
   writeFileSync(join(dir, 'README.md'), '# MCP Warden permissions e2e workspace\n');
 }
@@ -50,6 +57,7 @@ export async function runPermissionsTests(options: PermissionsTestOptions): Prom
     await page.goto(`${options.serverUrl}/?folder=${encodeURIComponent(options.workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.activitybar [aria-label^="MCP Warden"]').first().click({ timeout: 60_000 });
+    await widenSideBar(page, 480);
     const servers = pane(page, 'Servers');
     const serverRow = servers.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^files$/ }) });
 
@@ -58,6 +66,7 @@ export async function runPermissionsTests(options: PermissionsTestOptions): Prom
     const launch = toast(page, "Start server 'files'?");
     await launch.waitFor({ timeout: 30_000 });
     await launch.locator('.monaco-button', { hasText: /^Show Definition$/ }).waitFor({ timeout: 5_000 });
+    await settled(launch.locator('.monaco-button', { hasText: /^Approve$/ }));
     await image('permission-launch');
     await launch.locator('.monaco-button', { hasText: /^Approve$/ }).click();
     await serverRow.locator('.label-description', { hasText: / · stdio$/ }).waitFor({ timeout: 60_000 });
@@ -65,10 +74,11 @@ export async function runPermissionsTests(options: PermissionsTestOptions): Prom
 
     // A tool call asks; Allow for Workspace lets it through.
     await runCommand(page, 'Notifications: Clear All Notifications');
-    await callEcho(page, 'hello with permission');
+    await callTool(page, 'files', 'echo', 'hello with permission');
     const ask = toast(page, "Server 'files' asks to call its tool 'echo'");
     await ask.waitFor({ timeout: 30_000 });
     for (const answer of ['Allow Once', 'Allow for Session', 'Allow for Workspace', 'Deny']) await ask.locator('.monaco-button', { hasText: new RegExp(`^${answer}$`) }).waitFor({ timeout: 5_000 });
+    await settled(ask.locator('.monaco-button', { hasText: /^Allow for Workspace$/ }));
     await image('permission-ask');
     await ask.locator('.monaco-button', { hasText: /^Allow for Workspace$/ }).click();
     await page.locator('.editor-instance .view-lines', { hasText: 'hello with permission' }).waitFor({ timeout: 30_000 });
@@ -87,6 +97,17 @@ export async function runPermissionsTests(options: PermissionsTestOptions): Prom
     if (!grantsIn(written).some((g) => g.kind === 'launch' && g.server === 'files' && g.seal)) throw new Error(`the launch approval is not a sealed grant:\n${written}`);
     options.log('UI: settings.json holds the sealed, pinned grant and its comment is intact');
 
+    // The file as the user sees it, lines wrapped so the seals show: the comment, the servers, the sealed grants.
+    await runCommand(page, 'Go to File...');
+    await page.locator('.quick-input-widget input').fill('.vscode/settings.json');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'settings.json' }).first().click({ timeout: 15_000 });
+    const editor = page.locator('.editor-instance .view-lines');
+    await editor.filter({ hasText: 'this comment must survive' }).waitFor({ timeout: 15_000 });
+    await editor.filter({ hasText: '"mcpWarden.grants"' }).waitFor({ timeout: 15_000 });
+    await runCommand(page, 'View: Toggle Word Wrap');
+    await image('settings-with-grant');
+    await runCommand(page, 'View: Close All Editors');
+
     // The Permissions view lists it; Revoke there takes it away, from the view and the file.
     const permissions = pane(page, 'Permissions');
     await expandPane(permissions);
@@ -101,12 +122,41 @@ export async function runPermissionsTests(options: PermissionsTestOptions): Prom
 
     // The next call asks again; Deny refuses it with a message that says so.
     await runCommand(page, 'Notifications: Clear All Notifications');
-    await callEcho(page, 'hello again');
+    await callTool(page, 'files', 'echo', 'hello again');
     const again = toast(page, "Server 'files' asks to call its tool 'echo'");
     await again.waitFor({ timeout: 30_000 });
     await again.locator('.monaco-button', { hasText: /^Deny$/ }).click();
     await toast(page, /denied/).waitFor({ timeout: 30_000 });
     options.log('UI: after the revocation the next call asked again, and Deny refused it');
+
+    // A tool allowed for the workspace changes its definition: its grant is suspended and Show Changes opens the diff.
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'MCP Warden: Start Server', 'site');
+    await answerToast(page, "Start server 'site'?", 'Approve', 30_000);
+    const siteRow = servers.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^site$/ }) });
+    await siteRow.locator('.label-description', { hasText: / · stdio$/ }).waitFor({ timeout: 60_000 });
+    await callTool(page, 'site', 'target');
+    await answerToast(page, "Server 'site' asks to call its tool 'target'", 'Allow for Workspace', 30_000);
+    await page.locator('.editor-instance .view-lines', { hasText: 'target ran' }).waitFor({ timeout: 30_000 });
+    await runCommand(page, 'View: Close All Editors');
+    await callTool(page, 'site', 'mutate', 'Deletes the build folder (version 2)');
+    await answerToast(page, "Server 'site' asks to call its tool 'mutate'", 'Allow Once', 30_000);
+    await page.locator('.editor-instance .view-lines', { hasText: 'target is now' }).waitFor({ timeout: 30_000 });
+    await runCommand(page, 'View: Close All Editors');
+    await answerToast(page, "Tool 'target' of server 'site' changed since you allowed it", 'Show Changes', 30_000);
+    const diff = page.locator('.monaco-diff-editor');
+    await diff.locator('.view-lines', { hasText: 'Does nothing (version 1)' }).first().waitFor({ timeout: 15_000 });
+    await diff.locator('.view-lines', { hasText: 'Deletes the build folder (version 2)' }).first().waitFor({ timeout: 15_000 });
+    const targetGrant = permissions.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^tool: target$/ }) });
+    await targetGrant.locator('.label-description', { hasText: /^suspended$/ }).waitFor({ timeout: 15_000 });
+    // Show Changes leaves the question open (asked again beside the diff); allowing the new definition pins the grant to it.
+    await settled(toast(page, "Tool 'target' of server 'site' changed since you allowed it").locator('.monaco-button', { hasText: /^Allow New Definition$/ }));
+    await image('tool-changed-diff');
+    const oldPin = grantsIn(readFileSync(settingsFile, 'utf8')).find((g) => g.server === 'site' && g.target === 'target')?.pin;
+    await answerToast(page, "Tool 'target' of server 'site' changed since you allowed it", 'Allow New Definition', 15_000);
+    await waitForFile(settingsFile, (text) => grantsIn(text).some((g) => g.server === 'site' && g.target === 'target' && g.seal && g.pin !== oldPin), 'the target grant pinned to the new definition');
+    await targetGrant.locator('.label-description', { hasText: 'allowed · workspace · enforced' }).waitFor({ timeout: 15_000 });
+    options.log('UI: a changed tool suspended its grant; Show Changes opened the diff, and Allow New Definition re-pinned the grant');
     return 0;
   } catch (error) {
     options.log(`permissions UI test failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -117,14 +167,15 @@ export async function runPermissionsTests(options: PermissionsTestOptions): Prom
   }
 }
 
-/** MCP Warden: Call Tool… → files → echo → the text. */
-async function callEcho(page: Page, text: string): Promise<void> {
+/** MCP Warden: Call Tool… → server → tool → the value of its one argument, if it has one. */
+async function callTool(page: Page, server: string, tool: string, value?: string): Promise<void> {
   const input = page.locator('.quick-input-widget');
-  await runCommand(page, 'MCP Warden: Call Tool…', 'files');
-  await input.locator('input').fill('echo');
-  await exactRow(page, 'echo').click({ timeout: 15_000 });
-  await input.locator('.quick-input-title', { hasText: 'files/echo (1/1): text' }).waitFor({ timeout: 15_000 });
-  await input.locator('input').fill(text);
+  await runCommand(page, 'MCP Warden: Call Tool…', server);
+  await input.locator('input').fill(tool);
+  await exactRow(page, tool).click({ timeout: 15_000 });
+  if (value === undefined) return;
+  await input.locator('.quick-input-title', { hasText: `${server}/${tool} (1/1): ` }).waitFor({ timeout: 15_000 });
+  await input.locator('input').fill(value);
   await page.keyboard.press('Enter');
 }
 
@@ -137,10 +188,6 @@ async function expandPane(view: Locator): Promise<void> {
   const header = view.locator('.pane-header').first();
   await header.waitFor({ timeout: 15_000 });
   if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
-}
-
-function toast(page: Page, text: string | RegExp): Locator {
-  return page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
 }
 
 function grantsIn(text: string): WrittenGrant[] {

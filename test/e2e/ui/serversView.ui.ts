@@ -3,8 +3,8 @@
 // Screenshots go to test-results/. Every wait is for a state of the page, never a fixed time.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { exactRow, runCommand } from './workbench';
+import type { BrowserContext, Locator } from 'playwright-core';
+import { allowAllWaiting, allowPending, exactRow, runCommand, widenSideBar } from './workbench';
 
 interface UiTestOptions {
   readonly serverUrl: string;
@@ -28,7 +28,11 @@ export async function runUiTests(options: UiTestOptions): Promise<number> {
     await page.goto(`${options.serverUrl}/?folder=${encodeURIComponent(options.workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
 
-    // ${input:e2e-token}: asked once, as a password, kept out of settings
+    // Nothing starts before its launch is approved: the servers' questions come as one notification.
+    const approved = await allowAllWaiting(page);
+    options.log(`UI: the launches of ${approved} servers were approved at once through Review…`);
+
+    // ${input:e2e-token}: asked once (after the launch is approved), as a password, kept out of settings
     const input = page.locator('.quick-input-widget');
     await input.locator('.quick-input-title', { hasText: "server 'needs-input' needs ${input:e2e-token}" }).waitFor({ timeout: 60_000 });
     await shot('input-prompt');
@@ -81,6 +85,8 @@ export async function runUiTests(options: UiTestOptions): Promise<number> {
     await input.locator('.quick-input-title', { hasText: 'everything/echo (1/1): message' }).waitFor({ timeout: 15_000 });
     await input.locator('input').fill('hello from the palette');
     await page.keyboard.press('Enter');
+    await page.locator('.notifications-toasts', { hasText: 'Calling everything/echo…: waiting for your permission' }).waitFor({ timeout: 30_000 });
+    await allowPending(page, 'everything: tool:echo', 'Allow for Session');
     const result = page.locator('.editor-instance .view-lines', { hasText: 'Echo: hello from the palette' });
     await result.waitFor({ timeout: 30_000 });
     await page.locator('.tab', { hasText: 'everything-echo-result.json' }).waitFor({ timeout: 15_000 });
@@ -136,6 +142,8 @@ export async function runUiTests(options: UiTestOptions): Promise<number> {
     await input.locator('.quick-input-title', { hasText: 'name' }).waitFor({ timeout: 15_000 });
     await input.locator('input').fill('added');
     await page.keyboard.press('Enter');
+    await description('added', /^needs approval/).waitFor({ timeout: 30_000 });
+    await runCommand(page, 'MCP Warden: Approve Launch');
     await description('added', '2025-03-26 · stdio').waitFor({ timeout: 60_000 });
     const settings = readFileSync(settingsFile, 'utf8');
     if (!settings.includes('// Written by the e2e tests; comments like this one must survive edits.')) throw new Error('Add Server lost the comment in settings.json');
@@ -146,6 +154,8 @@ export async function runUiTests(options: UiTestOptions): Promise<number> {
     await runCommand(page, 'MCP Warden: Import Servers…');
     await exactRow(page, 'from-mcp-json').waitFor({ timeout: 15_000 });
     await page.keyboard.press('Enter');
+    await description('from-mcp-json', /^needs approval/).waitFor({ timeout: 30_000 });
+    await runCommand(page, 'MCP Warden: Approve Launch');
     await description('from-mcp-json', '2025-11-25 · stdio').waitFor({ timeout: 60_000 });
     if (!readFileSync(settingsFile, 'utf8').includes('"from-mcp-json"')) throw new Error('Import did not write settings.json');
     options.log('UI: Import Servers copied the mcp.json server into settings and started it');
@@ -172,6 +182,7 @@ export async function runUiTests(options: UiTestOptions): Promise<number> {
   } catch (error) {
     options.log(`UI test failed: ${error instanceof Error ? error.message : String(error)}`);
     await shot('ui-failure').catch(() => undefined);
+    await runCommand(page, 'Notifications: Show Notifications').then(() => shot('ui-failure-notifications')).catch(() => undefined);
     return 1;
   } finally {
     await browser.close();
@@ -189,15 +200,4 @@ function newestSession(pane: Locator): Locator {
 async function expectAttribute(locator: Locator, name: string, value: string): Promise<void> {
   const actual = await locator.getAttribute(name);
   if (actual !== value) throw new Error(`expected ${name}="${value}", found "${actual}"`);
-}
-
-/** Drags the sash right of the side bar so descriptions in the view are readable in screenshots. */
-async function widenSideBar(page: Page, width: number): Promise<void> {
-  const sideBar = await page.locator('.part.sidebar').boundingBox();
-  if (!sideBar) return;
-  const y = sideBar.y + sideBar.height / 2;
-  await page.mouse.move(sideBar.x + sideBar.width + 1, y);
-  await page.mouse.down();
-  await page.mouse.move(sideBar.x + width, y, { steps: 5 });
-  await page.mouse.up();
 }

@@ -2,7 +2,7 @@
 // the view says why; trusting it through VS Code's own trust editor loads and starts its servers.
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
-import { runCommand } from './workbench';
+import { allowAllWaiting, runCommand } from './workbench';
 
 interface TrustTestOptions {
   readonly serverUrl: string;
@@ -37,6 +37,8 @@ export async function runTrustTests(options: TrustTestOptions): Promise<number> 
     await editor.waitFor({ timeout: 15_000 });
     await editor.locator('.monaco-button', { hasText: /^Trust$/ }).first().click();
     await editor.locator('h1, .workspace-trust-title', { hasText: 'You trust this folder' }).first().waitFor({ timeout: 15_000 });
+    // Trusted, each server still waits for its launch to be approved.
+    await allowAllWaiting(page);
     // The trust editor stays open over the workbench; the view behind it updates.
     const row = view.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^everything$/ }) });
     await row.locator('.label-description', { hasText: '2025-11-25 · stdio' }).waitFor({ timeout: 60_000 });
