@@ -22,9 +22,12 @@ export interface PermissionPrompter {
 
 /** `mcpWarden.grants` in the workspace settings file. */
 export interface GrantStore {
-  /** Adds workspace grants (already sealed), replacing grants with the same server, kind and target. */
+  /**
+   * Adds workspace grants (already sealed), replacing grants with the same server, kind and target; resolves once
+   * the gate holds them.
+   */
   add(grants: readonly Grant[]): Promise<void>;
-  /** Removes these workspace grants. */
+  /** Removes these workspace grants; resolves once the gate no longer holds them. */
   remove(grants: readonly Grant[]): Promise<void>;
   /** Confirms proposed grants on this machine, leaving the committed file as it is (and audits it). */
   confirm(grants: readonly Grant[]): Promise<void>;
@@ -118,7 +121,6 @@ export class PermissionBroker implements RequestAuthorizer {
   /** Revokes grants kept in memory and in settings; the very next request is decided without them. */
   async revoke(grants: readonly Grant[]): Promise<void> {
     const stored = grants.filter((g) => g.scope === 'workspace');
-    // A workspace answer is also kept for the session (it applies before settings are re-read): it goes too.
     this.deps.gate.revokeInMemory((m) => grants.some((g) => sameTarget(g, m)));
     for (const grant of grants) this.recordGrant('revoked', grant, 'revoked by you');
     if (stored.length > 0) await this.deps.store.remove(stored);
@@ -162,7 +164,7 @@ export class PermissionBroker implements RequestAuthorizer {
     }
   }
 
-  /** Keeps an answer: once and session grants in memory, workspace grants sealed in settings (and in memory until re-read). */
+  /** Keeps an answer: once and session grants in memory, workspace grants sealed in settings. */
   private async apply(request: PermissionRequest, decision: GateDecision, answer: UserAnswer): Promise<Grant> {
     const { gate, sealer, store, clock } = this.deps;
     const grantedAt = new Date(clock.now()).toISOString();
@@ -178,15 +180,10 @@ export class PermissionBroker implements RequestAuthorizer {
       this.recordGrant('granted', grant, `${answer.verdict === 'allow' ? 'allowed' : 'denied'} by you ${scopePhrase(answer.scope)}`);
       return grant;
     }
-    const remembered = gate.remember(request, { verdict: answer.verdict, scope: 'session' }, grantedAt);
-    const grant = sealer.seal({ ...remembered, scope: 'workspace' });
-    try {
-      await store.add([grant]);
-    } catch (error) {
-      // Not kept: the answer holds for this request only, as the rule will say.
-      gate.revokeInMemory((g) => g === remembered);
-      throw error;
-    }
+    const grant = sealer.seal(gate.remember(request, answer, grantedAt));
+    // The store resolves once the gate holds the grant (it re-reads what it wrote), so the answer decides the
+    // very next request, and a failure here leaves nothing behind that would.
+    await store.add([grant]);
     this.recordGrant('granted', grant, `${answer.verdict === 'allow' ? 'allowed' : 'denied'} by you ${scopePhrase('workspace')}`);
     return grant;
   }

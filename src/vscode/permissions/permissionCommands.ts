@@ -4,7 +4,7 @@ import { Commands, PermissionCommands } from '../../core/ids';
 import type { Grant, PermissionKind } from '../../core/permissions/permission';
 import { errorMessage, type Logger } from '../../core/ports';
 import type { PermissionsTreeNode } from './permissionsTree';
-import { grantDescription, shownGrants } from './permissionsTree';
+import { grantDescription } from './permissionsTree';
 import { grantLabel } from './questionText';
 import type { WorkspacePermissions } from './workspacePermissions';
 
@@ -103,7 +103,7 @@ function serverName(arg: unknown): string | undefined {
 }
 
 async function pickGrants(deps: PermissionCommandDeps): Promise<Grant[] | undefined> {
-  const listed = shownGrants(deps.permissions.gate);
+  const listed = deps.permissions.gate.list();
   if (listed.length === 0) {
     void vscode.window.showInformationMessage('MCP Warden: nothing is granted.');
     return undefined;

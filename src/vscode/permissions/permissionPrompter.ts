@@ -29,11 +29,6 @@ export interface PrompterDeps {
   readonly approved: ApprovedDefinitions;
   /** Opens a server's definition (Show Definition of a launch question). */
   readonly revealDefinition: (server: string) => Promise<void>;
-  /**
-   * The scope a changed (suspended) grant is approved again in. The gate may name the copy of a workspace answer
-   * kept for its session; approving again must replace the workspace grant, or it stays suspended for good.
-   */
-  readonly scopeOf: (suspended: Grant) => GrantScope;
   readonly logger: Logger;
 }
 
@@ -101,7 +96,7 @@ export class NotificationPrompter implements PermissionPrompter, vscode.Disposab
       const { proposed, suspended } = entry.question.decision;
       if (verdict === 'deny') entry.settle(scope ? { verdict, scope } : DENY_ONCE);
       else if (proposed) this.confirmProposed(entry, proposed);
-      else entry.settle({ verdict: 'allow', scope: scope ?? (suspended && this.deps.scopeOf(suspended)) ?? (kind === 'launch' ? 'workspace' : 'once') });
+      else entry.settle({ verdict: 'allow', scope: scope ?? suspended?.scope ?? (kind === 'launch' ? 'workspace' : 'once') });
     }
     return matching.length;
   }
@@ -225,7 +220,7 @@ export class NotificationPrompter implements PermissionPrompter, vscode.Disposab
     if (request.permission.kind === 'launch') {
       const approve = decision.proposed
         ? { title: 'Approve', choose: () => this.confirmChoice(decision.proposed!) }
-        : { title: 'Approve', choose: answer('allow', decision.suspended ? this.deps.scopeOf(decision.suspended) : 'workspace') };
+        : { title: 'Approve', choose: answer('allow', decision.suspended?.scope ?? 'workspace') };
       const show = {
         title: 'Show Definition',
         choose: async (): Promise<Choice> => {
@@ -246,7 +241,7 @@ export class NotificationPrompter implements PermissionPrompter, vscode.Disposab
             return 'again';
           },
         },
-        { title: 'Allow New Definition', choose: answer('allow', this.deps.scopeOf(suspended)) },
+        { title: 'Allow New Definition', choose: answer('allow', suspended.scope) },
         deny,
       ];
     }

@@ -35,7 +35,7 @@ export class PermissionsTreeProvider implements vscode.TreeDataProvider<Permissi
   getChildren(node?: PermissionsTreeNode): PermissionsTreeNode[] {
     if (!node) {
       const byServer = new Map<string, ListedGrant[]>();
-      for (const listed of shownGrants(this.gate)) byServer.set(listed.grant.server, [...(byServer.get(listed.grant.server) ?? []), listed]);
+      for (const listed of this.gate.list()) byServer.set(listed.grant.server, [...(byServer.get(listed.grant.server) ?? []), listed]);
       return [...byServer.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([server, grants]) => ({ kind: 'server', server, grants }));
     }
     if (node.kind === 'server') return [...node.grants].sort(byKindAndTarget).map((listed) => ({ kind: 'grant', listed, suspended: this.isSuspended(listed.grant) }));
@@ -71,20 +71,6 @@ export class PermissionsTreeProvider implements vscode.TreeDataProvider<Permissi
     const now = this.currentPin(grant.server, grant.kind, grant.target);
     return now !== undefined && now !== grant.pin;
   }
-}
-
-/**
- * The grants to list. A workspace answer is also kept in memory for its session (it applies before settings are
- * re-read): that copy is not a grant of its own, so it is listed once, as the workspace grant.
- */
-export function shownGrants(gate: PermissionGate, server?: string): ListedGrant[] {
-  const listed = gate.list(server);
-  const stored = listed.filter((l) => l.grant.scope === 'workspace').map((l) => l.grant);
-  return listed.filter(({ grant }) => grant.scope === 'workspace' || !stored.some((w) => sameAnswer(w, grant)));
-}
-
-function sameAnswer(a: Grant, b: Grant): boolean {
-  return a.server === b.server && a.kind === b.kind && a.target === b.target && a.decision === b.decision && a.grantedAt === b.grantedAt;
 }
 
 /** "allowed · workspace · enforced", "denied · session · advisory", "proposed", "tampered", "suspended". */

@@ -77,7 +77,6 @@ export class WorkspacePermissions implements vscode.Disposable {
         revealDefinition: async (server) => {
           await vscode.commands.executeCommand(Commands.openServerSettings, server);
         },
-        scopeOf: (suspended) => (suspended.scope === 'session' && gate.workspaceGrants.some((w) => isSessionCopy(suspended, w.grant)) ? 'workspace' : suspended.scope),
         logger,
       }),
     );
@@ -220,18 +219,6 @@ export class WorkspacePermissions implements vscode.Disposable {
       .then((choice) => (choice === 'Review…' ? this.reviewProposed() : false))
       .then(undefined, (error: unknown) => this.logger.error(`cannot review the proposed grants: ${errorMessage(error)}`));
   }
-}
-
-/** A workspace answer is also kept in memory for its session: the same answer, made at the same moment. */
-function isSessionCopy(session: Grant, workspace: Grant): boolean {
-  return (
-    workspace.scope === 'workspace' &&
-    session.server === workspace.server &&
-    session.kind === workspace.kind &&
-    session.target === workspace.target &&
-    session.decision === workspace.decision &&
-    session.grantedAt === workspace.grantedAt
-  );
 }
 
 /** The workspace a seal is bound to: the `.code-workspace` file, else the first folder. */
