@@ -27,7 +27,9 @@ console.log(`
 
   Open it in a browser and click the shield in the activity bar. The demo workspace defines
   server-everything over stdio and Streamable HTTP, server-filesystem on notes/, and servers of the
-  2024-11-05 and 2026-07-28 protocol eras; .mcp.json holds one more to import.
+  2024-11-05 and 2026-07-28 protocol eras; .mcp.json holds one more to import. No server starts until
+  you approve it: answer "N permission requests are waiting" with Review… (or Approve Launch in the
+  Servers view); each tool then asks before its first call.
   Press Ctrl+C to stop.
 `);
 

@@ -41,7 +41,12 @@ interface Entry {
   readonly session: string | undefined;
   /** Workspace grants: as the sealer classified them. */
   readonly status: GrantStatus | undefined;
+  /** The rule sentence for a request of exactly this grant's target, made once: decide() runs on every call. */
+  exactRule?: string;
 }
+
+/** Risks only matter when the user is asked: a decision a grant or default makes carries none. */
+const NO_RISKS: readonly string[] = Object.freeze([]);
 
 /** What one pass over the candidate grants found. */
 interface Scan {
@@ -121,7 +126,7 @@ export class PermissionGate {
     const { server, session, permission } = request;
     const key = indexKey(server, permission.kind);
     const target = this.requestTarget(permission.kind, permission.target);
-    const risks = risksOf(request, target, this.folders, extraRisks);
+    const risks = () => risksOf(request, target, this.folders, extraRisks);
     const memory = this.memoryIndex.get(key);
     const workspace = this.workspaceIndex.get(key);
     let suspended: { entry: Entry } | undefined;
@@ -129,14 +134,14 @@ export class PermissionGate {
 
     for (const level of ['once', 'session'] as const) {
       const scan = scanEntries(memory, target, request, (e) => e.level === level && e.session === session);
-      if (scan.best) return this.decided(scan.best.entry, request, risks);
+      if (scan.best) return this.decided(scan.best.entry, request);
       suspended ??= scan.suspended;
       denyExists ||= scan.denyExists;
     }
     let proposed: { entry: Entry } | undefined;
     if (workspace) {
       const honoured = this.trusted ? scanEntries(workspace, target, request, (e) => e.status === 'sealed' || e.status === 'confirmed') : undefined;
-      if (honoured?.best) return this.decided(honoured.best.entry, request, risks);
+      if (honoured?.best) return this.decided(honoured.best.entry, request);
       suspended ??= honoured?.suspended;
       // Proposed and untrusted grants decide nothing, but a deny among them still keeps annotation defaults out.
       const rest = scanEntries(workspace, target, request, (e) => e.status !== 'tampered' && (!this.trusted || (e.status !== 'sealed' && e.status !== 'confirmed')));
@@ -145,13 +150,13 @@ export class PermissionGate {
     }
 
     const byAnnotation = denyExists ? undefined : this.annotationDefault(request);
-    if (byAnnotation) return { verdict: byAnnotation.verdict, rule: annotationRule(byAnnotation.hint, byAnnotation.verdict), risks };
+    if (byAnnotation) return { verdict: byAnnotation.verdict, rule: annotationRule(byAnnotation.hint, byAnnotation.verdict), risks: NO_RISKS };
 
     if (suspended) {
-      return { verdict: 'ask', rule: suspendedRule(request, suspended.entry.grant, suspended.entry.level), suspended: suspended.entry.grant, risks };
+      return { verdict: 'ask', rule: suspendedRule(request, suspended.entry.grant, suspended.entry.level), suspended: suspended.entry.grant, risks: risks() };
     }
-    if (proposed) return { verdict: 'ask', rule: proposedRule(proposed.entry.grant), proposed: proposed.entry.grant, risks };
-    return { verdict: 'ask', rule: NO_GRANT_RULE, risks };
+    if (proposed) return { verdict: 'ask', rule: proposedRule(proposed.entry.grant), proposed: proposed.entry.grant, risks: risks() };
+    return { verdict: 'ask', rule: NO_GRANT_RULE, risks: risks() };
   }
 
   /** Keeps a `once` or `session` answer in memory and returns the grant. Workspace answers go through the GrantStore. */
@@ -229,8 +234,10 @@ export class PermissionGate {
     return target;
   }
 
-  private decided(entry: Entry, request: PermissionRequest, risks: readonly string[]): GateDecision {
-    return { verdict: entry.grant.decision, rule: grantRule(entry.grant, entry.level, entry.status, request.permission.target), grant: entry.grant, risks };
+  private decided(entry: Entry, request: PermissionRequest): GateDecision {
+    const exact = entry.grant.target === request.permission.target;
+    const rule = exact ? (entry.exactRule ??= grantRule(entry.grant, entry.level, entry.status, request.permission.target)) : grantRule(entry.grant, entry.level, entry.status, request.permission.target);
+    return { verdict: entry.grant.decision, rule, grant: entry.grant, risks: NO_RISKS };
   }
 
   /** Deny over ask over allow, among the hints that are explicitly true and have a default. */
