@@ -110,6 +110,21 @@ export interface AuditSink {
   record(event: AuditInput | (() => AuditInput)): void;
 }
 
+/** A request MCP Warden refused before it reached the server (no such server, not running, denied by the gate). */
+export function refusedRequest(server: string, session: string, method: string, params: Readonly<Record<string, unknown>>, reason: string, now: number): AuditInput {
+  return {
+    type: 'request',
+    server,
+    session,
+    direction: 'to-server',
+    request: { method, params },
+    response: { error: { message: `refused by MCP Warden: ${reason}` } },
+    startedAt: now,
+    endedAt: now,
+    refused: true,
+  };
+}
+
 /** Discards everything: for when auditing is off, and for tests that do not look at it. */
 export const nullAuditSink: AuditSink = { record() {} };
 

@@ -1,4 +1,4 @@
-import type { AuditInput } from '../audit/auditEvent';
+import { refusedRequest } from '../audit/auditEvent';
 import { definitionFingerprint, type ConfigProblem, type ConfigSource, type ServerDefinition, type ServerEntry } from '../config/serverDefinition';
 import { DisposableStore, type Disposable } from '../disposable';
 import { Emitter } from '../events';
@@ -244,7 +244,7 @@ export class ServerRegistry implements Disposable {
     } catch (error) {
       reason = errorMessage(error);
     }
-    this.deps.supervisor.audit?.record(refusedRequest(serverName, method, params, reason, Date.now()));
+    this.deps.supervisor.audit?.record(refusedRequest(serverName, 'none', method, params, reason, Date.now()));
     return new Error(reason);
   }
 
@@ -296,18 +296,4 @@ export class ServerRegistry implements Disposable {
       catalog: supervisor?.catalog ?? EMPTY_CATALOG,
     };
   }
-}
-
-function refusedRequest(server: string, method: string, params: Readonly<Record<string, unknown>>, reason: string, now: number): AuditInput {
-  return {
-    type: 'request',
-    server,
-    session: 'none',
-    direction: 'to-server',
-    request: { method, params },
-    response: { error: { message: `refused by MCP Warden: ${reason}` } },
-    startedAt: now,
-    endedAt: now,
-    refused: true,
-  };
 }

@@ -1,4 +1,4 @@
-import { nullAuditSink, type AuditSink, type LifecycleAction } from '../audit/auditEvent';
+import { nullAuditSink, refusedRequest, type AuditSink, type LifecycleAction } from '../audit/auditEvent';
 import { definitionFingerprint, type ServerDefinition } from '../config/serverDefinition';
 import type { LaunchSpec } from '../config/launchSpec';
 import { DisposableStore, type Disposable } from '../disposable';
@@ -166,18 +166,7 @@ export class ServerSupervisor implements Disposable {
    * call made while the server restarts, or one the gate denied, would leave no trace.
    */
   recordRefused(method: string, params: Readonly<Record<string, unknown>>, reason: string): void {
-    const now = this.deps.clock.now();
-    this.audit.record({
-      type: 'request',
-      server: this.name,
-      session: this.sessionId || 'none',
-      direction: 'to-server',
-      request: { method, params },
-      response: { error: { message: `refused by MCP Warden: ${reason}` } },
-      startedAt: now,
-      endedAt: now,
-      refused: true,
-    });
+    this.audit.record(refusedRequest(this.name, this.sessionId || 'none', method, params, reason, this.deps.clock.now()));
   }
 
   /** Stops the server and releases everything; await `stop()` first for a clean shutdown. */
