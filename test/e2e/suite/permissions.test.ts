@@ -130,6 +130,30 @@ describe('Permissions', function () {
     assert.ok(echoGrant(await read()), 'allowed for the workspace again');
   });
 
+  it('never reads mcpWarden.grants from user settings, even a grant sealed on this machine', async function () {
+    const sealed = echoGrant(await read());
+    assert.ok(sealed, 'the workspace holds a sealed grant for echo');
+    // Revoked from the workspace (the revoke resolves once the gate no longer holds it), then put into the user's
+    // settings as it was, seal and all.
+    await vscode.commands.executeCommand(PermissionCommands.revoke, { kind: 'grant', listed: { grant: sealed, status: 'sealed' }, suspended: false });
+    await vscode.workspace.getConfiguration('mcpWarden').update('grants', [sealed], vscode.ConfigurationTarget.Global);
+    try {
+      // Another workspace grant makes the gate re-read its grants after the user setting was written.
+      const sleep = api.callTool(SERVER, 'sleep', { ms: 1 });
+      assert.equal(await allowWhenAsked(SERVER, 'tool', 'workspace', { until: sleep }), 1);
+      await sleep;
+      const call = api.callTool(SERVER, 'echo', { text: 'from user settings?' });
+      assert.equal(await answerWhenAsked(SERVER, 'tool', 'deny', 'once', { until: call }), 1, 'the call asked: the grant in user settings decided nothing');
+      await assert.rejects(call, /denied/);
+    } finally {
+      await vscode.workspace.getConfiguration('mcpWarden').update('grants', undefined, vscode.ConfigurationTarget.Global);
+    }
+    // The next test needs a workspace grant for echo again.
+    const again = api.callTool(SERVER, 'echo', { text: 'allowed for the workspace once more' });
+    assert.equal(await allowWhenAsked(SERVER, 'tool', 'workspace', { until: again }), 1);
+    await again;
+  });
+
   it('ignores a sealed grant edited by hand to allow another tool, and reports it', async function () {
     // A new session: the workspace answer also kept in memory for the old session goes with it.
     await api.restartServer(SERVER);
@@ -146,4 +170,5 @@ describe('Permissions', function () {
     assert.equal(await answerWhenAsked(SERVER, 'tool', 'deny', 'once', { until: call }), 1, 'the edited grant decided nothing: the call asked');
     await assert.rejects(call, /denied/);
   });
+
 });
