@@ -45,6 +45,10 @@ interface Entry {
   exactRule?: string;
 }
 
+/** Kinds whose targets are resolved through the file system on every request. */
+const RESOLVED_KINDS = new Set<PermissionKind>(['fs.read', 'fs.write', 'process.exec']);
+const DECISION_CACHE = 4096;
+
 /** Risks only matter when the user is asked: a decision a grant or default makes carries none. */
 const NO_RISKS: readonly string[] = Object.freeze([]);
 
@@ -82,6 +86,12 @@ export class PermissionGate {
   private readonly memoryIndex = new Map<string, Entry[]>();
   private readonly changeEmitter = new Emitter<void>();
   private readonly requestTargets = new Map<string, CompiledTarget>();
+  /**
+   * Decisions a session or workspace grant made, by request: the same call repeats, and nothing but a change of
+   * grants, trust or options (each clears this) can change its answer. Not for once grants (used up), nor for
+   * paths and programs (a link can change between two calls).
+   */
+  private readonly decisions = new Map<string, GateDecision>();
 
   readonly onDidChange: Event<void> = this.changeEmitter.event;
 
@@ -101,20 +111,20 @@ export class PermissionGate {
     for (const [key, entries] of this.memoryIndex) {
       this.memoryIndex.set(key, entries.map((e) => ({ ...e, target: compileTarget(e.grant.kind, e.grant.target, this.matchOptions) })));
     }
-    this.changeEmitter.fire();
+    this.changed();
   }
 
   /** In an untrusted workspace no workspace grant is honoured (they are listed, as `proposed`). */
   setTrusted(trusted: boolean): void {
     if (trusted === this.trusted) return;
     this.trusted = trusted;
-    this.changeEmitter.fire();
+    this.changed();
   }
 
   setWorkspaceGrants(grants: readonly WorkspaceGrant[]): void {
     this.workspace = [...grants];
     this.indexWorkspace();
-    this.changeEmitter.fire();
+    this.changed();
   }
 
   get workspaceGrants(): readonly WorkspaceGrant[] {
@@ -123,6 +133,22 @@ export class PermissionGate {
 
   /** `extraRisks`: what only the caller knows, e.g. describeLaunch's unsigned download; they make asking modal. */
   decide(request: PermissionRequest, extraRisks: readonly string[] = []): GateDecision {
+    const { server, session, permission } = request;
+    const cacheable = !RESOLVED_KINDS.has(permission.kind);
+    const cacheKey = cacheable ? `${server}\u0000${session}\u0000${permission.kind}\u0000${request.pin ?? ''}\u0000${permission.target}` : '';
+    if (cacheable) {
+      const known = this.decisions.get(cacheKey);
+      if (known) return known;
+    }
+    const decision = this.decideAfresh(request, extraRisks);
+    if (cacheable && decision.grant && decision.grant.scope !== 'once') {
+      if (this.decisions.size >= DECISION_CACHE) this.decisions.clear();
+      this.decisions.set(cacheKey, decision);
+    }
+    return decision;
+  }
+
+  private decideAfresh(request: PermissionRequest, extraRisks: readonly string[]): GateDecision {
     const { server, session, permission } = request;
     const key = indexKey(server, permission.kind);
     const target = this.requestTarget(permission.kind, permission.target);
@@ -179,25 +205,25 @@ export class PermissionGate {
     );
     entries.push({ grant, level: answer.scope, target: compileTarget(permission.kind, permission.target, this.matchOptions), session, status: undefined });
     this.memoryIndex.set(key, entries);
-    this.changeEmitter.fire();
+    this.changed();
     return grant;
   }
 
   /** A `once` grant is used up by the request it allowed. */
   consume(grant: Grant): void {
     if (grant.scope !== 'once') return;
-    if (this.removeFromMemory((e) => e.grant === grant).length > 0) this.changeEmitter.fire();
+    if (this.removeFromMemory((e) => e.grant === grant).length > 0) this.changed();
   }
 
   /** The server's run ended: its session and once grants go. */
   endSession(server: string, session: string): void {
-    if (this.removeFromMemory((e) => e.grant.server === server && e.session === session).length > 0) this.changeEmitter.fire();
+    if (this.removeFromMemory((e) => e.grant.server === server && e.session === session).length > 0) this.changed();
   }
 
   /** Removes memory grants matching `match`; returns them. */
   revokeInMemory(match: (grant: Grant) => boolean): Grant[] {
     const removed = this.removeFromMemory((e) => match(e.grant));
-    if (removed.length > 0) this.changeEmitter.fire();
+    if (removed.length > 0) this.changed();
     return removed;
   }
 
@@ -232,6 +258,11 @@ export class PermissionGate {
       this.requestTargets.set(key, target);
     }
     return target;
+  }
+
+  private changed(): void {
+    this.decisions.clear();
+    this.changeEmitter.fire();
   }
 
   private decided(entry: Entry, request: PermissionRequest): GateDecision {
