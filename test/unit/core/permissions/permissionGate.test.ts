@@ -280,6 +280,41 @@ describe('PermissionGate', () => {
     });
   });
 
+  it('a decision kept for a repeated request goes as soon as grants, trust or options change', () => {
+    const allowed = grant({ kind: 'tool', target: 'search' }, 'allow', { pin: 'pin-1' });
+    const gate = gateWith([ws(allowed)]);
+    assert.equal(gate.decide(tool('search')).verdict, 'allow');
+    assert.equal(gate.decide(tool('search')), gate.decide(tool('search')), 'the repeated request is answered from what was kept');
+    gate.setTrusted(false);
+    assert.equal(gate.decide(tool('search')).verdict, 'ask', 'trust withdrawn');
+    gate.setTrusted(true);
+    gate.setWorkspaceGrants([]);
+    assert.equal(gate.decide(tool('search')).verdict, 'ask', 'grant gone');
+    const session = gate.remember(tool('search'), { verdict: 'deny', scope: 'session' }, AT);
+    assert.equal(gate.decide(tool('search')).verdict, 'deny');
+    gate.revokeInMemory((g) => g === session);
+    assert.equal(gate.decide(tool('search')).verdict, 'ask', 'revoked');
+    gate.remember(tool('search'), { verdict: 'allow', scope: 'session' }, AT);
+    gate.endSession('files', 's1');
+    assert.equal(gate.decide(tool('search')).verdict, 'ask', 'the session ended');
+    assert.equal(gate.decide(tool('search', { pin: 'pin-2' })).verdict, 'ask', 'another pin is another request');
+  });
+
+  it('never keeps a decision of a once grant, nor of a path (a link can change between two calls)', () => {
+    const gate = gateWith([]);
+    const once = gate.remember(tool('search'), { verdict: 'allow', scope: 'once' }, AT);
+    assert.equal(gate.decide(tool('search')).grant, once);
+    gate.consume(once);
+    assert.equal(gate.decide(tool('search')).verdict, 'ask');
+    let target = '/ws/docs/a.md';
+    const linked = new PermissionGate({ ...options, realpath: (path) => (path === '/ws/docs/link.md' ? target : path) });
+    linked.setWorkspaceGrants([ws(grant({ kind: 'fs.read', target: '/ws/docs' }, 'allow'))]);
+    const read = request({ kind: 'fs.read', target: '/ws/docs/link.md' });
+    assert.equal(linked.decide(read).verdict, 'allow');
+    target = '/home/me/.ssh/id_ed25519';
+    assert.equal(linked.decide(read).verdict, 'ask', 'the link now leads elsewhere');
+  });
+
   it('fires onDidChange when grants, trust or options change', () => {
     const gate = gateWith([]);
     let fired = 0;
