@@ -25,6 +25,7 @@ export const Commands = {
   showAuditOutput: 'mcpWarden.showAuditOutput',
   showAuditRecord: 'mcpWarden.showAuditRecord',
   loadMoreAuditRecords: 'mcpWarden.loadMoreAuditRecords',
+  showSandboxProfile: 'mcpWarden.showSandboxProfile',
 } as const;
 
 /** The Permissions commands: registered on their own by registerPermissionCommands (they need the broker's revoke). */
@@ -69,6 +70,7 @@ export const Settings = {
   grants: 'grants',
   annotationDefaults: 'permissions.annotationDefaults',
   askTimeoutSeconds: 'permissions.askTimeoutSeconds',
+  sandboxMode: 'sandbox.mode',
 } as const;
 
 /** The full key of a setting, e.g. `mcpWarden.servers`. */

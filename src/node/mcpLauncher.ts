@@ -24,6 +24,7 @@ import { OUTPUT_CLOSED_REASON, ProcessTransport } from './processTransport';
 import { serverEnvironment } from './serverEnvironment';
 import { observeAll, tapTransport, type TransportObserver } from './transportTap';
 import { AuditTap } from './audit/auditTap';
+import type { Containment } from './containment';
 
 /** On stdio, silence to `server/discover` means a server of the initialize era; do not wait long for it. */
 const STDIO_PROBE_TIMEOUT_MS = 5000;
@@ -33,6 +34,11 @@ export interface McpLauncherOptions {
   readonly clientInfo: Implementation;
   /** Receives every message of every session. */
   readonly audit?: AuditSink;
+  /**
+   * How a stdio server is contained (the OS sandbox, see sandbox/serverSandboxes.ts); undefined: the machine's
+   * default (a PID namespace or a process group). Throws a LaunchError to refuse the launch.
+   */
+  readonly containmentFor?: (request: LaunchRequest) => Promise<Containment | undefined>;
 }
 
 /**
@@ -56,7 +62,9 @@ export class McpLauncher implements SessionLauncher {
 
     const probeKey = `${request.serverName}\0${spec.command}\0${spec.args.join('\0')}`;
     const attempt = async (legacyOnly: boolean): Promise<Session> => {
+      const containment = await this.options.containmentFor?.(request);
       const transport = new ProcessTransport({
+        ...(containment && { containment }),
         command: spec.command,
         args: spec.args,
         env: serverEnvironment(spec.env),

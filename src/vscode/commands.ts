@@ -72,6 +72,10 @@ const handlers: Record<(typeof Commands)[keyof typeof Commands], CommandHandler>
     void vscode.window.showInformationMessage(`MCP Warden: forgot ${count} stored input${count === 1 ? '' : 's'}; they will be asked for again.`);
   },
   [Commands.focusServers]: () => vscode.commands.executeCommand(`${Views.servers}.focus`),
+  [Commands.showSandboxProfile]: async (warden, arg) => {
+    const name = await serverArgument(warden, arg, 'Show the sandbox profile of');
+    if (name) await showSandboxProfile(warden, name);
+  },
 };
 
 /** Registers every command. A failing command shows its error and logs it; it never rejects into the host. */
@@ -108,7 +112,7 @@ function nodeServerName(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
   const node = arg as ServersTreeNode | undefined;
   if (node?.kind === 'server' || node?.kind === 'group') return node.server.name;
-  if (node?.kind === 'tool' || node?.kind === 'prompt' || node?.kind === 'resource') return node.serverName;
+  if (node?.kind === 'tool' || node?.kind === 'prompt' || node?.kind === 'resource' || node?.kind === 'sandbox') return node.serverName;
   return undefined;
 }
 
@@ -126,6 +130,20 @@ async function serverArgument(warden: Warden, arg: unknown, title: string, state
     { title, placeHolder: 'Server' },
   );
   return pick?.label;
+}
+
+/** The effective profile of a server's current (or last) run, read-only, with what it means. */
+async function showSandboxProfile(warden: Warden, name: string): Promise<void> {
+  const status = warden.sandboxes.status(name);
+  if (!status || status.kind === 'not-applicable') {
+    void vscode.window.showInformationMessage(`MCP Warden: server '${name}' has no sandbox profile${status ? ' (it is an HTTP server: nothing of it runs here)' : ' yet: start it first'}.`);
+    return;
+  }
+  const text =
+    status.kind === 'sandboxed'
+      ? `// The OS sandbox profile of server '${name}' (read-only), built from its grants.\n// Reads: only allowRead (minus the more specific denyRead); writes: only allowWrite; network: only allowedDomains.\n${JSON.stringify(status.profile, null, 2)}\n`
+      : `// Server '${name}' runs without the OS sandbox: ${status.reason}\n// Its fs.read, fs.write and net grants are advisory: recorded, not enforced.\n{}\n`;
+  await warden.documents.show(`${name}-sandbox-profile.jsonc`, text, 'jsonc');
 }
 
 /** After a start the user asked for: say so if it failed, with a way to the details. */

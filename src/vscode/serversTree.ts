@@ -4,6 +4,8 @@ import type { Disposable } from '../core/disposable';
 import type { ServerRegistry, ServerSnapshot } from '../core/lifecycle/serverRegistry';
 import { ServerState } from '../core/lifecycle/serverState';
 import type { PromptInfo, ResourceInfo, ToolInfo } from '../core/lifecycle/session';
+import type { Event } from '../core/events';
+import type { SandboxStatus } from '../core/sandbox/sandboxProfile';
 
 type GroupKind = 'tools' | 'prompts' | 'resources' | 'capabilities';
 
@@ -15,17 +17,29 @@ export type ServersTreeNode =
   | { readonly kind: 'tool'; readonly serverName: string; readonly tool: ToolInfo }
   | { readonly kind: 'prompt'; readonly serverName: string; readonly prompt: PromptInfo }
   | { readonly kind: 'resource'; readonly serverName: string; readonly resource: ResourceInfo }
-  | { readonly kind: 'detail'; readonly id: string; readonly label: string; readonly description: string; readonly tooltip?: string };
+  | { readonly kind: 'detail'; readonly id: string; readonly label: string; readonly description: string; readonly tooltip?: string }
+  | { readonly kind: 'sandbox'; readonly serverName: string; readonly status: SandboxStatus };
+
+/** How each server's runs are contained (sandbox/serverSandboxes.ts), for the view. */
+export interface SandboxStatusSource {
+  status(server: string): SandboxStatus | undefined;
+  readonly onDidChange: Event<string>;
+}
 
 /** The Servers view: each server with its state, and under a running one its tools, prompts, resources and capabilities. */
 export class ServersTreeProvider implements vscode.TreeDataProvider<ServersTreeNode>, Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly subscription: Disposable;
+  private readonly sandboxSubscription: Disposable | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly registry: ServerRegistry) {
+  constructor(
+    private readonly registry: ServerRegistry,
+    private readonly sandbox?: SandboxStatusSource,
+  ) {
     this.subscription = registry.onDidChange(() => this.scheduleRefresh());
+    this.sandboxSubscription = sandbox?.onDidChange(() => this.scheduleRefresh());
   }
 
   getChildren(node?: ServersTreeNode): ServersTreeNode[] {
@@ -35,7 +49,11 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<ServersTreeN
         ...this.registry.servers.map((server) => ({ kind: 'server' as const, server })),
       ];
     }
-    if (node.kind === 'server') return serverChildren(node.server);
+    if (node.kind === 'server') {
+      const status = this.sandbox?.status(node.server.name);
+      const sandbox: ServersTreeNode[] = status && status.kind !== 'not-applicable' && hasChildren(node.server) && node.server.status === 'configured' ? [{ kind: 'sandbox', serverName: node.server.name, status }] : [];
+      return [...serverChildren(node.server), ...sandbox];
+    }
     if (node.kind === 'group') return groupChildren(node.group, node.server);
     return [];
   }
@@ -43,7 +61,9 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<ServersTreeN
   getTreeItem(node: ServersTreeNode): vscode.TreeItem {
     switch (node.kind) {
       case 'server':
-        return serverItem(node.server);
+        return serverItem(node.server, this.sandbox?.status(node.server.name));
+      case 'sandbox':
+        return sandboxItem(node.serverName, node.status);
       case 'problem': {
         const item = new vscode.TreeItem(node.problem.keyPath);
         item.id = `problem:${node.parent ?? ''}:${node.problem.keyPath}:${node.problem.message}`;
@@ -95,6 +115,7 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<ServersTreeN
   dispose(): void {
     clearTimeout(this.refreshTimer);
     this.subscription.dispose();
+    this.sandboxSubscription?.dispose();
     this.changeEmitter.dispose();
   }
 
@@ -108,7 +129,7 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<ServersTreeN
   }
 }
 
-function serverItem(server: ServerSnapshot): vscode.TreeItem {
+function serverItem(server: ServerSnapshot, sandbox: SandboxStatus | undefined): vscode.TreeItem {
   const item = new vscode.TreeItem(server.name, hasChildren(server) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `server:${server.name}`;
   const { state } = server;
@@ -122,12 +143,37 @@ function serverItem(server: ServerSnapshot): vscode.TreeItem {
     item.iconPath = new vscode.ThemeIcon('cloud-download');
   } else {
     // `server.needs-approval` shows Approve Launch and Deny Launch inline (package.json menus).
-    item.contextValue = `server.${state.kind}`;
-    item.description = stateDescription(server);
+    // `.sandboxed` offers Show Sandbox Profile; the state stays first for the menus' `^server\.(running|…)\b`.
+    item.contextValue = `server.${state.kind}${sandbox?.kind === 'sandboxed' ? '.sandboxed' : ''}`;
+    item.description = stateDescription(server) + (state.kind === 'running' && sandbox && sandbox.kind !== 'not-applicable' ? (sandbox.kind === 'sandboxed' ? ' · sandboxed' : ' · not sandboxed') : '');
     item.iconPath = stateIcon(state);
   }
   item.tooltip = serverTooltip(server);
   return item;
+}
+
+/** The Sandbox row under a server: enforced with what, or why not. */
+function sandboxItem(serverName: string, status: SandboxStatus): vscode.TreeItem {
+  const item = new vscode.TreeItem('Sandbox', vscode.TreeItemCollapsibleState.None);
+  item.id = `sandbox:${serverName}`;
+  if (status.kind === 'sandboxed') {
+    const { filesystem, network } = status.profile;
+    const writes = filesystem.allowWrite.length - 1; // the private temp folder is always there
+    item.description = `enforced · ${count(writes, 'write grant')} · ${count(network.allowedDomains.length, 'host')}${network.allowAllUnixSockets ? ' · Unix sockets' : ''}`;
+    item.tooltip = 'Reads, writes and network are held to its grants by the OS sandbox. Show Sandbox Profile for the whole profile.';
+    item.iconPath = new vscode.ThemeIcon('shield', new vscode.ThemeColor('testing.iconPassed'));
+    item.contextValue = 'sandbox';
+    item.command = { command: 'mcpWarden.showSandboxProfile', title: 'Show Sandbox Profile', arguments: [serverName] };
+  } else {
+    item.description = `not sandboxed — ${status.kind === 'unsandboxed' ? status.reason : ''}`;
+    item.tooltip = `${status.kind === 'unsandboxed' ? status.reason : ''}\n\nIts file and network grants are advisory: recorded, not enforced.`;
+    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  }
+  return item;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function stateDescription(server: ServerSnapshot): string {

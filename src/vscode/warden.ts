@@ -1,5 +1,6 @@
-import { homedir } from 'node:os';
-import { sep } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { resolveLaunchSpec } from '../core/config/launchSpec';
 import type { InputDefinition } from '../core/config/serverDefinition';
@@ -32,6 +33,12 @@ import { askTimeoutMs, gateOptions } from './permissions/permissionSettings';
 import { PermissionsStatusBar } from './permissions/permissionsStatusBar';
 import { PermissionsTreeProvider } from './permissions/permissionsTree';
 import { WorkspacePermissions } from './permissions/workspacePermissions';
+import { enforcementOf } from '../core/sandbox/enforcement';
+import type { SandboxAvailability } from '../core/sandbox/sandboxProfile';
+import { probeSandbox } from '../node/sandbox/sandboxAvailability';
+import { SandboxSession } from '../node/sandbox/sandboxSession';
+import { ServerSandboxes } from '../node/sandbox/serverSandboxes';
+import { editorStoragePaths, sandboxMode } from './sandbox/sandboxSettings';
 
 /**
  * Owns everything MCP Warden runs for one window: the registry of servers, their output channels, the view,
@@ -53,6 +60,7 @@ export class Warden implements vscode.Disposable {
   readonly gate: PermissionGate;
   readonly permissions: WorkspacePermissions;
   readonly broker: PermissionBroker;
+  readonly sandboxes: ServerSandboxes;
   private inputDefinitions: readonly InputDefinition[] = [];
   private reloading: Promise<void> = Promise.resolve();
   readonly ready: Promise<void>;
@@ -94,9 +102,28 @@ export class Warden implements vscode.Disposable {
       pathSeparator: sep,
     });
 
+    // Each sandboxed run gets a private folder under this one (its temp files, the runtime's sockets).
+    const sandboxRoot = mkdtempSync(join(tmpdir(), 'mcp-warden-sandbox-'));
+    this.disposables.add({ dispose: () => rmSync(sandboxRoot, { recursive: true, force: true }) });
+    let availability: Promise<SandboxAvailability> | undefined;
+    const sandboxes = (this.sandboxes = this.disposables.add(
+      new ServerSandboxes({
+        gate: this.gate,
+        authorizer: broker,
+        audit: this.audit.pipeline,
+        mode: sandboxMode,
+        availability: () => (availability ??= probeSandbox(process.env, process.platform)),
+        startSession: (options) => SandboxSession.start(options),
+        restart: (server, reason) => this.registry.restart(server, reason),
+        protectedPaths: () => editorStoragePaths(context),
+        logger: this.logger,
+        folderRoot: sandboxRoot,
+      }),
+    ));
     const launcher = lazyMcpLauncher({
       clientInfo: { name: 'mcp-warden', title: 'MCP Warden', version: String(context.extension.packageJSON['version'] ?? '0.0.0') },
       audit: this.audit.pipeline,
+      containmentFor: (request) => sandboxes.containmentFor(request),
     });
     this.registry = this.disposables.add(
       new ServerRegistry({
@@ -121,7 +148,10 @@ export class Warden implements vscode.Disposable {
             return launchConsent(broker, variables, nodeHasher)(definition, keyPath, consent);
           },
           clientRequests: gatedClientRequests(broker, (server) => grantedRoots(this.gate, server)),
-          onSessionEnd: (server, session) => this.gate.endSession(server, session),
+          onSessionEnd: (server, session) => {
+            this.gate.endSession(server, session);
+            sandboxes.endSession(server, session);
+          },
         },
         loggerFor: (name) => this.channels.logger(name),
         logger: this.logger,
@@ -139,12 +169,19 @@ export class Warden implements vscode.Disposable {
         declarationsOf: (server) => declarationsOf(server, variables().workspaceFolders.map((f) => f.path)),
       }),
     );
-    const permissionsTree = this.disposables.add(new PermissionsTreeProvider(this.gate, (server, kind, target) => (kind === 'tool' ? this.registry.toolPin(server, target) : undefined)));
+    const permissionsTree = this.disposables.add(
+      new PermissionsTreeProvider(
+        this.gate,
+        (server, kind, target) => (kind === 'tool' ? this.registry.toolPin(server, target) : undefined),
+        (server, kind) => enforcementOf(kind, sandboxes.status(server)?.kind),
+      ),
+    );
+    this.disposables.add(sandboxes.onDidChange(() => permissionsTree.refresh()));
     this.disposables.add(vscode.window.createTreeView(Views.permissions, { treeDataProvider: permissionsTree, showCollapseAll: true }));
     this.disposables.add(this.registry.onDidChange(() => permissionsTree.refresh()));
     this.disposables.add(new PermissionsStatusBar(permissions.prompter));
 
-    const tree = this.disposables.add(new ServersTreeProvider(this.registry));
+    const tree = this.disposables.add(new ServersTreeProvider(this.registry, sandboxes));
     this.treeView = this.disposables.add(vscode.window.createTreeView(Views.servers, { treeDataProvider: tree, showCollapseAll: true }));
     this.auditTree = this.disposables.add(new AuditTreeProvider(this.audit));
     this.auditTree.attach(this.disposables.add(vscode.window.createTreeView(Views.audit, { treeDataProvider: this.auditTree, showCollapseAll: true })));

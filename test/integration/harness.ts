@@ -9,7 +9,7 @@ import type { RestartPolicyOptions } from '../../src/core/lifecycle/restartPolic
 import { ServerRegistry, type ServerSnapshot } from '../../src/core/lifecycle/serverRegistry';
 import { systemClock } from '../../src/core/ports';
 import { loadEnvFile } from '../../src/node/envFile';
-import { McpLauncher } from '../../src/node/mcpLauncher';
+import { McpLauncher, type McpLauncherOptions } from '../../src/node/mcpLauncher';
 import { processAlive } from '../../src/node/processes';
 import type { SupervisorDeps } from '../../src/core/lifecycle/serverSupervisor';
 import type { RequestAuthorizer } from '../../src/core/permissions/permissionBroker';
@@ -50,6 +50,8 @@ export interface HarnessOptions {
   readonly inputs?: Record<string, string>;
   readonly workspaceFolder?: string;
   readonly audit?: AuditSink;
+  /** How stdio servers are contained (the OS sandbox); by default the machine's PID namespace or process group. */
+  readonly containmentFor?: McpLauncherOptions['containmentFor'];
   /** The permission gate; by default one that approves everything (for tests about something else). */
   readonly permissions?: {
     readonly authorizer: RequestAuthorizer;
@@ -69,7 +71,11 @@ export async function startServers(servers: Record<string, unknown>, options: Ha
   };
   const registry = new ServerRegistry({
     supervisor: {
-      launcher: new McpLauncher({ clientInfo: { name: 'mcp-warden-tests', version: '0.0.0' }, ...(options.audit && { audit: options.audit }) }),
+      launcher: new McpLauncher({
+        clientInfo: { name: 'mcp-warden-tests', version: '0.0.0' },
+        ...(options.audit && { audit: options.audit }),
+        ...(options.containmentFor && { containmentFor: options.containmentFor }),
+      }),
       resolveSpec: (definition, keyPath) =>
         resolveLaunchSpec(definition, keyPath, {
           variables: { workspaceFolders: [{ name: 'ws', path: options.workspaceFolder ?? ROOT }], userHome: '/home/test', env: process.env, pathSeparator: '/' },

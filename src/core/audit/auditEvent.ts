@@ -4,7 +4,7 @@ export type AuditOutcome = 'ok' | 'error' | 'info';
 /** `to-server`: the client asked the server; `to-client`: the server asked the client. */
 export type AuditDirection = 'to-server' | 'to-client';
 export type LifecycleAction = 'start' | 'ready' | 'start-failed' | 'stop' | 'crash' | 'restart' | 'give-up';
-export type PermissionAuditAction = 'decided' | 'granted' | 'revoked' | 'suspended' | 'tampered' | 'confirmed';
+export type PermissionAuditAction = 'decided' | 'granted' | 'revoked' | 'suspended' | 'tampered' | 'confirmed' | 'blocked';
 /**
  * Records about the log itself. `cleared`, `pruned`, `rekeyed`, `lost` and `tamper-suspected` are anchors: they
  * account for records that are no longer in the log, and are MACed and chained like every other record.
@@ -82,7 +82,8 @@ export type AuditInput =
       readonly session: string;
       /**
        * `decided`: a request was allowed or denied (by a grant, a default or the user's answer); the others: a grant
-       * was made, revoked, suspended (its definition changed), found tampered with, or a proposed one confirmed.
+       * was made, revoked, suspended (its definition changed), found tampered with, or a proposed one confirmed;
+       * `blocked`: the OS sandbox stopped a server from doing something (the rule quotes the runtime's report).
        */
       readonly action: PermissionAuditAction;
       /** `kind:target`, e.g. `tool:search`. */

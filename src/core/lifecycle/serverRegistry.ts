@@ -137,8 +137,8 @@ export class ServerRegistry implements Disposable {
     return this.supervisor(name).stop();
   }
 
-  restart(name: string): Promise<void> {
-    return this.supervisor(name).restart();
+  restart(name: string, reason?: string): Promise<void> {
+    return this.supervisor(name).restart(reason);
   }
 
   /** Starts every enabled server in parallel; one failing start does not hold back the others. */

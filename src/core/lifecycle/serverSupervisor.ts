@@ -113,9 +113,10 @@ export class ServerSupervisor implements Disposable {
     return this.enqueue(() => this.doStop());
   }
 
-  restart(): Promise<void> {
+  /** Stops and starts the server; `reason` (default: the user asked) goes to its log and the audit log. */
+  restart(reason = 'requested'): Promise<void> {
     this.crashes.reset();
-    this.recordLifecycle('restart', 'requested');
+    this.recordLifecycle('restart', reason);
     this.launchAbort?.abort();
     this.cancelRetry();
     return this.enqueue(async () => {

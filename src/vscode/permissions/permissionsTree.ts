@@ -2,14 +2,18 @@ import * as vscode from 'vscode';
 import type { Disposable } from '../../core/disposable';
 import type { Grant, PermissionKind } from '../../core/permissions/permission';
 import type { ListedGrant, PermissionGate } from '../../core/permissions/permissionGate';
+import type { Enforcement } from '../../core/sandbox/enforcement';
 
 /** The elements of the Permissions view. */
 export type PermissionsTreeNode =
   | { readonly kind: 'server'; readonly server: string; readonly grants: readonly ListedGrant[] }
   | { readonly kind: 'grant'; readonly listed: ListedGrant; readonly suspended: boolean };
 
-/** Kinds the sandbox issue will enforce: until then a grant of them is a record of intent, not a fence. */
-const ADVISORY_KINDS: ReadonlySet<PermissionKind> = new Set(['fs.read', 'fs.write', 'net', 'process.exec']);
+/**
+ * Whether a grant of `kind` is enforced for `server` now: file and network grants only while the server runs in
+ * the OS sandbox (enforcement.ts); without it they are a record of intent, not a fence.
+ */
+export type EnforcementOf = (server: string, kind: PermissionKind) => Enforcement;
 
 /** The current pin of what a grant is about (a tool's definition hash now), when known. */
 export type CurrentPin = (server: string, kind: PermissionKind, target: string) => string | undefined;
@@ -23,6 +27,7 @@ export class PermissionsTreeProvider implements vscode.TreeDataProvider<Permissi
   constructor(
     private readonly gate: PermissionGate,
     private readonly currentPin: CurrentPin = () => undefined,
+    private readonly enforcement: EnforcementOf = () => 'advisory',
   ) {
     this.subscription = gate.onDidChange(() => this.changeEmitter.fire());
   }
@@ -54,8 +59,9 @@ export class PermissionsTreeProvider implements vscode.TreeDataProvider<Permissi
     const { grant, status } = node.listed;
     const item = new vscode.TreeItem(grant.target === '' ? grant.kind : `${grant.kind}: ${grant.target}`);
     item.id = `permissions:${grant.server}:${grant.kind}:${grant.target}:${grant.scope}:${grant.decision}:${grant.grantedAt}`;
-    item.description = grantDescription(node.listed, node.suspended);
-    item.tooltip = grantTooltip(node.listed, node.suspended);
+    const enforcement = this.enforcement(grant.server, grant.kind);
+    item.description = grantDescription(node.listed, node.suspended, enforcement);
+    item.tooltip = grantTooltip(node.listed, node.suspended, enforcement);
     item.iconPath = grantIcon(node.listed, node.suspended);
     item.contextValue = `grant.${status}`;
     return item;
@@ -74,15 +80,15 @@ export class PermissionsTreeProvider implements vscode.TreeDataProvider<Permissi
 }
 
 /** "allowed · workspace · enforced", "denied · session · advisory", "proposed", "tampered", "suspended". */
-export function grantDescription({ grant, status }: ListedGrant, suspended: boolean): string {
+export function grantDescription({ grant, status }: ListedGrant, suspended: boolean, enforcement?: Enforcement): string {
   if (status === 'proposed' || status === 'tampered') return status;
   if (suspended) return 'suspended';
   const decided = grant.decision === 'allow' ? 'allowed' : 'denied';
   const confirmed = status === 'confirmed' ? ' (confirmed)' : '';
-  return `${decided} · ${grant.scope}${confirmed} · ${ADVISORY_KINDS.has(grant.kind) ? 'advisory' : 'enforced'}`;
+  return `${decided} · ${grant.scope}${confirmed}${enforcement ? ` · ${enforcement}` : ''}`;
 }
 
-function grantTooltip({ grant, status }: ListedGrant, suspended: boolean): vscode.MarkdownString {
+function grantTooltip({ grant, status }: ListedGrant, suspended: boolean, enforcement: Enforcement): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${grant.decision === 'allow' ? 'Allowed' : 'Denied'}** for ${grant.scope === 'workspace' ? 'this workspace' : grant.scope === 'session' ? 'this session' : 'the next request'}\n\n`);
   md.appendText(`Server: ${grant.server}\nPermission: ${grant.kind}${grant.target === '' ? '' : ` ${grant.target}`}\nGranted: ${grant.grantedAt}\n`);
@@ -90,9 +96,16 @@ function grantTooltip({ grant, status }: ListedGrant, suspended: boolean): vscod
   md.appendMarkdown('\n');
   md.appendMarkdown(`${STATUS_TEXT[status]}\n\n`);
   if (suspended) md.appendMarkdown('$(debug-pause) The definition changed since it was allowed: the next use asks again.\n\n');
-  if (ADVISORY_KINDS.has(grant.kind)) md.appendMarkdown('$(info) Advisory: MCP Warden records this decision but cannot yet keep a server from the file system, network or programs.\n\n');
+  if (enforcement === 'advisory') md.appendMarkdown(`$(info) Advisory: ${ADVISORY_WHY[grant.kind] ?? 'recorded, not enforced.'}\n\n`);
   return md;
 }
+
+const ADVISORY_WHY: Partial<Record<PermissionKind, string>> = {
+  'process.exec': 'the sandbox limits programs only to what the server can read (the system folders are readable), so which program a server runs is recorded, not enforced.',
+  'fs.read': 'the server does not run in the OS sandbox (see its Sandbox row in the Servers view), so this is recorded, not enforced.',
+  'fs.write': 'the server does not run in the OS sandbox (see its Sandbox row in the Servers view), so this is recorded, not enforced.',
+  net: 'the server does not run in the OS sandbox (see its Sandbox row in the Servers view), so this is recorded, not enforced.',
+};
 
 const STATUS_TEXT: Record<ListedGrant['status'], string> = {
   sealed: '$(lock) Sealed on this machine: honoured.',

@@ -1,0 +1,360 @@
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { AuditSink } from '../../core/audit/auditEvent';
+import type { LaunchSpec } from '../../core/config/launchSpec';
+import { Emitter, type Event } from '../../core/events';
+import { LaunchError } from '../../core/lifecycle/launchError';
+import { formatNetTarget } from '../../core/permissions/netTargets';
+import type { Grant, PermissionKind, PermissionRequest } from '../../core/permissions/permission';
+import type { RequestAuthorizer } from '../../core/permissions/permissionBroker';
+import type { ListedGrant, PermissionGate } from '../../core/permissions/permissionGate';
+import { errorMessage, type Logger } from '../../core/ports';
+import { buildSandboxProfile } from '../../core/sandbox/profileBuilder';
+import type { SandboxAvailability, SandboxMode, SandboxProfile, SandboxStatus } from '../../core/sandbox/sandboxProfile';
+import { sandboxPlan } from '../../core/sandbox/sandboxPlan';
+import { blockedPaths, jitPermission, parseViolation } from '../../core/sandbox/violations';
+import type { Containment } from '../containment';
+import { baselineReadPaths } from './baseline';
+import type { SandboxSession, SandboxSessionOptions } from './sandboxSession';
+
+/** The kinds the OS sandbox enforces: a change to one of their grants changes a running server's profile. */
+const SANDBOX_KINDS: ReadonlySet<PermissionKind> = new Set(['fs.read', 'fs.write', 'net']);
+
+export interface ServerSandboxesDeps {
+  readonly gate: PermissionGate;
+  readonly authorizer: RequestAuthorizer;
+  readonly audit: AuditSink;
+  /** mcpWarden.sandbox.mode, from user (machine) settings only. */
+  readonly mode: () => SandboxMode;
+  /** Whether this machine can sandbox; probed once. */
+  readonly availability: () => Promise<SandboxAvailability>;
+  readonly startSession: (options: SandboxSessionOptions) => Promise<SandboxSession>;
+  /** Restarts a server so that it runs with a new profile; `reason` goes to its log and the audit log. */
+  readonly restart: (server: string, reason: string) => Promise<void>;
+  /** Paths of the host to keep from every server even under a broad read grant (the editor's storage). */
+  readonly protectedPaths: () => readonly string[];
+  readonly logger: Logger;
+  /** Where each run's private folder is made (temp files, the runtime's sockets). */
+  readonly folderRoot: string;
+}
+
+/** What a launch needs to know to contain one run of a stdio server. */
+export interface ContainRequest {
+  readonly serverName: string;
+  readonly sessionId: string;
+  readonly spec: LaunchSpec;
+  readonly logger: Logger;
+}
+
+/** One sandboxed run of a server. */
+interface Run {
+  readonly server: string;
+  readonly session: string;
+  readonly spec: Extract<LaunchSpec, { type: 'stdio' }>;
+  readonly folder: string;
+  readonly sandbox: SandboxSession;
+  readonly logger: Logger;
+  profile: SandboxProfile;
+  /** Targets already asked about in this run: a server retrying a blocked write asks once. */
+  readonly asked: Set<string>;
+  /** Questions about a host waiting for the user: concurrent connections to it share one. */
+  readonly pendingHosts: Map<string, Promise<boolean>>;
+  restarting: boolean;
+}
+
+/**
+ * Runs every stdio server in the OS sandbox with a profile built from its grants, and keeps the two in step:
+ * a connection to a host nobody granted becomes a question whose answer applies to the waiting connection; a
+ * blocked write becomes a question whose Allow restarts the server with the wider profile; a grant made or
+ * revoked elsewhere applies at once (network: live; filesystem: by a restart).
+ */
+export class ServerSandboxes {
+  private readonly runs = new Map<string, Run>();
+  private readonly statuses = new Map<string, SandboxStatus>();
+  /** Grants for one run only (once, session) made in the run a restart ended: the next run gets them again. */
+  private readonly carried = new Map<string, Grant[]>();
+  private readonly changeEmitter = new Emitter<string>();
+  readonly onDidChange: Event<string> = this.changeEmitter.event;
+  private readonly gateSubscription: { dispose(): void };
+
+  constructor(private readonly deps: ServerSandboxesDeps) {
+    this.gateSubscription = deps.gate.onDidChange(() => this.grantsChanged());
+  }
+
+  /** How a server's current (or last) run is contained; undefined before its first start. */
+  status(server: string): SandboxStatus | undefined {
+    return this.statuses.get(server);
+  }
+
+  /**
+   * The containment of one launch attempt: the sandbox, or undefined for the machine's default (PID namespace or
+   * process group) when the sandbox is off or unavailable in preferred mode. Throws a permanent LaunchError when
+   * the sandbox is required and unavailable. Attempts of the same run (a protocol fallback) share one sandbox.
+   */
+  async containmentFor(request: ContainRequest): Promise<Containment | undefined> {
+    const { serverName: server, sessionId: session, spec } = request;
+    if (spec.type !== 'stdio') {
+      this.setStatus(server, { kind: 'not-applicable' });
+      return undefined;
+    }
+    const existing = this.runs.get(server);
+    if (existing?.session === session) return { kind: 'sandbox', session: existing.sandbox };
+    if (existing) await this.endRun(existing);
+
+    const plan = sandboxPlan(this.deps.mode(), await this.deps.availability());
+    if (plan.run === 'refused') {
+      this.setStatus(server, { kind: 'unsandboxed', reason: plan.message });
+      throw new LaunchError(plan.message, false);
+    }
+    if (plan.run === 'unsandboxed') {
+      if (plan.warning) request.logger.warn(plan.warning);
+      this.setStatus(server, { kind: 'unsandboxed', reason: plan.warning ?? 'the sandbox is off' });
+      return undefined;
+    }
+
+    this.restoreCarried(server, session);
+    const folder = mkdtempSync(join(this.deps.folderRoot, `${safeName(server)}-`));
+    mkdirSync(join(folder, 'temp'));
+    mkdirSync(join(folder, 'sockets'));
+    const profile = this.profileFor(server, spec, folder);
+    let sandbox: SandboxSession;
+    try {
+      sandbox = await this.deps.startSession({
+        profile,
+        folder,
+        logger: request.logger,
+        onAsk: (host, port) => this.askForHost(server, session, host, port),
+        onViolation: (line) => this.violation(server, session, line),
+      });
+    } catch (error) {
+      rmSync(folder, { recursive: true, force: true });
+      throw new LaunchError(`could not start the sandbox for server '${server}': ${errorMessage(error)}`, true);
+    }
+    const run: Run = { server, session, spec, folder, sandbox, logger: request.logger, profile, asked: new Set(), pendingHosts: new Map(), restarting: false };
+    this.runs.set(server, run);
+    request.logger.info(`sandboxed: ${describeProfile(profile)}`);
+    this.setStatus(server, { kind: 'sandboxed', profile });
+    return { kind: 'sandbox', session: sandbox };
+  }
+
+  /** A run ended (stopped, crashed, or failed to start): its sandbox goes with it. */
+  endSession(server: string, session: string): void {
+    const run = this.runs.get(server);
+    if (run?.session === session) void this.endRun(run);
+  }
+
+  /**
+   * Text a sandboxed server wrote to stderr or returned as an error: a path it could not read or write that the
+   * profile hides becomes a question (reads and exec are not reported by the runtime; this is the only signal).
+   */
+  inspectFailure(server: string, session: string, text: string): void {
+    const run = this.runs.get(server);
+    if (run?.session !== session) return;
+    for (const path of blockedPaths(text)) {
+      if (!existsOnHost(path) || this.readable(run, path)) continue;
+      this.askForPath(run, 'fs.read', path, `the sandbox hid ${path} from it`);
+    }
+  }
+
+  dispose(): void {
+    this.gateSubscription.dispose();
+    this.changeEmitter.dispose();
+    for (const run of [...this.runs.values()]) void this.endRun(run);
+  }
+
+  private async endRun(run: Run): Promise<void> {
+    if (this.runs.get(run.server) === run) this.runs.delete(run.server);
+    await run.sandbox.stop().catch((error: unknown) => run.logger.warn(`could not stop the sandbox: ${errorMessage(error)}`));
+    rmSync(run.folder, { recursive: true, force: true });
+  }
+
+  private profileFor(server: string, spec: Run['spec'], folder: string): SandboxProfile {
+    return buildSandboxProfile({
+      grants: honouredGrants(this.deps.gate.list(server)).map(resolvedTarget),
+      baseline: baselineReadPaths({
+        command: spec.command,
+        args: spec.args,
+        ...(spec.cwd !== undefined && { cwd: spec.cwd }),
+        env: spec.env,
+        execPath: process.execPath,
+        home: homedir(),
+        platform: process.platform,
+        exists: existsOnHost,
+      }),
+      privateTemp: join(folder, 'temp'),
+      socketFolder: join(folder, 'sockets'),
+      home: homedir(),
+      protectedPaths: this.deps.protectedPaths(),
+      listFolder: (path) => {
+        try {
+          return readdirSync(path);
+        } catch {
+          return undefined;
+        }
+      },
+    });
+  }
+
+  /** A grant was made, revoked or changed: network changes apply live, filesystem changes by a restart. */
+  private grantsChanged(): void {
+    for (const run of [...this.runs.values()]) {
+      if (run.restarting) continue;
+      let next: SandboxProfile;
+      try {
+        next = this.profileFor(run.server, run.spec, run.folder);
+      } catch (error) {
+        run.logger.error(`could not build the sandbox profile: ${errorMessage(error)}`);
+        continue;
+      }
+      if (JSON.stringify(next.filesystem) !== JSON.stringify(run.profile.filesystem)) {
+        this.restartWith(run, 'its filesystem grants changed: restarting it with the new sandbox profile');
+      } else if (JSON.stringify(next.network) !== JSON.stringify(run.profile.network)) {
+        run.profile = next;
+        this.setStatus(run.server, { kind: 'sandboxed', profile: next });
+        run.sandbox.update(next).then(
+          () => run.logger.info(`sandbox network updated: ${describeNetwork(next)}`),
+          (error: unknown) => {
+            run.logger.error(`could not update the sandbox's network: ${errorMessage(error)}; restarting the server`);
+            this.restartWith(run, 'its network grants changed and could not be applied live');
+          },
+        );
+      }
+    }
+  }
+
+  private restartWith(run: Run, reason: string): void {
+    run.restarting = true;
+    // Grants made for this run only (session, once) would end with it: the restarted run keeps them.
+    const carried = this.deps.gate.list(run.server).filter((l) => (l.status === 'session' || l.status === 'once') && SANDBOX_KINDS.has(l.grant.kind) && l.grant.decision === 'allow');
+    this.carried.set(run.server, carried.map((l) => l.grant));
+    run.logger.info(reason);
+    this.deps.restart(run.server, reason).catch((error: unknown) => run.logger.error(`could not restart: ${errorMessage(error)}`));
+  }
+
+  private restoreCarried(server: string, session: string): void {
+    const grants = this.carried.get(server);
+    this.carried.delete(server);
+    for (const grant of grants ?? []) {
+      this.deps.gate.remember({ server, session, permission: { kind: grant.kind, target: grant.target } }, { verdict: 'allow', scope: 'session' }, grant.grantedAt);
+    }
+  }
+
+  /** The runtime's ask-callback: a connection to a host the profile does not allow waits for this answer. */
+  private askForHost(server: string, session: string, host: string, port: number): Promise<boolean> {
+    const run = this.runs.get(server);
+    if (run?.session !== session) return Promise.resolve(false);
+    const target = formatNetTarget({ type: 'host', host: host.toLowerCase(), port });
+    const pending = run.pendingHosts.get(target);
+    if (pending) return pending;
+    const request: PermissionRequest = { server, session, permission: { kind: 'net', target }, method: 'network', reason: `the server opened a connection to ${target}` };
+    const answer = this.deps.authorizer.authorize(request).then(
+      (decision) => decision.verdict === 'allow',
+      (error: unknown) => {
+        run.logger.error(`could not ask about ${target}: ${errorMessage(error)}; refused`);
+        return false;
+      },
+    );
+    run.pendingHosts.set(target, answer);
+    void answer.finally(() => run.pendingHosts.delete(target));
+    return answer;
+  }
+
+  /** A block the runtime reported: audited; a blocked write becomes a question. */
+  private violation(server: string, session: string, line: string): void {
+    const run = this.runs.get(server);
+    const blocked = parseViolation(line);
+    this.deps.audit.record(() => ({
+      type: 'permission',
+      server,
+      session,
+      action: 'blocked',
+      permission: blocked ? `${blocked.kind}:${blocked.path ?? blocked.host ?? ''}` : 'sandbox',
+      verdict: 'deny',
+      rule: `sandbox: ${line}`,
+    }));
+    if (!run || run.session !== session || !blocked?.path || blocked.kind === 'net') return;
+    run.logger.warn(`the sandbox blocked: ${line}`);
+    this.askForPath(run, blocked.kind, blocked.path, `the sandbox blocked ${blocked.kind === 'fs.write' ? 'writing to' : 'reading'} ${blocked.path}`);
+  }
+
+  private askForPath(run: Run, kind: 'fs.read' | 'fs.write', path: string, reason: string): void {
+    const permission = jitPermission({ kind, path }, kindOfPath);
+    const key = `${permission.kind}\0${permission.target}`;
+    if (run.asked.has(key)) return;
+    run.asked.add(key);
+    const request: PermissionRequest = { server: run.server, session: run.session, permission, method: 'sandbox', reason };
+    this.deps.authorizer.authorize(request).then(
+      (decision) => {
+        // Session and workspace grants change the gate, which restarts the run; a once grant does not.
+        if (decision.verdict === 'allow' && decision.grant?.scope === 'once' && this.runs.get(run.server) === run && !run.restarting) {
+          run.restarting = true;
+          this.carried.set(run.server, [decision.grant]);
+          this.deps.restart(run.server, `${permissionText(permission.kind, permission.target)} was allowed once: restarting it with that in its sandbox`).catch(() => undefined);
+        }
+      },
+      (error: unknown) => run.logger.error(`could not ask about ${path}: ${errorMessage(error)}`),
+    );
+  }
+
+  private readable(run: Run, path: string): boolean {
+    const { allowRead, allowWrite } = run.profile.filesystem;
+    return [...allowRead, ...allowWrite].some((root) => path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`));
+  }
+
+  private setStatus(server: string, status: SandboxStatus): void {
+    this.statuses.set(server, status);
+    this.changeEmitter.fire(server);
+  }
+}
+
+/** Grants the sandbox builds from: honoured workspace grants, and this run's session grants. */
+function honouredGrants(listed: readonly ListedGrant[]): Grant[] {
+  return listed.filter((l) => SANDBOX_KINDS.has(l.grant.kind) && (l.status === 'sealed' || l.status === 'confirmed' || l.status === 'session')).map((l) => l.grant);
+}
+
+/** The sandbox mounts real paths: a grant of a symlinked folder means the folder it points to. */
+function resolvedTarget(grant: Grant): Grant {
+  if (grant.kind === 'net') return grant;
+  try {
+    return { ...grant, target: realpathSync(grant.target) };
+  } catch {
+    return grant;
+  }
+}
+
+function existsOnHost(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function kindOfPath(path: string): 'file' | 'folder' | undefined {
+  try {
+    return statSync(path).isDirectory() ? 'folder' : 'file';
+  } catch {
+    return undefined;
+  }
+}
+
+function permissionText(kind: string, target: string): string {
+  return `${kind} ${target}`;
+}
+
+function safeName(server: string): string {
+  return server.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40) || 'server';
+}
+
+function describeNetwork(profile: SandboxProfile): string {
+  const hosts = profile.network.allowedDomains;
+  return hosts.length === 0 ? 'no hosts' : hosts.join(', ');
+}
+
+/** One line for the server's log: what it may read and write beyond the baseline, and where it may connect. */
+export function describeProfile(profile: SandboxProfile): string {
+  const { allowWrite } = profile.filesystem;
+  return `writes ${allowWrite.join(', ') || 'nothing'}; network ${describeNetwork(profile)}${profile.network.allowAllUnixSockets ? '; Unix sockets' : ''}`;
+}
