@@ -17,7 +17,8 @@
  *   (`~/.cache/uv`) and the Python interpreters uv installs (`~/.local/share/uv/python`). Read-only: the sandbox
  *   cannot download, so such a server starts only once its package is in the cache.
  *
- * A prefix is never the home folder or `/`: then the program's own folder is taken instead. Everything else, the
+ * A prefix is never `/`, home or a folder straight in home (`~/.local` holds `~/.local/share`): then the program's
+ * own folder (`~/.local/bin`) is taken instead, and what else it needs there takes a grant. Everything else, the
  * server's working folder included, takes a grant. Paths under the protected secrets stay denied whatever this says.
  */
 import { basename, delimiter, dirname, isAbsolute, join, normalize, resolve } from 'node:path';
@@ -83,11 +84,16 @@ export function baselineReadPaths(inputs: BaselineInputs): string[] {
   return outermost(paths.filter((path) => inputs.exists(path) !== undefined));
 }
 
-/** `…/prefix/bin/program` → `…/prefix`; a program not in a `bin` folder → its folder. Never home or `/`. */
+/**
+ * `…/prefix/bin/program` → `…/prefix`; a program not in a `bin` folder → its folder. A prefix straight in home
+ * (`~/.local`, `~/.cargo`) holds far more than the program (`~/.local/share`): then the program's folder; a program
+ * straight in home: only itself.
+ */
 function installPrefix(program: string, home: string): string {
   const folder = dirname(program);
   const prefix = basename(folder) === 'bin' ? dirname(folder) : folder;
-  return prefix === home || prefix === '/' ? folder : prefix;
+  if (prefix !== home && prefix !== '/' && dirname(prefix) !== home) return prefix;
+  return folder !== home && folder !== '/' ? folder : program;
 }
 
 /** The command as the server's `PATH` finds it (or relative to its working folder); undefined when not found. */
