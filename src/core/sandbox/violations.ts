@@ -32,11 +32,11 @@ export function parseViolation(line: string): SandboxViolation | undefined {
     const target = firstWord(rest.slice(rest.indexOf(' ') + 1));
     return netViolation(/^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? authorityOf(target) : target);
   }
-  if (operation.startsWith('network')) return undefined;
-  const path = posixPath(rest);
-  if (path === undefined) return undefined;
-  // macOS names reads (`file-read-data`); seccomp on Linux reports write-intent syscalls only.
-  return { kind: operation.startsWith('file-read') ? 'fs.read' : 'fs.write', path };
+  // A Linux syscall name (seccomp reports write-intent ones only) or a macOS file operation; nothing else
+  // (`process-exec`, `mach-lookup`) is a file block.
+  const kind = operation.startsWith('file-read') ? 'fs.read' : /^(?:file-write|[a-z0-9_]+$)/.test(operation) ? 'fs.write' : undefined;
+  const path = kind && posixPath(rest);
+  return path === undefined || kind === undefined ? undefined : { kind, path };
 }
 
 function firstWord(text: string): string {

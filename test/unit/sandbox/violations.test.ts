@@ -26,7 +26,7 @@ describe('sandbox violations', () => {
   });
 
   it('ignores lines that are no file or network block', () => {
-    for (const line of ['', 'allow openat /x', 'deny openat relative/path', 'deny mach-lookup com.apple.x', 'deny network-bind 0.0.0.0', 'denying nothing']) {
+    for (const line of ['', 'allow openat /x', 'deny openat relative/path', 'deny mach-lookup com.apple.x', 'deny network-bind 0.0.0.0', 'node(1) deny(1) process-exec* /bin/ls', 'denying nothing']) {
       assert.equal(parseViolation(line), undefined, line);
     }
   });
