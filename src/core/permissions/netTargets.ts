@@ -1,11 +1,14 @@
 /**
  * Network targets: `host`, `host:port`, `[v6]:port`, `*.example.com` (any name below example.com, not example.com
  * itself) and `*` (any host). Names compare without case; a trailing dot is dropped.
+ *
+ * `unix:*` is a target of its own: every Unix socket on this machine (the Linux sandbox allows all or none). Unix
+ * sockets are local IPC, not hosts, so `*` does not cover it and it covers nothing but itself.
  */
 
 export interface NetTarget {
-  readonly type: 'any' | 'wildcard' | 'host';
-  /** `host`: the name or address (IPv6 without brackets); `wildcard`: the suffix, `.example.com`; `any`: `''`. */
+  readonly type: 'any' | 'wildcard' | 'host' | 'unix';
+  /** `host`: the name or address (IPv6 without brackets); `wildcard`: the suffix, `.example.com`; `any`, `unix`: `''`. */
   readonly host: string;
   /** Undefined: any port. */
   readonly port: number | undefined;
@@ -14,11 +17,15 @@ export interface NetTarget {
 const LABEL = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/;
 const IPV6 = /^[0-9a-f:.]+(?:%[a-z0-9._-]+)?$/;
 const ANY: NetTarget = { type: 'any', host: '', port: undefined };
+const UNIX: NetTarget = { type: 'unix', host: '', port: undefined };
+/** The one Unix socket target. */
+export const UNIX_SOCKETS_TARGET = 'unix:*';
 
 /** Parses a grant's or a request's net target; undefined when it is not one. */
 export function parseNetTarget(text: string): NetTarget | undefined {
   const value = text.trim().toLowerCase();
   if (value === '*') return ANY;
+  if (value === UNIX_SOCKETS_TARGET) return UNIX;
   if (value.startsWith('[')) {
     const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(value);
     if (!match || !IPV6.test(match[1]!) || !match[1]!.includes(':')) return undefined;
@@ -47,6 +54,7 @@ function withPort(type: 'wildcard' | 'host', host: string, portText: string | un
 /** The target written in its one canonical form (lower case, IPv6 in brackets when a port follows). */
 export function formatNetTarget(target: NetTarget): string {
   if (target.type === 'any') return '*';
+  if (target.type === 'unix') return UNIX_SOCKETS_TARGET;
   const host = target.type === 'wildcard' ? `*${target.host}` : target.host;
   if (target.port === undefined) return host;
   return `${host.includes(':') ? `[${host}]` : host}:${target.port}`;
@@ -54,9 +62,11 @@ export function formatNetTarget(target: NetTarget): string {
 
 /**
  * How specifically `grant` covers the concrete `request` (higher is more specific: host:port over host over
- * `*.domain` over `*`), or -1 when it does not. A request that is itself a pattern is covered only by `*`.
+ * `*.domain` over `*`), or -1 when it does not. A request that is itself a pattern is covered only by `*`;
+ * `unix:*` covers and is covered by `unix:*` alone.
  */
 export function netSpecificity(grant: NetTarget, request: NetTarget): number {
+  if (grant.type === 'unix' || request.type === 'unix') return grant.type === request.type ? 4 : -1;
   if (grant.type === 'any') return 1;
   if (request.type !== 'host') return -1;
   if (grant.port !== undefined && grant.port !== request.port) return -1;

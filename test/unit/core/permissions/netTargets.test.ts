@@ -50,4 +50,17 @@ describe('net targets', () => {
     assert.deepEqual([...values].sort((a, b) => b - a), values);
     assert.ok(specificity('*.api.example.com', 'x.api.example.com') > specificity('*.example.com', 'x.api.example.com'));
   });
+
+  it('reads unix:* as Unix sockets, covered by unix:* alone and covering no host', () => {
+    assert.equal(formatNetTarget(parseNetTarget('UNIX:*')!), 'unix:*');
+    assert.equal(parseNetTarget('unix:*')!.type, 'unix');
+    assert.ok(matches('unix:*', 'unix:*'));
+    assert.ok(!matches('*', 'unix:*'), 'Unix sockets are local IPC, not a host * covers');
+    assert.ok(!matches('unix:*', 'unix.example.com'));
+    assert.ok(!matches('unix:*', 'example.com:80'));
+    assert.ok(!matches('unix', 'unix:*'));
+    // `unix` alone is still a host name, and other `unix:` forms are nothing (Linux allows all sockets or none).
+    assert.equal(parseNetTarget('unix')!.type, 'host');
+    assert.equal(parseNetTarget('unix:/run/docker.sock'), undefined);
+  });
 });
