@@ -25,6 +25,7 @@ import { serverEnvironment } from './serverEnvironment';
 import { observeAll, tapTransport, type TransportObserver } from './transportTap';
 import { AuditTap } from './audit/auditTap';
 import type { Containment } from './containment';
+import { failureTap } from './sandbox/failureTap';
 
 /** On stdio, silence to `server/discover` means a server of the initialize era; do not wait long for it. */
 const STDIO_PROBE_TIMEOUT_MS = 5000;
@@ -39,6 +40,8 @@ export interface McpLauncherOptions {
    * default (a PID namespace or a process group). Throws a LaunchError to refuse the launch.
    */
   readonly containmentFor?: (request: LaunchRequest) => Promise<Containment | undefined>;
+  /** Sees the text of every failure a stdio server reports (error results, stderr): the sandbox asks about hidden paths in it. */
+  readonly onServerFailure?: (request: LaunchRequest, text: string) => void;
 }
 
 /**
@@ -178,6 +181,8 @@ export class McpLauncher implements SessionLauncher {
     const observers: TransportObserver[] = [];
     if (logger.traceEnabled) observers.push(traceObserver(logger));
     if (this.options.audit) observers.push(new AuditTap(this.options.audit, request.serverName, request.sessionId));
+    const onFailure = this.options.onServerFailure;
+    if (onFailure && kind === 'stdio') observers.push(failureTap((text) => onFailure(request, text)));
     const transport = observers.length > 0 ? tapTransport(rawTransport, observeAll(observers)) : rawTransport;
 
     const deadline = new AbortController();

@@ -124,6 +124,7 @@ export class Warden implements vscode.Disposable {
       clientInfo: { name: 'mcp-warden', title: 'MCP Warden', version: String(context.extension.packageJSON['version'] ?? '0.0.0') },
       audit: this.audit.pipeline,
       containmentFor: (request) => sandboxes.containmentFor(request),
+      onServerFailure: (request, text) => sandboxes.inspectFailure(request.serverName, request.sessionId, text),
     });
     this.registry = this.disposables.add(
       new ServerRegistry({

@@ -52,6 +52,7 @@ export interface HarnessOptions {
   readonly audit?: AuditSink;
   /** How stdio servers are contained (the OS sandbox); by default the machine's PID namespace or process group. */
   readonly containmentFor?: McpLauncherOptions['containmentFor'];
+  readonly onServerFailure?: McpLauncherOptions['onServerFailure'];
   /** The permission gate; by default one that approves everything (for tests about something else). */
   readonly permissions?: {
     readonly authorizer: RequestAuthorizer;
@@ -75,6 +76,7 @@ export async function startServers(servers: Record<string, unknown>, options: Ha
         clientInfo: { name: 'mcp-warden-tests', version: '0.0.0' },
         ...(options.audit && { audit: options.audit }),
         ...(options.containmentFor && { containmentFor: options.containmentFor }),
+        ...(options.onServerFailure && { onServerFailure: options.onServerFailure }),
       }),
       resolveSpec: (definition, keyPath) =>
         resolveLaunchSpec(definition, keyPath, {

@@ -32,7 +32,7 @@ export function targetProblem(kind: DeclarableKind, target: string): string | un
   if (target.length > MAX_TARGET_CHARS) return `is longer than ${MAX_TARGET_CHARS} characters`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(target)) return 'contains a control character';
-  if (kind === 'net' && !parseNetTarget(target)) return `'${target}' is not a host, host:port, *.domain or *`;
+  if (kind === 'net' && !parseNetTarget(target)) return `'${target}' is not a host, host:port, *.domain, * or unix:*`;
   return undefined;
 }
 

@@ -72,6 +72,8 @@ export function risksOf(
     risks.push(`runs a program on this machine (${text})`);
   } else if (kind === 'net' && target.net?.type === 'any') {
     risks.push('may connect to any host on the network');
+  } else if (kind === 'net' && target.net?.type === 'unix') {
+    risks.push('may connect to any Unix socket on this machine (docker, ssh-agent, D-Bus…)');
   } else if (kind === 'tool' && request.annotations) {
     const { destructiveHint, readOnlyHint, openWorldHint } = request.annotations;
     if (destructiveHint === true && readOnlyHint !== true) risks.push(`the server marks tool '${text}' as destructive (destructiveHint)`);

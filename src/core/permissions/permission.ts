@@ -20,7 +20,7 @@ export const PERMISSION_KINDS = [
 /**
  * - `launch`: running one exact server definition (target `''`, pinned to the launch hash);
  * - `fs.read` / `fs.write`: an absolute path, a folder covering what is below it;
- * - `net`: `host`, `host:port` or `*.example.com`;
+ * - `net`: `host`, `host:port` or `*.example.com`, or `unix:*` (every Unix socket: Linux allows all or none);
  * - `process.exec`: a program (a name or an absolute path);
  * - `tool` / `prompt`: one name of one server (pinned to the definition hash); `resource`: a URI pattern, `*` any run;
  * - `sampling` / `elicitation` / `roots`: requests a server makes of the client (target `''`).

@@ -11,10 +11,12 @@ import type { RequestAuthorizer } from '../../core/permissions/permissionBroker'
 import type { ListedGrant, PermissionGate } from '../../core/permissions/permissionGate';
 import { errorMessage, type Logger } from '../../core/ports';
 import { buildSandboxProfile } from '../../core/sandbox/profileBuilder';
+import { protectedPathOf } from '../../core/sandbox/protectedPaths';
 import type { SandboxAvailability, SandboxMode, SandboxProfile, SandboxStatus } from '../../core/sandbox/sandboxProfile';
 import { sandboxPlan } from '../../core/sandbox/sandboxPlan';
 import { blockedPaths, jitPermission, parseViolation } from '../../core/sandbox/violations';
 import type { Containment } from '../containment';
+import { serverEnvironment } from '../serverEnvironment';
 import { baselineReadPaths } from './baseline';
 import type { SandboxSession, SandboxSessionOptions } from './sandboxSession';
 
@@ -175,12 +177,13 @@ export class ServerSandboxes {
       baseline: baselineReadPaths({
         command: spec.command,
         args: spec.args,
-        ...(spec.cwd !== undefined && { cwd: spec.cwd }),
-        env: spec.env,
+        cwd: spec.cwd ?? process.cwd(),
+        env: serverEnvironment(spec.env),
         execPath: process.execPath,
         home: homedir(),
         platform: process.platform,
-        exists: existsOnHost,
+        exists: kindOfPath,
+        realpath: realpathOrSelf,
       }),
       privateTemp: join(folder, 'temp'),
       socketFolder: join(folder, 'sockets'),
@@ -209,6 +212,9 @@ export class ServerSandboxes {
       }
       if (JSON.stringify(next.filesystem) !== JSON.stringify(run.profile.filesystem)) {
         this.restartWith(run, 'its filesystem grants changed: restarting it with the new sandbox profile');
+      } else if (next.network.allowAllUnixSockets !== run.profile.network.allowAllUnixSockets) {
+        // seccomp's socket filter is installed when the server starts: it cannot change under a running process.
+        this.restartWith(run, 'its Unix socket grant changed: restarting it with the new sandbox profile');
       } else if (JSON.stringify(next.network) !== JSON.stringify(run.profile.network)) {
         run.profile = next;
         this.setStatus(run.server, { kind: 'sandboxed', profile: next });
@@ -280,11 +286,15 @@ export class ServerSandboxes {
 
   private askForPath(run: Run, kind: 'fs.read' | 'fs.write', path: string, reason: string): void {
     const permission = jitPermission({ kind, path }, kindOfPath);
+    // Nothing sensible to grant (the nearest existing folder would be `/`): the block stays, audited.
+    if (!permission) return;
     const key = `${permission.kind}\0${permission.target}`;
     if (run.asked.has(key)) return;
     run.asked.add(key);
     const request: PermissionRequest = { server: run.server, session: run.session, permission, method: 'sandbox', reason };
-    this.deps.authorizer.authorize(request).then(
+    const secret = protectedPathOf(permission.target, homedir(), this.deps.protectedPaths());
+    const risks = secret ? [`${permission.target} holds secrets (${secret} is kept from every server unless granted by exact path)`] : [];
+    this.deps.authorizer.authorize(request, { risks }).then(
       (decision) => {
         // Session and workspace grants change the gate, which restarts the run; a once grant does not.
         if (decision.verdict === 'allow' && decision.grant?.scope === 'once' && this.runs.get(run.server) === run && !run.restarting) {
@@ -320,6 +330,14 @@ function resolvedTarget(grant: Grant): Grant {
     return { ...grant, target: realpathSync(grant.target) };
   } catch {
     return grant;
+  }
+}
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }
 

@@ -1,0 +1,289 @@
+// Grants enforced by the real OS sandbox (bubblewrap through @anthropic-ai/sandbox-runtime), end to end: the real
+// registry, launcher, gate, broker and sealer, the real ServerSandboxes, real servers (server-filesystem and the
+// sandbox fixture). Only the user's clicks are scripted. CI installs bubblewrap, socat and ripgrep: without them
+// these tests fail, they are never skipped.
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AuditInput } from '../../src/core/audit/auditEvent';
+import type { ServerRegistry } from '../../src/core/lifecycle/serverRegistry';
+import type { Grant } from '../../src/core/permissions/permission';
+import { nullLogger } from '../../src/core/ports';
+import type { SandboxAvailability, SandboxMode } from '../../src/core/sandbox/sandboxProfile';
+import { probeSandbox } from '../../src/node/sandbox/sandboxAvailability';
+import { SandboxSession } from '../../src/node/sandbox/sandboxSession';
+import { ServerSandboxes } from '../../src/node/sandbox/serverSandboxes';
+import { allow, deny, scriptedPermissions, type ScriptedPermissions } from '../support/scriptedPermissions';
+import { FILESYSTEM, NODE, pidOf, processAlive, ROOT, running, startServers, waitForExit, type Harness } from './harness';
+
+const SANDBOX_FIXTURE = join(ROOT, 'test/fixtures/sandbox-server.mjs');
+const textOf = (result: unknown) => ((result as { content: { text?: string }[] }).content ?? []).map((c) => c.text ?? '').join('');
+const isError = (result: unknown) => (result as { isError?: boolean }).isError === true;
+
+describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
+  this.timeout(90_000);
+  let base: string;
+  let p: ScriptedPermissions;
+  let harness: Harness | undefined;
+  let sandboxes: ServerSandboxes | undefined;
+  let folderRoot: string;
+
+  beforeEach(() => {
+    base = mkdtempSync(join(tmpdir(), 'warden-sbx-'));
+    for (const dir of ['granted', 'sibling', 'outside']) mkdirSync(join(base, dir));
+    writeFileSync(join(base, 'granted/a.txt'), 'inside\n');
+    writeFileSync(join(base, 'sibling/secret.txt'), 'SECRET\n');
+    folderRoot = mkdtempSync(join(tmpdir(), 'warden-sbx-runs-'));
+    p = scriptedPermissions({ workspaceFolder: base });
+  });
+  afterEach(async () => {
+    await harness?.dispose();
+    harness = undefined;
+    sandboxes?.dispose();
+    sandboxes = undefined;
+    rmSync(base, { recursive: true, force: true });
+    rmSync(folderRoot, { recursive: true, force: true });
+  });
+
+  async function start(
+    servers: Record<string, unknown>,
+    options: { mode?: SandboxMode; availability?: () => Promise<SandboxAvailability>; testHosts?: Record<string, string> } = {},
+  ): Promise<Harness> {
+    let registry: ServerRegistry | undefined;
+    const audit = { record: (e: AuditInput | (() => AuditInput)) => p.audited.push(typeof e === 'function' ? e() : e) };
+    const own = (sandboxes = new ServerSandboxes({
+      gate: p.gate,
+      authorizer: p.broker,
+      audit,
+      mode: () => options.mode ?? 'required',
+      availability: options.availability ?? (() => probeSandbox(process.env, process.platform)),
+      startSession: (o) => SandboxSession.start({ ...o, ...(options.testHosts && { testHosts: options.testHosts }) }),
+      restart: (server, reason) => registry!.restart(server, reason),
+      protectedPaths: () => [],
+      logger: nullLogger,
+      folderRoot,
+    }));
+    harness = await startServers(servers, {
+      audit,
+      workspaceFolder: base,
+      containmentFor: (request) => own.containmentFor(request),
+      onServerFailure: (request, text) => own.inspectFailure(request.serverName, request.sessionId, text),
+      permissions: {
+        ...p.harness,
+        onSessionEnd: (server, session) => {
+          p.harness.onSessionEnd(server, session);
+          own.endSession(server, session);
+        },
+      },
+    });
+    registry = harness.registry;
+    return harness;
+  }
+
+  /** A grant as the user's earlier "Allow for Workspace" left it: sealed on this machine. */
+  function workspaceGrant(server: string, kind: Grant['kind'], target: string): Grant {
+    return p.sealer.seal({ server, kind, target, decision: 'allow', scope: 'workspace', grantedAt: '2026-12-03T00:00:00.000Z' });
+  }
+
+  function grantInSettings(...grants: Grant[]): void {
+    p.writeSettings([...p.store.grants, ...grants]);
+  }
+
+  async function call(h: Harness, server: string, tool: string, args: Record<string, unknown>): Promise<unknown> {
+    return h.registry.callTool(server, tool, args);
+  }
+
+  it('holds server-filesystem to the one folder it was granted, whatever it was told', async () => {
+    // The server is told it may use all of `base`; only the sandbox holds it to base/granted.
+    grantInSettings(workspaceGrant('files', 'fs.read', join(base, 'granted')));
+    p.prompter.answer(allow('workspace'), deny('session'), deny('session'), deny('session'));
+    const h = await start({ files: { command: NODE, args: [FILESYSTEM, base] } });
+    await h.waitFor('files', running, 'running');
+
+    assert.equal(textOf(await call(h, 'files', 'read_text_file', { path: join(base, 'granted/a.txt') })), 'inside\n');
+    for (const path of [join(base, 'sibling/secret.txt'), join(base, 'granted/../sibling/secret.txt'), '/etc/shadow']) {
+      const result = await call(h, 'files', 'read_text_file', { path });
+      assert.ok(isError(result), `${path} must not be readable: ${textOf(result)}`);
+      assert.doesNotMatch(textOf(result), /SECRET|root:/);
+    }
+    const write = await call(h, 'files', 'write_file', { path: join(base, 'outside/new.txt'), content: 'x' });
+    assert.ok(isError(write) || !existsSync(join(base, 'outside/new.txt')), 'a write outside the grants must not reach the disk');
+    assert.ok(!existsSync(join(base, 'outside/new.txt')));
+  });
+
+  it('turns a blocked write into a question; Allow restarts the server with the wider profile and the retried call works', async () => {
+    const target = join(base, 'outside/new.txt');
+    p.prompter.answer(allow('workspace'));
+    const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } });
+    const first = await h.waitFor('probe', running, 'running');
+    const firstPid = pidOf(first);
+
+    p.prompter.answer(allow('session'));
+    const blocked = await call(h, 'probe', 'write_file', { path: target, text: 'hello' });
+    assert.ok(isError(blocked), `the write must be blocked first: ${textOf(blocked)}`);
+    assert.ok(!existsSync(target));
+
+    // The runtime reports the write; the question is about the folder (the file does not exist yet).
+    await p.prompter.asked(2);
+    const question = p.prompter.questions[1]!;
+    assert.equal(question.request.permission.kind, 'fs.write');
+    assert.equal(question.request.permission.target, join(base, 'outside'));
+    assert.match(question.request.reason ?? '', /blocked writing to/);
+
+    // Allowed for the session: the server restarts with base/outside writable, on its own.
+    const restarted = await h.waitFor('probe', (s) => running(s) && pidOf(s) !== firstPid, 'restarted with the wider profile');
+    assert.notEqual(pidOf(restarted), firstPid);
+    assert.ok(restarted.catalog.tools.some((t) => t.name === 'write_file'), 'its tools are listed again');
+    const retried = await call(h, 'probe', 'write_file', { path: target, text: 'hello' });
+    assert.ok(!isError(retried), textOf(retried));
+    assert.equal(readFileSync(target, 'utf8'), 'hello');
+
+    const blocks = p.audited.filter((e) => e.type === 'permission' && e.action === 'blocked');
+    assert.ok(blocks.some((e) => e.type === 'permission' && e.permission === `fs.write:${target}`), JSON.stringify(blocks));
+    assert.ok(p.audited.some((e) => e.type === 'lifecycle' && e.action === 'restart' && /filesystem grants changed/.test(e.detail ?? '')));
+  });
+
+  it('revoking a write grant restarts the server with the narrower profile', async () => {
+    grantInSettings(workspaceGrant('probe', 'fs.write', join(base, 'outside')));
+    p.prompter.answer(allow('workspace'));
+    const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } });
+    const first = await h.waitFor('probe', running, 'running');
+    assert.ok(!isError(await call(h, 'probe', 'write_file', { path: join(base, 'outside/one.txt'), text: '1' })));
+
+    await p.broker.revoke(p.store.grants.filter((g) => g.kind === 'fs.write'));
+    const restarted = await h.waitFor('probe', (s) => running(s) && pidOf(s) !== pidOf(first), 'restarted with the narrower profile');
+    p.prompter.answer(deny('session'));
+    const again = await call(h, 'probe', 'write_file', { path: join(base, 'outside/two.txt'), text: '2' });
+    assert.ok(isError(again), textOf(again));
+    assert.ok(!existsSync(join(base, 'outside/two.txt')));
+    assert.ok(running(restarted));
+  });
+
+  describe('network', () => {
+    let web: Server;
+    let port: number;
+    beforeEach(async () => {
+      web = createServer((_, res) => res.end('hello from the loopback'));
+      await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+      port = (web.address() as { port: number }).port;
+    });
+    afterEach(() => new Promise<void>((r) => web.close(() => r())));
+
+    it('asks about a host nobody granted, applies the answer live, and a revoke blocks the next connection without a restart', async () => {
+      const url = `http://fixture.test:${port}/`;
+      // The name resolves to loopback: the runtime lets it through only if the address itself is granted too.
+      grantInSettings(workspaceGrant('probe', 'net', `127.0.0.1:${port}`));
+      p.prompter.answer(allow('workspace'));
+      const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } }, { testHosts: { 'fixture.test': '127.0.0.1' } });
+      const pid = pidOf(await h.waitFor('probe', running, 'running'));
+
+      p.prompter.answer(deny('once'));
+      const refused = await call(h, 'probe', 'fetch_url', { url });
+      assert.ok(isError(refused), textOf(refused));
+      assert.equal(p.prompter.questions.at(-1)?.request.permission.target, `fixture.test:${port}`);
+
+      p.prompter.answer(allow('session'));
+      const allowed = await call(h, 'probe', 'fetch_url', { url });
+      assert.equal(textOf(allowed), 'ok 200 hello from the loopback');
+      const asked = p.prompter.questions.length;
+
+      // The session grant is in the profile now: no question for the next connection.
+      assert.equal(textOf(await call(h, 'probe', 'fetch_url', { url: `${url}?again` })), 'ok 200 hello from the loopback');
+      assert.equal(p.prompter.questions.length, asked);
+
+      await p.broker.revoke(p.gate.list('probe').filter((l) => l.grant.kind === 'net' && l.grant.target === `fixture.test:${port}`).map((l) => l.grant));
+      p.prompter.answer(deny('once'));
+      // A new connection (keep-alive off in the fixture's URL) is asked about again, and refused.
+      const afterRevoke = await call(h, 'probe', 'fetch_url', { url: `${url}?after-revoke` });
+      assert.ok(isError(afterRevoke), textOf(afterRevoke));
+      assert.equal(p.prompter.questions.length, asked + 1);
+      assert.equal(pidOf(h.server('probe')), pid, 'no restart');
+    });
+
+    it('refuses a granted name that resolves to a loopback address when the address is not granted', async () => {
+      grantInSettings(workspaceGrant('probe', 'net', `fixture.test:${port}`));
+      p.prompter.answer(allow('workspace'), allow('once'));
+      const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } }, { testHosts: { 'fixture.test': '127.0.0.1' } });
+      await h.waitFor('probe', running, 'running');
+      const result = await call(h, 'probe', 'fetch_url', { url: `http://fixture.test:${port}/` });
+      assert.ok(isError(result), textOf(result));
+    });
+  });
+
+  it('denies Unix sockets, even in a folder it may write, unless unix:* is granted', async () => {
+    grantInSettings(workspaceGrant('probe', 'fs.write', join(base, 'outside')));
+    p.prompter.answer(allow('workspace'));
+    const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } });
+    const first = await h.waitFor('probe', running, 'running');
+    const denied = await call(h, 'probe', 'listen_unix', { path: join(base, 'outside/x.sock') });
+    assert.ok(isError(denied), textOf(denied));
+    assert.match(textOf(denied), /EPERM/);
+
+    // Unix sockets are all or nothing on Linux: the grant restarts the server with them allowed.
+    grantInSettings(workspaceGrant('probe', 'net', 'unix:*'));
+    await h.waitFor('probe', (s) => running(s) && pidOf(s) !== pidOf(first), 'restarted with Unix sockets');
+    const allowed = await call(h, 'probe', 'listen_unix', { path: join(base, 'outside/y.sock') });
+    assert.ok(!isError(allowed), textOf(allowed));
+  });
+
+  it('ends a detached grandchild with its server', async () => {
+    p.prompter.answer(allow('workspace'));
+    grantInSettings(workspaceGrant('probe', 'fs.write', join(base, 'outside')));
+    const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } });
+    await h.waitFor('probe', running, 'running');
+    const pidFile = join(base, 'outside/grandchild.pid');
+    assert.ok(!isError(await call(h, 'probe', 'spawn_detached', { pidFile })));
+    // The pid the server saw is in its own namespace; find the host pid by the command line instead.
+    const sleeper = await waitForSleeper(pidFile);
+    assert.ok(processAlive(sleeper));
+    await h.registry.stop('probe');
+    assert.ok(await waitForExit(sleeper, 10_000), `grandchild ${sleeper} outlived its server`);
+  });
+
+  it('refuses to start in required mode where there is no sandbox, saying why and what to do', async () => {
+    p.prompter.answer(allow('workspace'));
+    const h = await start(
+      { probe: { command: NODE, args: [SANDBOX_FIXTURE] } },
+      { mode: 'required', availability: () => probeSandbox({ ...process.env, PATH: '/nonexistent' }, 'linux') },
+    );
+    const failed = await h.waitFor('probe', (s) => s.state.kind === 'error', 'refused');
+    const message = failed.state.kind === 'error' ? failed.state.message : '';
+    assert.match(message, /bubblewrap/);
+    assert.match(message, /apt install/);
+    assert.match(message, /mcpWarden\.sandbox\.mode/);
+  });
+
+  it('runs without the sandbox in preferred mode where there is none, and says so', async () => {
+    p.prompter.answer(allow('workspace'));
+    const h = await start(
+      { probe: { command: NODE, args: [SANDBOX_FIXTURE] } },
+      { mode: 'preferred', availability: () => probeSandbox({ ...process.env, PATH: '/nonexistent' }, 'linux') },
+    );
+    await h.waitFor('probe', running, 'running');
+    const status = sandboxes!.status('probe');
+    assert.equal(status?.kind, 'unsandboxed');
+    assert.ok(h.log('probe').some((line) => /bubblewrap/.test(line)), h.log('probe').join('\n'));
+  });
+});
+
+/** The host pid of the fixture's `sleep 600` grandchild, once it wrote its pid file. */
+async function waitForSleeper(pidFile: string): Promise<number> {
+  const { readdirSync } = await import('node:fs');
+  for (let i = 0; i < 200; i++) {
+    if (existsSync(pidFile)) {
+      for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+          const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+          if (cmdline === 'sleep\u0000600\u0000') return Number(entry);
+        } catch {
+          // gone
+        }
+      }
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('the grandchild never started');
+}
