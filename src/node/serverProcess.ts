@@ -4,9 +4,10 @@ import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import spawn from 'cross-spawn';
 import type { Logger } from '../core/ports';
-import { BWRAP_OPTIONS, resolveExecutable, type Containment } from './containment';
+import { BWRAP_OPTIONS, resolveExecutable, type Containment, type MachineContainment } from './containment';
 import { signalProcessGroup } from './processGroup';
-import { innermostPid, liveChildren, liveGroupMembers, pidNamespaceMembers, pidNamespaceOf, processAlive, processesWithEnvironment } from './processes';
+import { innermostPid, liveChildren, liveGroupMembers, pidNamespaceMembers, pidNamespaceOf, pollUntil, processAlive, processesWithEnvironment, signalPid } from './processes';
+import { SandboxedServer } from './sandbox/sandboxedServer';
 import { forgetOnExit, reapOnExit } from './processReaper';
 
 export interface ServerProcessOptions {
@@ -48,8 +49,19 @@ export interface ServerProcess {
   describeExit(code: number | null, signal: NodeJS.Signals | null): ProcessExit;
 }
 
-/** Spawns a server inside the given containment; emits 'spawn' or 'error' on `child` like any spawn. */
-export function spawnServerProcess(options: ServerProcessOptions, containment: Containment): ServerProcess {
+/**
+ * Starts a server inside the given containment; emits 'spawn' or 'error' on `child` like any spawn. A sandboxed
+ * server is wrapped by its sandbox session first (which rejects if the session failed).
+ */
+export async function startServerProcess(options: ServerProcessOptions, containment: Containment): Promise<ServerProcess> {
+  if (containment.kind !== 'sandbox') return spawnServerProcess(options, containment);
+  const cwd = options.cwd ?? process.cwd();
+  const launch = await containment.session.wrap(options.command, options.args, { ...options.env }, cwd);
+  return new SandboxedServer(launch, cwd);
+}
+
+/** Spawns a server inside a containment that needs no preparation. */
+export function spawnServerProcess(options: ServerProcessOptions, containment: MachineContainment): ServerProcess {
   return containment.kind === 'pid-namespace' ? new NamespacedServer(options, containment.bwrap) : new GroupedServer(options);
 }
 
@@ -217,21 +229,4 @@ class NamespacedServer implements ServerProcess {
       }
     });
   }
-}
-
-function signalPid(pid: number, signal: 'SIGTERM' | 'SIGKILL'): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-async function pollUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return condition();
 }
