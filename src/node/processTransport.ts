@@ -3,7 +3,7 @@ import { deserializeMessage, serializeMessage, type JSONRPCMessage, type Transpo
 import type { Logger } from '../core/ports';
 import { machineContainment, reportPartialContainment, type Containment } from './containment';
 import { LineFramer, MessageTooLargeError } from './lineFramer';
-import { startServerProcess, type ProcessExit, type ServerProcess } from './serverProcess';
+import { spawnServerProcess, wrapForSandbox, type ProcessExit, type ServerProcess } from './serverProcess';
 
 export type { ProcessExit } from './serverProcess';
 
@@ -98,7 +98,11 @@ export class ProcessTransport implements Transport {
     const containment = this.options.containment ?? (await machineContainment());
     reportPartialContainment(containment, this.options.logger);
     this.options.logger.debug(startMessage(containment));
-    const server = await startServerProcess(this.options, containment);
+    // Wrapped first: between the spawn and the listeners below there must be no await (spawn/error come next tick).
+    const server =
+      containment.kind === 'sandbox'
+        ? spawnServerProcess(this.options, { kind: 'sandboxed', launch: await wrapForSandbox(this.options, containment.session) })
+        : spawnServerProcess(this.options, containment);
     this.server = server;
     // close() during the wrap found nothing to stop: stop what was just spawned.
     if (this.closing) server.kill();

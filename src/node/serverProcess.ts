@@ -4,10 +4,11 @@ import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import spawn from 'cross-spawn';
 import type { Logger } from '../core/ports';
-import { BWRAP_OPTIONS, resolveExecutable, type Containment, type MachineContainment } from './containment';
+import { BWRAP_OPTIONS, resolveExecutable, type MachineContainment } from './containment';
 import { signalProcessGroup } from './processGroup';
 import { innermostPid, liveChildren, liveGroupMembers, pidNamespaceMembers, pidNamespaceOf, pollUntil, processAlive, processesWithEnvironment, signalPid } from './processes';
 import { SandboxedServer } from './sandbox/sandboxedServer';
+import type { SandboxedLaunch, SandboxSession } from './sandbox/sandboxSession';
 import { forgetOnExit, reapOnExit } from './processReaper';
 
 export interface ServerProcessOptions {
@@ -50,19 +51,23 @@ export interface ServerProcess {
 }
 
 /**
- * Starts a server inside the given containment; emits 'spawn' or 'error' on `child` like any spawn. A sandboxed
- * server is wrapped by its sandbox session first (which rejects if the session failed).
+ * Spawns a server inside the given containment; emits 'spawn' or 'error' on `child` like any spawn, so listeners
+ * must be attached before the next tick. A sandboxed server needs the launch its session wrapped (`wrapForSandbox`).
  */
-export async function startServerProcess(options: ServerProcessOptions, containment: Containment): Promise<ServerProcess> {
-  if (containment.kind !== 'sandbox') return spawnServerProcess(options, containment);
-  const cwd = options.cwd ?? process.cwd();
-  const launch = await containment.session.wrap(options.command, options.args, { ...options.env }, cwd);
-  return new SandboxedServer(launch, cwd);
+export function spawnServerProcess(options: ServerProcessOptions, containment: MachineContainment | { readonly kind: 'sandboxed'; readonly launch: SandboxedLaunch }): ServerProcess {
+  switch (containment.kind) {
+    case 'sandboxed':
+      return new SandboxedServer(containment.launch, options.cwd ?? process.cwd());
+    case 'pid-namespace':
+      return new NamespacedServer(options, containment.bwrap);
+    case 'process-group':
+      return new GroupedServer(options);
+  }
 }
 
-/** Spawns a server inside a containment that needs no preparation. */
-export function spawnServerProcess(options: ServerProcessOptions, containment: MachineContainment): ServerProcess {
-  return containment.kind === 'pid-namespace' ? new NamespacedServer(options, containment.bwrap) : new GroupedServer(options);
+/** The launch a sandboxed server is spawned from (its session rejects if it failed). */
+export function wrapForSandbox(options: ServerProcessOptions, session: SandboxSession): Promise<SandboxedLaunch> {
+  return session.wrap(options.command, options.args, { ...options.env }, options.cwd ?? process.cwd());
 }
 
 /** The fallback: the server leads a process group; on Linux its processes also carry a marker in their environment. */

@@ -13,6 +13,11 @@ export interface WorkerStart {
   readonly testHosts?: Readonly<Record<string, string>>;
 }
 
+/** workerData of a probe: only asks the runtime about this machine, then ends. */
+export interface WorkerProbe {
+  readonly probe: true;
+}
+
 export type ToWorkerMessage =
   | { readonly type: 'wrap'; readonly id: number; readonly command: string; readonly commandId: string }
   | { readonly type: 'update'; readonly id: number; readonly profile: SandboxProfile }
@@ -22,6 +27,7 @@ export type ToWorkerMessage =
 export type ToMainMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'failed'; readonly message: string }
+  | { readonly type: 'probed'; readonly supported: boolean; readonly errors: readonly string[]; readonly warnings: readonly string[] }
   | { readonly type: 'reply'; readonly id: number; readonly argv?: string[]; readonly error?: string }
   | { readonly type: 'ask'; readonly id: number; readonly host: string; readonly port: number }
   | { readonly type: 'violation'; readonly line: string };

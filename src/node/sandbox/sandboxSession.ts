@@ -18,6 +18,8 @@ export interface SandboxSessionOptions {
   readonly logger: Logger;
   /** Tests only (no setting or env var reaches it): names the worker's resolver maps, e.g. { 'fixture.test': '127.0.0.1' }. */
   readonly testHosts?: Readonly<Record<string, string>>;
+  /** Where the runtime looks for bwrap, socat and rg (its PATH); by default this process's environment. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** What to spawn, from the main thread, to run a server in the sandbox. */
@@ -63,7 +65,7 @@ export class SandboxSession {
     };
     let worker: Worker;
     try {
-      worker = new Worker(workerFile(), { workerData: start, stdout: false, stderr: false });
+      worker = new Worker(workerFile(), { workerData: start, ...(options.env && { env: { ...options.env } }) });
     } catch (error) {
       rmSync(options.folder, { recursive: true, force: true });
       throw error;
@@ -193,7 +195,7 @@ export class SandboxSession {
  * The worker script next to this module: dist/sandboxWorker.mjs in the extension's bundle, sandboxWorker.js in
  * tsc's output (tests).
  */
-function workerFile(): string {
+export function workerFile(): string {
   const candidates = [join(__dirname, 'sandboxWorker.mjs'), join(__dirname, 'sandboxWorker.js')];
   const found = candidates.find((file) => existsSync(file));
   if (!found) throw new Error(`the sandbox worker is missing (looked for ${candidates.join(', ')})`);

@@ -8,12 +8,12 @@ import { syncBuiltinESMExports } from 'node:module';
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SandboxProfile } from '../../core/sandbox/sandboxProfile';
-import type { ToMainMessage, ToWorkerMessage, WorkerStart } from './sandboxProtocol';
+import type { ToMainMessage, ToWorkerMessage, WorkerProbe, WorkerStart } from './sandboxProtocol';
 
 type Runtime = typeof import('@anthropic-ai/sandbox-runtime');
 type RuntimeConfig = import('@anthropic-ai/sandbox-runtime').SandboxRuntimeConfig;
 
-const start = workerData as WorkerStart;
+const start = workerData as WorkerStart & Partial<WorkerProbe>;
 const port = parentPort!;
 const post = (message: ToMainMessage) => port.postMessage(message);
 
@@ -117,4 +117,13 @@ async function handle(message: ToWorkerMessage): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => post({ type: 'failed', message: error instanceof Error ? error.message : String(error) }));
+/** Probe mode: what the runtime says of this machine, looked up on this worker's PATH; no session. */
+async function probe(): Promise<void> {
+  runtime = await import('@anthropic-ai/sandbox-runtime');
+  const manager = runtime.SandboxManager;
+  const supported = manager.isSupportedPlatform();
+  const { errors, warnings } = supported ? manager.checkDependencies() : { errors: ['Unsupported platform'], warnings: [] };
+  post({ type: 'probed', supported, errors, warnings });
+}
+
+(start.probe ? probe() : main()).catch((error: unknown) => post({ type: 'failed', message: error instanceof Error ? error.message : String(error) }));
