@@ -101,7 +101,7 @@ export async function startSandboxed(
     await client.connect(transport);
   } catch (error) {
     await session.stop();
-    throw new Error(`the sandboxed server did not start: ${String(error)}\n${logger.lines.join('\n')}`);
+    throw new Error(`the sandboxed server did not start: ${String(error)}\n${logger.lines.join('\n')}`, { cause: error });
   }
   return {
     session,
