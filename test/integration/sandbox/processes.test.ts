@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { processAlive } from '../../../src/node/processes';
+import { pidNamespaceDepth, processAlive } from '../../../src/node/processes';
 import { probeSandbox } from '../../../src/node/sandbox/sandboxAvailability';
 import { visiblePid } from '../processTree';
 import { profileWith, requireSandboxTools, SANDBOX_FIXTURE, scratchFolder, startSandboxed, type SandboxedRun } from './sandboxSupport';
@@ -32,6 +32,7 @@ describe('the OS sandbox: processes, Unix sockets, availability', function () {
     strays.push(grandchild);
     assert.ok(processAlive(grandchild), 'the grandchild runs');
     assert.match(readFileSync(`/proc/${grandchild}/cmdline`, 'utf8'), /sleep/);
+    assert.ok(pidNamespaceDepth(grandchild) > pidNamespaceDepth(process.pid), 'the grandchild runs in the sandbox');
     await run.stop();
     run = undefined;
     assert.ok(!processAlive(server), `server ${server} outlived stop`);
@@ -52,6 +53,7 @@ describe('the OS sandbox: processes, Unix sockets, availability', function () {
 
   it('describes how the server ended as it would unsandboxed: exit code, or the signal that killed it', async function () {
     run = await startSandboxed([SANDBOX_FIXTURE], profileWith({}));
+    assert.ok(pidNamespaceDepth(run.transport.serverPid!) > pidNamespaceDepth(process.pid), 'the server runs in the sandbox');
     const closed = new Promise((resolve) => (run!.transport.onclose = () => resolve(run!.transport.exit)));
     process.kill(run.transport.serverPid!, 'SIGKILL');
     assert.deepEqual(await closed, { code: null, signal: 'SIGKILL' });
