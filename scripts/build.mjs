@@ -1,6 +1,6 @@
 // Bundles the extension with esbuild: dist/extension.js, CommonJS for the extension host, `vscode` external.
 //   node scripts/build.mjs [--production] [--watch]
-import { rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -35,14 +35,37 @@ const options = {
   logLevel: 'info',
 };
 
+// The sandbox worker (src/node/sandbox/sandboxWorker.ts) runs in a worker thread, one per sandboxed server run, and
+// carries its own copy of @anthropic-ai/sandbox-runtime (ESM only; it finds files through import.meta.url): an ESM
+// bundle of its own, dist/sandboxWorker.mjs, with a `require` for the CommonJS packages it pulls in.
+const workerOptions = {
+  ...options,
+  entryPoints: { sandboxWorker: 'src/node/sandbox/sandboxWorker.ts' },
+  format: 'esm',
+  outExtension: { '.js': '.mjs' },
+  plugins: [],
+  banner: { js: "import { createRequire as __wardenCreateRequire } from 'node:module'; const require = __wardenCreateRequire(import.meta.url);" },
+};
+
+/** The runtime's seccomp helper (blocks Unix sockets, reports blocked writes): dist/vendor/seccomp/<arch>/apply-seccomp. */
+function copySeccompHelpers() {
+  for (const arch of ['x64', 'arm64']) {
+    const from = `node_modules/@anthropic-ai/sandbox-runtime/vendor/seccomp/${arch}/apply-seccomp`;
+    if (!existsSync(from)) throw new Error(`missing ${from}`);
+    mkdirSync(`dist/vendor/seccomp/${arch}`, { recursive: true });
+    copyFileSync(from, `dist/vendor/seccomp/${arch}/apply-seccomp`);
+  }
+}
+
 // Nothing stale (an old source map, a renamed bundle) may end up in the package.
 rmSync('dist', { recursive: true, force: true });
 
+copySeccompHelpers();
 if (watch) {
-  const context = await esbuild.context(options);
-  await context.watch();
+  await Promise.all([options, workerOptions].map(async (o) => (await esbuild.context(o)).watch()));
 } else {
-  const result = await esbuild.build(options);
-  const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
-  console.log(`built ${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1024).toFixed(0)} KiB${production ? ' (production)' : ''}`);
+  const results = await Promise.all([esbuild.build(options), esbuild.build(workerOptions)]);
+  const outputs = results.flatMap((result) => Object.values(result.metafile.outputs));
+  const bytes = outputs.reduce((sum, o) => sum + o.bytes, 0);
+  console.log(`built ${outputs.length} files, ${(bytes / 1024).toFixed(0)} KiB${production ? ' (production)' : ''}`);
 }

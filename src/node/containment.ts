@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, resolve } from 'node:path';
 import type { Logger } from '../core/ports';
+import type { SandboxSession } from './sandbox/sandboxSession';
 
 /** How the processes of a stdio server are held together, so that stopping the server stops every one of them. */
 export type Containment =
@@ -14,7 +15,12 @@ export type Containment =
    * The server's process group, and on Linux a marker in the environment of everything it starts. A process
    * that leaves the group (setsid) and drops the marker from its environment can outlive the server.
    */
-  | { readonly kind: 'process-group'; readonly reason: string };
+  | { readonly kind: 'process-group'; readonly reason: string }
+  /**
+   * The OS sandbox of this server run (bubblewrap through `@anthropic-ai/sandbox-runtime`): its own PID namespaces,
+   * filesystem view and network proxy. Stopping the server ends every process in it.
+   */
+  | { readonly kind: 'sandbox'; readonly session: SandboxSession };
 
 /**
  * The bubblewrap options: a new PID namespace with its own /proc (so pids the server sees and those in /proc
@@ -22,15 +28,18 @@ export type Containment =
  * that is the sandbox's job.
  */
 export const BWRAP_OPTIONS: readonly string[] = ['--unshare-pid', '--die-with-parent', '--dev-bind', '/', '/', '--proc', '/proc'];
+/** What a machine offers without a sandbox: what `machineContainment` finds. */
+export type MachineContainment = Exclude<Containment, { kind: 'sandbox' }>;
+
 /** Set to `process-group` to run servers without a PID namespace (a server that misbehaves in one). */
 export const CONTAINMENT_VARIABLE = 'MCP_WARDEN_CONTAINMENT';
 const PROBE_TIMEOUT_MS = 5000;
 
-let probed: Promise<Containment> | undefined;
+let probed: Promise<MachineContainment> | undefined;
 let partialReported = false;
 
 /** The containment this machine offers; probed once per extension host. */
-export function machineContainment(): Promise<Containment> {
+export function machineContainment(): Promise<MachineContainment> {
   probed ??= probeContainment(process.env);
   return probed;
 }
@@ -40,7 +49,7 @@ export function machineContainment(): Promise<Containment> {
  * create namespaces (as root, or through unprivileged user namespaces, which some distributions and most
  * containers forbid). The probe runs exactly what a server start runs, with `/bin/sh -c 'exit 0'` as the server.
  */
-export async function probeContainment(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Promise<Containment> {
+export async function probeContainment(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Promise<MachineContainment> {
   if (env[CONTAINMENT_VARIABLE] === 'process-group') return partial(`${CONTAINMENT_VARIABLE}=process-group is set`);
   if (platform !== 'linux') return partial(`PID namespaces exist only on Linux (this is ${platform})`);
   const bwrap = findExecutable('bwrap', env['PATH']);
@@ -108,7 +117,7 @@ function spawnError(command: string, code: 'ENOENT' | 'EACCES'): NodeJS.ErrnoExc
   return Object.assign(new Error(`spawn ${command} ${code}`), { code, path: command });
 }
 
-function partial(reason: string): Containment {
+function partial(reason: string): MachineContainment {
   return { kind: 'process-group', reason };
 }
 

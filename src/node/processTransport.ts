@@ -3,7 +3,7 @@ import { deserializeMessage, serializeMessage, type JSONRPCMessage, type Transpo
 import type { Logger } from '../core/ports';
 import { machineContainment, reportPartialContainment, type Containment } from './containment';
 import { LineFramer, MessageTooLargeError } from './lineFramer';
-import { spawnServerProcess, type ProcessExit, type ServerProcess } from './serverProcess';
+import { spawnServerProcess, wrapForSandbox, type ProcessExit, type ServerProcess } from './serverProcess';
 
 export type { ProcessExit } from './serverProcess';
 
@@ -16,7 +16,7 @@ export interface ProcessTransportOptions {
   readonly logger: Logger;
   /** Wait after closing stdin before SIGTERM; SIGKILL follows after twice this. */
   readonly graceMs?: number;
-  /** How the server's processes are held together; by default the best this machine offers. */
+  /** How the server's processes are held together (or the OS sandbox of this run); by default the best this machine offers. */
   readonly containment?: Containment;
 }
 
@@ -49,6 +49,7 @@ export class ProcessTransport implements Transport {
   private garbageLines = 0;
   private readonly graceMs: number;
   private closing = false;
+  private starting = false;
   private outputEnded = false;
   private outputClosed = false;
 
@@ -92,14 +93,19 @@ export class ProcessTransport implements Transport {
   }
 
   async start(): Promise<void> {
-    if (this.server) throw new Error('the server process was already started');
+    if (this.starting) throw new Error('the server process was already started');
+    this.starting = true;
     const containment = this.options.containment ?? (await machineContainment());
     reportPartialContainment(containment, this.options.logger);
-    const server = spawnServerProcess(this.options, containment);
+    this.options.logger.debug(startMessage(containment));
+    // Wrapped first: between the spawn and the listeners below there must be no await (spawn/error come next tick).
+    const server =
+      containment.kind === 'sandbox'
+        ? spawnServerProcess(this.options, { kind: 'sandboxed', launch: await wrapForSandbox(this.options, containment.session) })
+        : spawnServerProcess(this.options, containment);
     this.server = server;
-    this.options.logger.debug(
-      containment.kind === 'pid-namespace' ? 'starting the server in a PID namespace of its own (bubblewrap)' : `starting the server in a process group of its own (${containment.reason})`,
-    );
+    // close() during the wrap found nothing to stop: stop what was just spawned.
+    if (this.closing) server.kill();
     const { child } = server;
     return new Promise((resolve, reject) => {
       let spawned = false;
@@ -141,9 +147,9 @@ export class ProcessTransport implements Transport {
 
   /** Closes stdin, then sends SIGTERM and SIGKILL to every process of the server if it does not exit; resolves when all are gone. */
   async close(): Promise<void> {
+    this.closing = true;
     const server = this.server;
     if (!server?.child.pid) return;
-    this.closing = true;
     if (!this.exitInfo) {
       try {
         server.stdin.end();
@@ -262,5 +268,16 @@ export class ProcessTransport implements Transport {
       }, ms);
       this.exitWaiters.add(wake);
     });
+  }
+}
+
+function startMessage(containment: Containment): string {
+  switch (containment.kind) {
+    case 'sandbox':
+      return 'starting the server in its OS sandbox (bubblewrap)';
+    case 'pid-namespace':
+      return 'starting the server in a PID namespace of its own (bubblewrap)';
+    case 'process-group':
+      return `starting the server in a process group of its own (${containment.reason})`;
   }
 }

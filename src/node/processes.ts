@@ -111,3 +111,50 @@ function readStat(pid: number): ProcStat | undefined {
   const pgrp = Number(fields[2]);
   return state === undefined || Number.isNaN(pgrp) || Number.isNaN(ppid) ? undefined : { state, ppid, pgrp };
 }
+
+/** Live descendants of a process, parents before children (Linux). */
+export function liveDescendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const pid of procPids() ?? []) {
+    const stat = readStat(pid);
+    if (!stat || !isLive(stat)) continue;
+    const siblings = children.get(stat.ppid);
+    if (siblings) siblings.push(pid);
+    else children.set(stat.ppid, [pid]);
+  }
+  const found: number[] = [];
+  for (let queue = [...(children.get(root) ?? [])]; queue.length > 0; ) {
+    const pid = queue.shift()!;
+    found.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return found;
+}
+
+/** How many PID namespaces deep a process is, counting the one this process sees it in (the `NSpid` values; Linux). */
+export function pidNamespaceDepth(pid: number): number {
+  try {
+    return /^NSpid:\s*(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]?.trim().split(/\s+/).length ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Sends a signal to one process; a process already gone is not an error. */
+export function signalPid(pid: number, signal: 'SIGTERM' | 'SIGKILL'): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Polls `condition` every 25 ms until it holds or `timeoutMs` passed; true if it held. */
+export async function pollUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (condition()) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return condition();
+}

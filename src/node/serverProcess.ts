@@ -4,9 +4,11 @@ import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import spawn from 'cross-spawn';
 import type { Logger } from '../core/ports';
-import { BWRAP_OPTIONS, resolveExecutable, type Containment } from './containment';
+import { BWRAP_OPTIONS, resolveExecutable, type MachineContainment } from './containment';
 import { signalProcessGroup } from './processGroup';
-import { innermostPid, liveChildren, liveGroupMembers, pidNamespaceMembers, pidNamespaceOf, processAlive, processesWithEnvironment } from './processes';
+import { innermostPid, liveChildren, liveGroupMembers, pidNamespaceMembers, pidNamespaceOf, pollUntil, processAlive, processesWithEnvironment, signalPid } from './processes';
+import { SandboxedServer } from './sandbox/sandboxedServer';
+import type { SandboxedLaunch, SandboxSession } from './sandbox/sandboxSession';
 import { forgetOnExit, reapOnExit } from './processReaper';
 
 export interface ServerProcessOptions {
@@ -48,9 +50,24 @@ export interface ServerProcess {
   describeExit(code: number | null, signal: NodeJS.Signals | null): ProcessExit;
 }
 
-/** Spawns a server inside the given containment; emits 'spawn' or 'error' on `child` like any spawn. */
-export function spawnServerProcess(options: ServerProcessOptions, containment: Containment): ServerProcess {
-  return containment.kind === 'pid-namespace' ? new NamespacedServer(options, containment.bwrap) : new GroupedServer(options);
+/**
+ * Spawns a server inside the given containment; emits 'spawn' or 'error' on `child` like any spawn, so listeners
+ * must be attached before the next tick. A sandboxed server needs the launch its session wrapped (`wrapForSandbox`).
+ */
+export function spawnServerProcess(options: ServerProcessOptions, containment: MachineContainment | { readonly kind: 'sandboxed'; readonly launch: SandboxedLaunch }): ServerProcess {
+  switch (containment.kind) {
+    case 'sandboxed':
+      return new SandboxedServer(containment.launch, options.cwd ?? process.cwd());
+    case 'pid-namespace':
+      return new NamespacedServer(options, containment.bwrap);
+    case 'process-group':
+      return new GroupedServer(options);
+  }
+}
+
+/** The launch a sandboxed server is spawned from (its session rejects if it failed). */
+export function wrapForSandbox(options: ServerProcessOptions, session: SandboxSession): Promise<SandboxedLaunch> {
+  return session.wrap(options.command, options.args, { ...options.env }, options.cwd ?? process.cwd());
 }
 
 /** The fallback: the server leads a process group; on Linux its processes also carry a marker in their environment. */
@@ -217,21 +234,4 @@ class NamespacedServer implements ServerProcess {
       }
     });
   }
-}
-
-function signalPid(pid: number, signal: 'SIGTERM' | 'SIGKILL'): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-async function pollUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return condition();
 }
