@@ -103,7 +103,8 @@ export class Warden implements vscode.Disposable {
     });
 
     // Each sandboxed run gets a private folder under this one (its temp files, the runtime's sockets).
-    const sandboxRoot = mkdtempSync(join(tmpdir(), 'mcp-warden-sandbox-'));
+    // Short: the runtime's Unix sockets live below it, and a socket path has at most 108 bytes.
+    const sandboxRoot = mkdtempSync(join(tmpdir(), 'mcpw-'));
     this.disposables.add({ dispose: () => rmSync(sandboxRoot, { recursive: true, force: true }) });
     let availability: Promise<SandboxAvailability> | undefined;
     const sandboxes = (this.sandboxes = this.disposables.add(

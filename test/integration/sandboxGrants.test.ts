@@ -37,6 +37,10 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
     writeFileSync(join(base, 'sibling/secret.txt'), 'SECRET\n');
     folderRoot = mkdtempSync(join(tmpdir(), 'warden-sbx-runs-'));
     p = scriptedPermissions({ workspaceFolder: base });
+    // Launches and tools are another test's subject: allowed here without a question, so that every question
+    // the script sees is one the sandbox raised.
+    const scripted = p.prompter.ask.bind(p.prompter);
+    p.prompter.ask = async (question, signal) => (['launch', 'tool'].includes(question.request.permission.kind) ? allow('session') : scripted(question, signal));
   });
   afterEach(async () => {
     await harness?.dispose();
@@ -51,7 +55,8 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
     servers: Record<string, unknown>,
     options: { mode?: SandboxMode; availability?: () => Promise<SandboxAvailability>; testHosts?: Record<string, string> } = {},
   ): Promise<Harness> {
-    let registry: ServerRegistry | undefined;
+    // The registry exists only once the harness has started; a restart is asked for later.
+    const ref: { registry?: ServerRegistry } = {};
     const audit = { record: (e: AuditInput | (() => AuditInput)) => p.audited.push(typeof e === 'function' ? e() : e) };
     const own = (sandboxes = new ServerSandboxes({
       gate: p.gate,
@@ -60,7 +65,7 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
       mode: () => options.mode ?? 'required',
       availability: options.availability ?? (() => probeSandbox(process.env, process.platform)),
       startSession: (o) => SandboxSession.start({ ...o, ...(options.testHosts && { testHosts: options.testHosts }) }),
-      restart: (server, reason) => registry!.restart(server, reason),
+      restart: (server, reason) => ref.registry!.restart(server, reason),
       protectedPaths: () => [],
       logger: nullLogger,
       folderRoot,
@@ -78,7 +83,7 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
         },
       },
     });
-    registry = harness.registry;
+    ref.registry = harness.registry;
     return harness;
   }
 
@@ -98,7 +103,7 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
   it('holds server-filesystem to the one folder it was granted, whatever it was told', async () => {
     // The server is told it may use all of `base`; only the sandbox holds it to base/granted.
     grantInSettings(workspaceGrant('files', 'fs.read', join(base, 'granted')));
-    p.prompter.answer(allow('workspace'), deny('session'), deny('session'), deny('session'));
+    p.prompter.answer(deny('session'), deny('session'), deny('session'));
     const h = await start({ files: { command: NODE, args: [FILESYSTEM, base] } });
     await h.waitFor('files', running, 'running');
 
@@ -108,14 +113,32 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
       assert.ok(isError(result), `${path} must not be readable: ${textOf(result)}`);
       assert.doesNotMatch(textOf(result), /SECRET|root:/);
     }
+    // Reads are never reported by the runtime: the hidden path in the server's error becomes the question.
+    const asked = p.prompter.questions.map((q) => `${q.request.permission.kind} ${q.request.permission.target}`);
+    assert.ok(asked.includes(`fs.read ${join(base, 'sibling/secret.txt')}`), asked.join('\n'));
     const write = await call(h, 'files', 'write_file', { path: join(base, 'outside/new.txt'), content: 'x' });
     assert.ok(isError(write) || !existsSync(join(base, 'outside/new.txt')), 'a write outside the grants must not reach the disk');
     assert.ok(!existsSync(join(base, 'outside/new.txt')));
   });
 
+  it('turns a hidden read into a question; Allow restarts the server with that path readable', async () => {
+    const secret = join(base, 'sibling/secret.txt');
+    const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } });
+    const firstPid = pidOf(await h.waitFor('probe', running, 'running'));
+    p.prompter.answer(allow('session'));
+    const hidden = await call(h, 'probe', 'read_file', { path: secret });
+    assert.match(textOf(hidden), /^error ENOENT/);
+    await p.prompter.asked(1);
+    assert.equal(`${p.prompter.questions[0]?.request.permission.kind} ${p.prompter.questions[0]?.request.permission.target}`, `fs.read ${secret}`);
+    await h.waitFor('probe', (s) => running(s) && pidOf(s) !== firstPid, 'restarted with the wider profile');
+    assert.equal(textOf(await call(h, 'probe', 'read_file', { path: secret })), 'ok SECRET\n');
+    // Only that file: its folder's other entries stay hidden.
+    writeFileSync(join(base, 'sibling/other.txt'), 'OTHER');
+    assert.match(textOf(await call(h, 'probe', 'read_file', { path: join(base, 'sibling/other.txt') })), /^error ENOENT/);
+  });
+
   it('turns a blocked write into a question; Allow restarts the server with the wider profile and the retried call works', async () => {
     const target = join(base, 'outside/new.txt');
-    p.prompter.answer(allow('workspace'));
     const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } });
     const first = await h.waitFor('probe', running, 'running');
     const firstPid = pidOf(first);
@@ -126,8 +149,8 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
     assert.ok(!existsSync(target));
 
     // The runtime reports the write; the question is about the folder (the file does not exist yet).
-    await p.prompter.asked(2);
-    const question = p.prompter.questions[1]!;
+    await p.prompter.asked(1);
+    const question = p.prompter.questions[0]!;
     assert.equal(question.request.permission.kind, 'fs.write');
     assert.equal(question.request.permission.target, join(base, 'outside'));
     assert.match(question.request.reason ?? '', /blocked writing to/);
@@ -147,7 +170,6 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
 
   it('revoking a write grant restarts the server with the narrower profile', async () => {
     grantInSettings(workspaceGrant('probe', 'fs.write', join(base, 'outside')));
-    p.prompter.answer(allow('workspace'));
     const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } });
     const first = await h.waitFor('probe', running, 'running');
     assert.ok(!isError(await call(h, 'probe', 'write_file', { path: join(base, 'outside/one.txt'), text: '1' })));
@@ -165,7 +187,8 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
     let web: Server;
     let port: number;
     beforeEach(async () => {
-      web = createServer((_, res) => res.end('hello from the loopback'));
+      // Each fetch opens a new connection: one kept alive through the proxy would outlive a revoke (see README).
+      web = createServer((_, res) => res.setHeader('Connection', 'close').end('hello from the loopback'));
       await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
       port = (web.address() as { port: number }).port;
     });
@@ -175,8 +198,7 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
       const url = `http://fixture.test:${port}/`;
       // The name resolves to loopback: the runtime lets it through only if the address itself is granted too.
       grantInSettings(workspaceGrant('probe', 'net', `127.0.0.1:${port}`));
-      p.prompter.answer(allow('workspace'));
-      const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } }, { testHosts: { 'fixture.test': '127.0.0.1' } });
+        const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } }, { testHosts: { 'fixture.test': '127.0.0.1' } });
       const pid = pidOf(await h.waitFor('probe', running, 'running'));
 
       p.prompter.answer(deny('once'));
@@ -204,7 +226,7 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
 
     it('refuses a granted name that resolves to a loopback address when the address is not granted', async () => {
       grantInSettings(workspaceGrant('probe', 'net', `fixture.test:${port}`));
-      p.prompter.answer(allow('workspace'), allow('once'));
+      p.prompter.answer(allow('once'));
       const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } }, { testHosts: { 'fixture.test': '127.0.0.1' } });
       await h.waitFor('probe', running, 'running');
       const result = await call(h, 'probe', 'fetch_url', { url: `http://fixture.test:${port}/` });
@@ -214,7 +236,6 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
 
   it('denies Unix sockets, even in a folder it may write, unless unix:* is granted', async () => {
     grantInSettings(workspaceGrant('probe', 'fs.write', join(base, 'outside')));
-    p.prompter.answer(allow('workspace'));
     const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } });
     const first = await h.waitFor('probe', running, 'running');
     const denied = await call(h, 'probe', 'listen_unix', { path: join(base, 'outside/x.sock') });
@@ -229,7 +250,6 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
   });
 
   it('ends a detached grandchild with its server', async () => {
-    p.prompter.answer(allow('workspace'));
     grantInSettings(workspaceGrant('probe', 'fs.write', join(base, 'outside')));
     const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } });
     await h.waitFor('probe', running, 'running');
@@ -243,7 +263,6 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
   });
 
   it('refuses to start in required mode where there is no sandbox, saying why and what to do', async () => {
-    p.prompter.answer(allow('workspace'));
     const h = await start(
       { probe: { command: NODE, args: [SANDBOX_FIXTURE] } },
       { mode: 'required', availability: () => probeSandbox({ ...process.env, PATH: '/nonexistent' }, 'linux') },
@@ -256,7 +275,6 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
   });
 
   it('runs without the sandbox in preferred mode where there is none, and says so', async () => {
-    p.prompter.answer(allow('workspace'));
     const h = await start(
       { probe: { command: NODE, args: [SANDBOX_FIXTURE] } },
       { mode: 'preferred', availability: () => probeSandbox({ ...process.env, PATH: '/nonexistent' }, 'linux') },

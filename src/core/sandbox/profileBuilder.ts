@@ -53,11 +53,15 @@ export const DANGEROUS_NAMES: readonly string[] = [
 export function buildSandboxProfile(inputs: ProfileInputs): SandboxProfile {
   const paths = (kind: 'fs.read' | 'fs.write', decision: 'allow' | 'deny') =>
     sortedUnique(grantTargets(inputs.grants, kind, decision).map(posixPath).filter((path): path is string => path !== undefined));
-  const readDenied = paths('fs.read', 'deny');
-  const writeDenied = paths('fs.write', 'deny');
+  const allWriteDenied = paths('fs.write', 'deny');
   // A deny of the same path wins over an allow of it (the runtime's own tie-break is not documented).
-  const writeGranted = without(paths('fs.write', 'allow'), writeDenied);
+  const writeGranted = without(paths('fs.write', 'allow'), allWriteDenied);
   const readGranted = paths('fs.read', 'allow');
+  // A deny matters only inside something allowed: elsewhere the path is denied already, and listing it anyway
+  // would make every "Deny" of a hidden path a profile change (and a restart) that changes nothing.
+  const readable = [...readGranted, ...paths('fs.write', 'allow')];
+  const readDenied = paths('fs.read', 'deny').filter((path) => readable.some((root) => isAtOrUnder(path, root)));
+  const writeDenied = allWriteDenied.filter((path) => paths('fs.write', 'allow').some((root) => isAtOrUnder(path, root)));
 
   const privateTemp = posixPath(inputs.privateTemp);
   const socketFolder = posixPath(inputs.socketFolder);

@@ -363,7 +363,7 @@ function permissionText(kind: string, target: string): string {
 }
 
 function safeName(server: string): string {
-  return server.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40) || 'server';
+  return server.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 12) || 'server';
 }
 
 function describeNetwork(profile: SandboxProfile): string {

@@ -144,6 +144,14 @@ describe('sandbox profile builder', () => {
     assert.ok(!profile.filesystem.allowRead.some((p) => p === '/once' || p.includes('relative') || p.includes('Users')));
   });
 
+  it('lists a deny only inside something allowed: a Deny of a path that is hidden anyway changes nothing', () => {
+    const plain = buildSandboxProfile(inputs([grant('fs.read', '/data')]));
+    const withDenies = buildSandboxProfile(inputs([grant('fs.read', '/data'), grant('fs.read', '/elsewhere/x', 'deny'), grant('fs.write', '/elsewhere/y', 'deny')]));
+    assert.deepEqual(withDenies.filesystem, plain.filesystem);
+    const inside = buildSandboxProfile(inputs([grant('fs.read', '/data'), grant('fs.read', '/data/private', 'deny')]));
+    assert.ok(inside.filesystem.denyRead.includes('/data/private'));
+  });
+
   it('builds the network lists from net grants: `*` any host, IPv6 in brackets, unix:* for Unix sockets', () => {
     const profile = buildSandboxProfile(
       inputs([
