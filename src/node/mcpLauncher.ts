@@ -68,6 +68,7 @@ export class McpLauncher implements SessionLauncher {
       const containment = await this.options.containmentFor?.(request);
       const transport = new ProcessTransport({
         ...(containment && { containment }),
+        ...(containment?.kind === 'sandbox' && this.options.onServerFailure && { onStderrLine: (line: string) => this.options.onServerFailure?.(request, line) }),
         command: spec.command,
         args: spec.args,
         env: serverEnvironment(spec.env),

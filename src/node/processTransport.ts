@@ -18,6 +18,8 @@ export interface ProcessTransportOptions {
   readonly graceMs?: number;
   /** How the server's processes are held together (or the OS sandbox of this run); by default the best this machine offers. */
   readonly containment?: Containment;
+  /** Sees each stderr line (after it is logged): the sandbox looks there for paths it hid. */
+  readonly onStderrLine?: (line: string) => void;
 }
 
 /** Why a session ends when the server closes its stdout but does not exit. */
@@ -229,6 +231,7 @@ export class ProcessTransport implements Transport {
     }
     for (const line of lines) {
       this.options.logger.info(`[stderr] ${line}`);
+      this.options.onStderrLine?.(line);
       this.stderrLines.push(line);
       if (this.stderrLines.length > STDERR_TAIL_LINES) this.stderrLines.shift();
     }

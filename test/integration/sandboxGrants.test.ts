@@ -137,6 +137,16 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
     assert.match(textOf(await call(h, 'probe', 'read_file', { path: join(base, 'sibling/other.txt') })), /^error ENOENT/);
   });
 
+  it('finds a hidden path in what the server prints to stderr when its error says nothing', async () => {
+    const secret = join(base, 'sibling/secret.txt');
+    const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } });
+    await h.waitFor('probe', running, 'running');
+    p.prompter.answer(deny('session'));
+    assert.equal(textOf(await call(h, 'probe', 'read_logged', { path: secret })), 'could not read');
+    await p.prompter.asked(1);
+    assert.equal(p.prompter.questions[0]?.request.permission.target, secret);
+  });
+
   it('turns a blocked write into a question; Allow restarts the server with the wider profile and the retried call works', async () => {
     const target = join(base, 'outside/new.txt');
     const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } });
