@@ -13,8 +13,8 @@ const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const vsix = join(ROOT, `mcp-warden-${version}.vsix`);
 const results = join(ROOT, 'test-results');
 const EXT_TEST_TIMEOUT_MS = 240_000;
-/** E2E_ONLY=ext,ui,audit,permissions,multiroot,trust runs only those steps (for focused runs while iterating). */
-const STEPS = ['ext', 'ui', 'audit', 'permissions', 'multiroot', 'trust'];
+/** E2E_ONLY=ext,ui,audit,permissions,sandbox,multiroot,trust runs only those steps (for focused runs while iterating). */
+const STEPS = ['ext', 'ui', 'audit', 'permissions', 'sandbox', 'multiroot', 'trust'];
 const only = process.env.E2E_ONLY ? new Set(process.env.E2E_ONLY.split(',').map((s) => s.trim())) : new Set(STEPS);
 for (const step of only) if (!STEPS.includes(step)) throw new Error(`E2E_ONLY: unknown step '${step}' (steps: ${STEPS.join(', ')})`);
 
@@ -123,6 +123,24 @@ async function main() {
         log,
       });
       failed += await closeEditor(permissions);
+    }
+
+    // 3d: the OS sandbox: a blocked write becomes a notification; Allow restarts the server with the wider profile
+    if (only.has('sandbox')) {
+      const sandboxUi = await import(join(ROOT, 'out/test/e2e/ui/sandbox.ui.js'));
+      const sandbox = await openEditor('sandbox', {
+        detachedGrandchild: false,
+        writeWorkspace: (dir) => sandboxUi.writeSandboxWorkspace(dir, { node: host.node24, fixture: join(ROOT, 'test/fixtures/sandbox-server.mjs'), env: { [E2E_MARKER]: '1' } }),
+      });
+      failed += await sandboxUi.runSandboxTests({
+        serverUrl: sandbox.server.url,
+        workspace: sandbox.workspace,
+        images: join(ROOT, 'docs', 'images'),
+        results,
+        launchBrowser: sandbox.launchBrowser,
+        log,
+      });
+      failed += await closeEditor(sandbox);
     }
 
     // 3b: a multi-root workspace, opened on its .code-workspace file (its settings live there)

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { SandboxProfile } from '../core/sandbox/sandboxProfile';
 import type { Disposable } from '../core/disposable';
 import { Commands, Views } from '../core/ids';
 import type { ServerSnapshot } from '../core/lifecycle/serverRegistry';
@@ -139,11 +140,24 @@ async function showSandboxProfile(warden: Warden, name: string): Promise<void> {
     void vscode.window.showInformationMessage(`MCP Warden: server '${name}' has no sandbox profile${status ? ' (it is an HTTP server: nothing of it runs here)' : ' yet: start it first'}.`);
     return;
   }
-  const text =
-    status.kind === 'sandboxed'
-      ? `// The OS sandbox profile of server '${name}' (read-only), built from its grants.\n// Reads: only allowRead (minus the more specific denyRead); writes: only allowWrite; network: only allowedDomains.\n${JSON.stringify(status.profile, null, 2)}\n`
-      : `// Server '${name}' runs without the OS sandbox: ${status.reason}\n// Its fs.read, fs.write and net grants are advisory: recorded, not enforced.\n{}\n`;
+  const text = status.kind === 'sandboxed' ? profileDocument(name, status.profile, status.privateTemp) : `// Server '${name}' runs without the OS sandbox: ${status.reason}\n// Its fs.read, fs.write and net grants are advisory: recorded, not enforced.\n{}\n`;
   await warden.documents.show(`${name}-sandbox-profile.jsonc`, text, 'jsonc');
+}
+
+/** The profile as JSON, after a summary of what matters most: where the server may write and connect. */
+function profileDocument(name: string, profile: SandboxProfile, privateTemp: string): string {
+  const granted = profile.filesystem.allowWrite.filter((path) => path !== privateTemp);
+  const { allowedDomains, deniedDomains, allowAllUnixSockets } = profile.network;
+  const list = (items: readonly string[]) => (items.length === 0 ? 'none' : items.join(', '));
+  return [
+    `// The OS sandbox profile of server '${name}' (read-only), built from its grants when it started.`,
+    `// Writes: ${list(granted)}; and its own temp folder ${privateTemp}`,
+    `// Network: ${allowedDomains.length === 0 ? 'no host without asking' : list(allowedDomains)}${deniedDomains.length > 0 ? `; denied: ${list(deniedDomains)}` : ''}`,
+    `// Unix sockets: ${allowAllUnixSockets ? 'all (granted unix:*)' : 'none'}`,
+    '// Reads: only allowRead (the baseline a server needs to run, and fs.read grants), minus the more specific denyRead.',
+    JSON.stringify(profile, null, 2),
+    '',
+  ].join('\n');
 }
 
 /** After a start the user asked for: say so if it failed, with a way to the details. */

@@ -158,7 +158,7 @@ function sandboxItem(serverName: string, status: SandboxStatus): vscode.TreeItem
   item.id = `sandbox:${serverName}`;
   if (status.kind === 'sandboxed') {
     const { filesystem, network } = status.profile;
-    const writes = filesystem.allowWrite.length - 1; // the private temp folder is always there
+    const writes = filesystem.allowWrite.filter((path) => path !== status.privateTemp).length;
     item.description = `enforced · ${count(writes, 'write grant')} · ${count(network.allowedDomains.length, 'host')}${network.allowAllUnixSockets ? ' · Unix sockets' : ''}`;
     item.tooltip = 'Reads, writes and network are held to its grants by the OS sandbox. Show Sandbox Profile for the whole profile.';
     item.iconPath = new vscode.ThemeIcon('shield', new vscode.ThemeColor('testing.iconPassed'));

@@ -249,6 +249,8 @@ export class ServerSupervisor implements Disposable {
       });
       this.setState({ kind: 'running', since: this.deps.clock.now(), session: info });
     } catch (error) {
+      // The run never got a session: what was kept for it (session grants, its sandbox) ends here.
+      this.deps.onSessionEnd?.(this.name, this.sessionId);
       if (abort.signal.aborted) return; // stop() or restart() takes it from here
       const message = errorMessage(error);
       this.deps.logger.error(`start failed: ${message}`);

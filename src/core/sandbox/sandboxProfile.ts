@@ -34,6 +34,6 @@ export type SandboxAvailability =
 
 /** How one server run is contained, as the Servers and Permissions views show it. */
 export type SandboxStatus =
-  | { readonly kind: 'sandboxed'; readonly profile: SandboxProfile }
+  | { readonly kind: 'sandboxed'; readonly profile: SandboxProfile; /** The run's own writable temp folder (in `allowWrite`, granted by nobody). */ readonly privateTemp: string }
   | { readonly kind: 'unsandboxed'; /** Why: mode off, or no sandbox here (preferred mode). */ readonly reason: string }
   | { readonly kind: 'not-applicable' /* an HTTP server: nothing runs on this machine */ };

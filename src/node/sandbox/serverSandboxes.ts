@@ -136,7 +136,7 @@ export class ServerSandboxes {
     const run: Run = { server, session, spec, folder, sandbox, logger: request.logger, profile, asked: new Set(), pendingHosts: new Map(), restarting: false };
     this.runs.set(server, run);
     request.logger.info(`sandboxed: ${describeProfile(profile)}`);
-    this.setStatus(server, { kind: 'sandboxed', profile });
+    this.setStatus(server, { kind: 'sandboxed', profile, privateTemp: join(folder, 'temp') });
     return { kind: 'sandbox', session: sandbox };
   }
 
@@ -155,7 +155,7 @@ export class ServerSandboxes {
     if (run?.session !== session) return;
     for (const path of blockedPaths(text)) {
       if (!existsOnHost(path) || this.readable(run, path)) continue;
-      this.askForPath(run, 'fs.read', path, `the sandbox hid ${path} from it`);
+      this.askForPath(run, 'fs.read', path, `its error named ${path}, which the sandbox hides`);
     }
   }
 
@@ -217,7 +217,7 @@ export class ServerSandboxes {
         this.restartWith(run, 'its Unix socket grant changed: restarting it with the new sandbox profile');
       } else if (JSON.stringify(next.network) !== JSON.stringify(run.profile.network)) {
         run.profile = next;
-        this.setStatus(run.server, { kind: 'sandboxed', profile: next });
+        this.setStatus(run.server, { kind: 'sandboxed', profile: next, privateTemp: join(run.folder, 'temp') });
         run.sandbox.update(next).then(
           () => run.logger.info(`sandbox network updated: ${describeNetwork(next)}`),
           (error: unknown) => {
@@ -253,7 +253,7 @@ export class ServerSandboxes {
     const target = formatNetTarget({ type: 'host', host: host.toLowerCase(), port });
     const pending = run.pendingHosts.get(target);
     if (pending) return pending;
-    const request: PermissionRequest = { server, session, permission: { kind: 'net', target }, method: 'network', reason: `the server opened a connection to ${target}` };
+    const request: PermissionRequest = { server, session, permission: { kind: 'net', target }, method: 'network', reason: 'the OS sandbox holds the connection until you answer' };
     const answer = this.deps.authorizer.authorize(request).then(
       (decision) => decision.verdict === 'allow',
       (error: unknown) => {
@@ -281,7 +281,7 @@ export class ServerSandboxes {
     }));
     if (!run || run.session !== session || !blocked?.path || blocked.kind === 'net') return;
     run.logger.warn(`the sandbox blocked: ${line}`);
-    this.askForPath(run, blocked.kind, blocked.path, `the sandbox blocked ${blocked.kind === 'fs.write' ? 'writing to' : 'reading'} ${blocked.path}`);
+    this.askForPath(run, blocked.kind, blocked.path, `it tried ${blocked.kind === 'fs.write' ? 'to write' : 'to read'} ${blocked.path}`);
   }
 
   private askForPath(run: Run, kind: 'fs.read' | 'fs.write', path: string, reason: string): void {

@@ -70,6 +70,11 @@ export function questionMessage(question: PermissionQuestion): string {
     const noun = kindNoun(request.permission.kind);
     return `${noun} '${shown(request.permission.target)}' of server '${server}' changed since you allowed it.`;
   }
+  if (request.method === 'sandbox' && (request.permission.kind === 'fs.read' || request.permission.kind === 'fs.write')) {
+    // A block that already happened: the server restarts with the wider profile if allowed.
+    const what = request.permission.kind === 'fs.read' ? 'reading' : 'writing to';
+    return `The OS sandbox denied server '${server}' ${what} ${showPath(request.permission.target)}${request.reason ? ` (${shown(request.reason, 500)})` : ''}. Allow it? The server restarts with it allowed.`;
+  }
   return `Server '${server}' asks to ${verbPhrase(request.permission)}${request.reason ? ` — ${shown(request.reason, 500)}` : ''}`;
 }
 

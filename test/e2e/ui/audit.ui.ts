@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { allowAllWaiting, runCommand } from './workbench';
+import { allowAllWaiting, runCommand, waitForNotification } from './workbench';
 
 interface AuditUiOptions {
   readonly serverUrl: string;
@@ -43,6 +43,9 @@ export async function runAuditKeyTests(options: AuditUiOptions): Promise<number>
     await openWorkspace(page, options);
     // The servers' launches, approved for the workspace: the next editor on this profile starts them without asking.
     await allowAllWaiting(page);
+    // Every server that can run is running (its sandbox started) before the editor closes: server "helper"'s
+    // detached grandchild must have run for the leftover check to prove anything.
+    await page.locator('.statusbar-item', { hasText: /MCP 4\/5/ }).waitFor({ timeout: 60_000 });
     const keyFile = keyFileOf(options.workspace);
     await runCommand(page, 'MCP Warden: Export Audit Verification Key…');
     const dialog = page.locator('.monaco-dialog-box', { hasText: 'Export the audit verification key?' });
@@ -119,7 +122,7 @@ export async function runAuditTamperTests(options: AuditUiOptions): Promise<numb
     await warning.locator('.monaco-button', { hasText: 'Verify' }).waitFor({ timeout: 5000 });
     await shot('audit-tamper-suspected');
     await warning.locator('.monaco-button', { hasText: 'Verify' }).click();
-    await page.locator('.notifications-toasts', { hasText: /the audit log is broken at \d{4}-\d{2}-\d{2}-\d{4}\.jsonl:1: the record's MAC does not match/ }).waitFor({ timeout: 30_000 });
+    await waitForNotification(page, /the audit log is broken at \d{4}-\d{2}-\d{2}-\d{4}\.jsonl:1: the record's MAC does not match/);
     await shot('audit-verify-broken');
     const suspected = await waitForRecord(auditFolder(options.workspace), (r) => r['action'] === 'tamper-suspected');
     if (!/does not carry this workspace's MAC/.test(String(suspected['detail']))) throw new Error(`unexpected tamper-suspected record: ${String(suspected['detail'])}`);

@@ -69,7 +69,7 @@ export async function runPermissionsTests(options: PermissionsTestOptions): Prom
     await settled(launch.locator('.monaco-button', { hasText: /^Approve$/ }));
     await image('permission-launch');
     await launch.locator('.monaco-button', { hasText: /^Approve$/ }).click();
-    await serverRow.locator('.label-description', { hasText: / · stdio$/ }).waitFor({ timeout: 60_000 });
+    await serverRow.locator('.label-description', { hasText: / · stdio · sandboxed$/ }).waitFor({ timeout: 60_000 });
     options.log('UI: the server waited for approval; Approve in the notification started it');
 
     // A tool call asks; Allow for Workspace lets it through.
@@ -134,7 +134,7 @@ export async function runPermissionsTests(options: PermissionsTestOptions): Prom
     await runCommand(page, 'MCP Warden: Start Server', 'site');
     await answerToast(page, "Start server 'site'?", 'Approve', 30_000);
     const siteRow = servers.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^site$/ }) });
-    await siteRow.locator('.label-description', { hasText: / · stdio$/ }).waitFor({ timeout: 60_000 });
+    await siteRow.locator('.label-description', { hasText: / · stdio · sandboxed$/ }).waitFor({ timeout: 60_000 });
     await callTool(page, 'site', 'target');
     await answerToast(page, "Server 'site' asks to call its tool 'target'", 'Allow for Workspace', 30_000);
     await page.locator('.editor-instance .view-lines', { hasText: 'target ran' }).waitFor({ timeout: 30_000 });

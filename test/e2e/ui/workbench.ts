@@ -87,3 +87,23 @@ export async function allowPending(page: Page, label: string | RegExp, scope: 'A
   await input.locator('.quick-input-title', { hasText: /for how long\?/ }).waitFor({ timeout: 15_000 });
   await exactRow(page, scope).click({ timeout: 15_000 });
 }
+
+/**
+ * Waits for a notification with `text`, as a toast or, when other toasts (a server's permission question) pushed it
+ * out of sight, in the notification center, which keeps every notification of the window.
+ */
+export async function waitForNotification(page: Page, text: RegExp, timeout = 30_000): Promise<void> {
+  const inToasts = page.locator('.notifications-toasts .notification-list-item', { hasText: text });
+  const inCenter = page.locator('.notifications-center .notification-list-item', { hasText: text });
+  const deadline = Date.now() + timeout;
+  let centerShown = false;
+  while (Date.now() < deadline) {
+    if ((await inToasts.count()) > 0 || (await inCenter.count()) > 0) return;
+    if (!centerShown && Date.now() > deadline - timeout + 5_000) {
+      await runCommand(page, 'Notifications: Show Notifications');
+      centerShown = true;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no notification matching ${text} within ${timeout} ms`);
+}
