@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../core/ports';
 import type { SandboxProfile } from '../../core/sandbox/sandboxProfile';
 import { resolveExecutable } from '../containment';
+import { liveChildren, processAlive, signalPid } from '../processes';
+import { forgetPidOnExit, reapPidOnExit } from '../processReaper';
 import type { ToMainMessage, ToWorkerMessage, WorkerStart } from './sandboxProtocol';
 
 export interface SandboxSessionOptions {
@@ -41,6 +43,8 @@ export class SandboxSession {
   private failure: Error | undefined;
   private stopped: Promise<void> | undefined;
   private currentProfile: SandboxProfile;
+  /** The runtime's socat bridges on this side (children of this process, listening in the run's sockets folder). */
+  private bridges: readonly number[] = [];
 
   private constructor(
     private readonly worker: Worker,
@@ -78,6 +82,9 @@ export class SandboxSession {
       rmSync(options.folder, { recursive: true, force: true });
       throw error;
     }
+    // The runtime's socat bridges on this side have no death signal: the reaper ends them if the host dies.
+    session.bridges = bridgeProcesses(socketFolder);
+    for (const pid of session.bridges) reapPidOnExit(pid);
     return session;
   }
 
@@ -119,6 +126,10 @@ export class SandboxSession {
       }
       this.failure ??= new Error('the sandbox session was stopped');
       await this.worker.terminate().catch(() => undefined);
+      for (const pid of this.bridges) {
+        if (processAlive(pid)) signalPid(pid, 'SIGKILL');
+        forgetPidOnExit(pid);
+      }
       rmSync(this.options.folder, { recursive: true, force: true });
     })();
     return this.stopped;
@@ -189,6 +200,18 @@ export class SandboxSession {
       this.worker.postMessage({ ...message, id });
     });
   }
+}
+
+/** This process's children whose command line names the run's sockets folder: the runtime's socat bridges. */
+function bridgeProcesses(socketFolder: string): number[] {
+  if (process.platform !== 'linux') return [];
+  return liveChildren(process.pid).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(socketFolder);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
