@@ -62,6 +62,7 @@ export class Warden implements vscode.Disposable {
   readonly broker: PermissionBroker;
   readonly sandboxes: ServerSandboxes;
   private inputDefinitions: readonly InputDefinition[] = [];
+  private warnedUnsandboxed = false;
   private reloading: Promise<void> = Promise.resolve();
   readonly ready: Promise<void>;
 
@@ -179,6 +180,7 @@ export class Warden implements vscode.Disposable {
       ),
     );
     this.disposables.add(sandboxes.onDidChange(() => permissionsTree.refresh()));
+    this.disposables.add(sandboxes.onDidChange((server) => this.warnIfUnsandboxed(server)));
     this.disposables.add(vscode.window.createTreeView(Views.permissions, { treeDataProvider: permissionsTree, showCollapseAll: true }));
     this.disposables.add(this.registry.onDidChange(() => permissionsTree.refresh()));
     this.disposables.add(new PermissionsStatusBar(permissions.prompter));
@@ -251,6 +253,19 @@ export class Warden implements vscode.Disposable {
 
   dispose(): void {
     this.disposables.dispose();
+  }
+
+  /**
+   * Once per window: a server runs without the sandbox because this machine has none (preferred mode). Mode `off`
+   * was the user's own choice and is only logged.
+   */
+  private warnIfUnsandboxed(server: string): void {
+    const status = this.sandboxes.status(server);
+    if (this.warnedUnsandboxed || status?.kind !== 'unsandboxed' || sandboxMode() !== 'preferred') return;
+    this.warnedUnsandboxed = true;
+    void vscode.window.showWarningMessage(`MCP Warden: server '${server}' runs without the OS sandbox. ${status.reason}`, 'Show Output').then((choice) => {
+      if (choice === 'Show Output') this.channels.show(server);
+    });
   }
 
   private async notifyGaveUp(name: string, message: string): Promise<void> {
