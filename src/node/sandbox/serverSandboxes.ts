@@ -136,6 +136,10 @@ export class ServerSandboxes {
     const run: Run = { server, session, spec, folder, sandbox, logger: request.logger, profile, asked: new Set(), pendingHosts: new Map(), restarting: false };
     this.runs.set(server, run);
     request.logger.info(`sandboxed: ${describeProfile(profile)}`);
+    const cwd = spec.cwd ?? process.cwd();
+    if (!covers([...profile.filesystem.allowRead, ...profile.filesystem.allowWrite], cwd)) {
+      request.logger.info(`its working folder ${cwd} is not readable in its sandbox (no fs.read grant): it starts in / instead`);
+    }
     this.setStatus(server, { kind: 'sandboxed', profile, privateTemp: join(folder, 'temp') });
     return { kind: 'sandbox', session: sandbox };
   }
@@ -309,7 +313,7 @@ export class ServerSandboxes {
 
   private readable(run: Run, path: string): boolean {
     const { allowRead, allowWrite } = run.profile.filesystem;
-    return [...allowRead, ...allowWrite].some((root) => path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`));
+    return covers([...allowRead, ...allowWrite], path);
   }
 
   private setStatus(server: string, status: SandboxStatus): void {
@@ -331,6 +335,10 @@ function resolvedTarget(grant: Grant): Grant {
   } catch {
     return grant;
   }
+}
+
+function covers(roots: readonly string[], path: string): boolean {
+  return roots.some((root) => path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`));
 }
 
 function realpathOrSelf(path: string): string {
