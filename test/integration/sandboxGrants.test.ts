@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditInput } from '../../src/core/audit/auditEvent';
 import type { ServerRegistry } from '../../src/core/lifecycle/serverRegistry';
-import type { Grant } from '../../src/core/permissions/permission';
+import type { Grant, UserAnswer } from '../../src/core/permissions/permission';
 import { nullLogger } from '../../src/core/ports';
 import type { SandboxAvailability, SandboxMode } from '../../src/core/sandbox/sandboxProfile';
 import { probeSandbox } from '../../src/node/sandbox/sandboxAvailability';
@@ -29,6 +29,8 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
   let harness: Harness | undefined;
   let sandboxes: ServerSandboxes | undefined;
   let folderRoot: string;
+  /** server-filesystem narrows itself to its roots when it gets them: a test of the sandbox alone denies them. */
+  let rootsAnswer: UserAnswer;
 
   beforeEach(() => {
     base = mkdtempSync(join(tmpdir(), 'warden-sbx-'));
@@ -37,10 +39,15 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
     writeFileSync(join(base, 'sibling/secret.txt'), 'SECRET\n');
     folderRoot = mkdtempSync(join(tmpdir(), 'warden-sbx-runs-'));
     p = scriptedPermissions({ workspaceFolder: base });
-    // Launches and tools are another test's subject: allowed here without a question, so that every question
+    // Launches, tools and roots are another test's subject: allowed here without a question, so that every question
     // the script sees is one the sandbox raised.
     const scripted = p.prompter.ask.bind(p.prompter);
-    p.prompter.ask = async (question, signal) => (['launch', 'tool'].includes(question.request.permission.kind) ? allow('session') : scripted(question, signal));
+    p.prompter.ask = async (question, signal) => {
+      const kind = question.request.permission.kind;
+      if (kind === 'roots') return rootsAnswer;
+      return kind === 'launch' || kind === 'tool' ? allow('session') : scripted(question, signal);
+    };
+    rootsAnswer = allow('session');
   });
   afterEach(async () => {
     await harness?.dispose();
@@ -101,7 +108,8 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
   }
 
   it('holds server-filesystem to the one folder it was granted, whatever it was told', async () => {
-    // The server is told it may use all of `base`; only the sandbox holds it to base/granted.
+    // The server is told it may use all of `base` (and no roots); only the sandbox holds it to base/granted.
+    rootsAnswer = deny('session');
     grantInSettings(workspaceGrant('files', 'fs.read', join(base, 'granted')));
     p.prompter.answer(deny('session'), deny('session'), deny('session'));
     const h = await start({ files: { command: NODE, args: [FILESYSTEM, base] } });
@@ -115,7 +123,7 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
     }
     // Reads are never reported by the runtime: the hidden path in the server's error becomes the question.
     const asked = p.prompter.questions.map((q) => `${q.request.permission.kind} ${q.request.permission.target}`);
-    assert.ok(asked.includes(`fs.read ${join(base, 'sibling/secret.txt')}`), asked.join('\n'));
+    assert.ok(asked.includes(`fs.read ${join(base, 'sibling/secret.txt')}`), `${asked.join('\n')}\n${h.log('files').join('\n')}`);
     const write = await call(h, 'files', 'write_file', { path: join(base, 'outside/new.txt'), content: 'x' });
     assert.ok(isError(write) || !existsSync(join(base, 'outside/new.txt')), 'a write outside the grants must not reach the disk');
     assert.ok(!existsSync(join(base, 'outside/new.txt')));
@@ -135,6 +143,18 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
     // Only that file: its folder's other entries stay hidden.
     writeFileSync(join(base, 'sibling/other.txt'), 'OTHER');
     assert.match(textOf(await call(h, 'probe', 'read_file', { path: join(base, 'sibling/other.txt') })), /^error ENOENT/);
+  });
+
+  it('asks about the folder a server cannot start without, and starts it once allowed', async () => {
+    // server-filesystem checks its folder at start: hidden, it exits with the path on stderr.
+    const folder = join(base, 'granted');
+    p.prompter.answer(allow('session'));
+    const h = await start({ files: { command: NODE, args: [FILESYSTEM, folder] } });
+    await p.prompter.asked(1);
+    assert.equal(`${p.prompter.questions[0]?.request.permission.kind} ${p.prompter.questions[0]?.request.permission.target}`, `fs.read ${folder}`);
+    await h.waitFor('files', running, 'running with the folder readable', 60_000);
+    assert.equal(textOf(await call(h, 'files', 'read_text_file', { path: join(folder, 'a.txt') })), 'inside\n');
+    assert.equal(p.prompter.questions.length, 1, `asked once, though the server exited and was restarted meanwhile: ${p.prompter.questions.map((q) => `${q.request.permission.kind} ${q.request.permission.target}`).join(', ')}`);
   });
 
   it('finds a hidden path in what the server prints to stderr when its error says nothing', async () => {

@@ -30,6 +30,8 @@ export interface ListedGrant {
   readonly grant: Grant;
   /** Workspace grants: their status; memory grants: `session` or `once`. */
   readonly status: GrantStatus | 'session' | 'once';
+  /** Memory grants: the run they belong to. */
+  readonly session?: string;
 }
 
 /** A grant with its target compiled, filed under its server and kind. */
@@ -234,7 +236,9 @@ export class PermissionGate {
       if (server === undefined || grant.server === server) listed.push({ grant, status: this.trusted || status === 'tampered' ? status : 'proposed' });
     }
     for (const entries of this.memoryIndex.values()) {
-      for (const e of entries) if (server === undefined || e.grant.server === server) listed.push({ grant: e.grant, status: e.level as 'once' | 'session' });
+      for (const e of entries) {
+        if (server === undefined || e.grant.server === server) listed.push({ grant: e.grant, status: e.level as 'once' | 'session', ...(e.session !== undefined && { session: e.session }) });
+      }
     }
     return listed;
   }

@@ -60,6 +60,9 @@ function netViolation(authority: string): SandboxViolation | undefined {
 }
 
 const ERRNO = /\b(?:EACCES|EPERM|EROFS|ENOENT)\b|Permission denied|Operation not permitted|Read-only file system|No such file or directory/;
+// Messages of a server's own words about a path it could not use: `Cannot access directory /x, skipping`
+// (server-filesystem), `could not open /x`, `failed to read /x`, `unable to write /x`.
+const OWN_WORDS = /\b(?:cannot|can't|could not|couldn't|unable to|failed to) (?:access|open|read|write|find|stat|load|create)\b(?: (?:the )?(?:directory|folder|file|path))?:? ('[^'\n]+'|"[^"\n]+"|\/[^\s,;:'"]+)/gi;
 const QUOTED = /'(\/[^'\n]*)'|"(\/[^"\n]*)"/g;
 // coreutils and shells: `cat: /etc/x: No such file or directory`.
 const BARE = /(?:^|\s)(\/[^\s:'"]*): (?:Permission denied|Operation not permitted|Read-only file system|No such file or directory)/g;
@@ -69,14 +72,19 @@ const MAX_PATHS = 20;
 /**
  * The absolute paths an error text or stderr names as denied, read-only or missing — Node (`EACCES: permission
  * denied, open '/x'`), Python (`[Errno 13] Permission denied: '/x'`) and shell (`cat: /x: No such file or
- * directory`) forms — in order, without duplicates. Only lines that carry such an error count.
+ * directory`) forms, and a server's own "cannot access directory /x" — in order, without duplicates. Only lines
+ * that carry such an error count: a path a server merely mentions is not one it was denied.
  */
 export function blockedPaths(text: string): string[] {
   const found = new Set<string>();
   for (const line of text.slice(0, MAX_TEXT).split('\n')) {
-    if (!ERRNO.test(line)) continue;
-    const candidates = [...line.matchAll(QUOTED)].map((m) => m[1] ?? m[2]!);
-    if (candidates.length === 0) candidates.push(...[...line.matchAll(BARE)].map((m) => m[1]!));
+    const candidates: string[] = [];
+    if (ERRNO.test(line)) {
+      candidates.push(...[...line.matchAll(QUOTED)].map((m) => m[1] ?? m[2]!));
+      if (candidates.length === 0) candidates.push(...[...line.matchAll(BARE)].map((m) => m[1]!));
+    } else {
+      candidates.push(...[...line.matchAll(OWN_WORDS)].map((m) => m[1]!.replace(/^['"]|['"]$/g, '')).filter((path) => path.startsWith('/')));
+    }
     for (const candidate of candidates) {
       // Error text inside JSON keeps its escapes: `\"/x\"`.
       const path = posixPath(candidate.replace(/\\+$/, ''));

@@ -76,6 +76,8 @@ export class ServerSandboxes {
   private readonly statuses = new Map<string, SandboxStatus>();
   /** Grants for one run only (once, session) made in the run a restart ended: the next run gets them again. */
   private readonly carried = new Map<string, Grant[]>();
+  /** Per server: the paths a question waits about. */
+  private readonly pendingPaths = new Map<string, Set<string>>();
   private readonly changeEmitter = new Emitter<string>();
   readonly onDidChange: Event<string> = this.changeEmitter.event;
   private readonly gateSubscription: { dispose(): void };
@@ -119,7 +121,7 @@ export class ServerSandboxes {
     const folder = mkdtempSync(join(this.deps.folderRoot, `${safeName(server)}-`));
     mkdirSync(join(folder, 'temp'));
     mkdirSync(join(folder, 'sockets'));
-    const profile = this.profileFor(server, spec, folder);
+    const profile = this.profileFor(server, session, spec, folder);
     let sandbox: SandboxSession;
     try {
       sandbox = await this.deps.startSession({
@@ -175,9 +177,9 @@ export class ServerSandboxes {
     rmSync(run.folder, { recursive: true, force: true });
   }
 
-  private profileFor(server: string, spec: Run['spec'], folder: string): SandboxProfile {
+  private profileFor(server: string, session: string, spec: Run['spec'], folder: string): SandboxProfile {
     return buildSandboxProfile({
-      grants: honouredGrants(this.deps.gate.list(server)).map(resolvedTarget),
+      grants: honouredGrants(this.deps.gate.list(server), session).map(resolvedTarget),
       baseline: baselineReadPaths({
         command: spec.command,
         args: spec.args,
@@ -209,7 +211,7 @@ export class ServerSandboxes {
       if (run.restarting) continue;
       let next: SandboxProfile;
       try {
-        next = this.profileFor(run.server, run.spec, run.folder);
+        next = this.profileFor(run.server, run.session, run.spec, run.folder);
       } catch (error) {
         run.logger.error(`could not build the sandbox profile: ${errorMessage(error)}`);
         continue;
@@ -236,7 +238,9 @@ export class ServerSandboxes {
   private restartWith(run: Run, reason: string): void {
     run.restarting = true;
     // Grants made for this run only (session, once) would end with it: the restarted run keeps them.
-    const carried = this.deps.gate.list(run.server).filter((l) => (l.status === 'session' || l.status === 'once') && SANDBOX_KINDS.has(l.grant.kind) && l.grant.decision === 'allow');
+    const carried = this.deps.gate
+      .list(run.server)
+      .filter((l) => (l.status === 'session' || l.status === 'once') && l.session === run.session && SANDBOX_KINDS.has(l.grant.kind) && l.grant.decision === 'allow');
     this.carried.set(run.server, carried.map((l) => l.grant));
     run.logger.info(reason);
     this.deps.restart(run.server, reason).catch((error: unknown) => run.logger.error(`could not restart: ${errorMessage(error)}`));
@@ -293,21 +297,38 @@ export class ServerSandboxes {
     // Nothing sensible to grant (the nearest existing folder would be `/`): the block stays, audited.
     if (!permission) return;
     const key = `${permission.kind}\0${permission.target}`;
-    if (run.asked.has(key)) return;
+    // Once per run; and while a question about it waits, not again from the next run (a server that cannot start
+    // without the path crashes and is restarted meanwhile).
+    const pending = this.pendingPaths.get(run.server) ?? new Set<string>();
+    if (run.asked.has(key) || pending.has(key)) return;
     run.asked.add(key);
+    pending.add(key);
+    this.pendingPaths.set(run.server, pending);
     const request: PermissionRequest = { server: run.server, session: run.session, permission, method: 'sandbox', reason };
     const secret = protectedPathOf(permission.target, homedir(), this.deps.protectedPaths());
     const risks = secret ? [`${permission.target} holds secrets (${secret} is kept from every server unless granted by exact path)`] : [];
     this.deps.authorizer.authorize(request, { risks }).then(
       (decision) => {
-        // Session and workspace grants change the gate, which restarts the run; a once grant does not.
-        if (decision.verdict === 'allow' && decision.grant?.scope === 'once' && this.runs.get(run.server) === run && !run.restarting) {
+        pending.delete(key);
+        const grant = decision.grant;
+        if (decision.verdict !== 'allow' || !grant) return;
+        const current = this.runs.get(run.server);
+        if (current === run) {
+          // Session and workspace grants change the gate, which restarts the run; a once grant does not.
+          if (grant.scope !== 'once' || run.restarting) return;
           run.restarting = true;
-          this.carried.set(run.server, [decision.grant]);
+          this.carried.set(run.server, [grant]);
           this.deps.restart(run.server, `${permissionText(permission.kind, permission.target)} was allowed once: restarting it with that in its sandbox`).catch(() => undefined);
+        } else if (!current) {
+          // The run ended while the user was asked (a server that exits without the path): start it again with it.
+          if (grant.scope !== 'workspace') this.carried.set(run.server, [...(this.carried.get(run.server) ?? []), grant]);
+          this.deps.restart(run.server, `${permissionText(permission.kind, permission.target)} was allowed: starting it again with that in its sandbox`).catch(() => undefined);
         }
       },
-      (error: unknown) => run.logger.error(`could not ask about ${path}: ${errorMessage(error)}`),
+      (error: unknown) => {
+        pending.delete(key);
+        run.logger.error(`could not ask about ${path}: ${errorMessage(error)}`);
+      },
     );
   }
 
@@ -323,8 +344,10 @@ export class ServerSandboxes {
 }
 
 /** Grants the sandbox builds from: honoured workspace grants, and this run's session grants. */
-function honouredGrants(listed: readonly ListedGrant[]): Grant[] {
-  return listed.filter((l) => SANDBOX_KINDS.has(l.grant.kind) && (l.status === 'sealed' || l.status === 'confirmed' || l.status === 'session')).map((l) => l.grant);
+function honouredGrants(listed: readonly ListedGrant[], session: string): Grant[] {
+  return listed
+    .filter((l) => SANDBOX_KINDS.has(l.grant.kind) && (l.status === 'sealed' || l.status === 'confirmed' || (l.status === 'session' && l.session === session)))
+    .map((l) => l.grant);
 }
 
 /** The sandbox mounts real paths: a grant of a symlinked folder means the folder it points to. */

@@ -54,6 +54,9 @@ describe('sandbox violations', () => {
       '/var/x',
     ]);
     assert.deepEqual(blockedPaths('all good'), []);
+    assert.deepEqual(blockedPaths('Warning: Cannot access directory /tmp/fsx/notes, skipping'), ['/tmp/fsx/notes']);
+    assert.deepEqual(blockedPaths("error: could not open '/srv/My Data/x.db'\nfailed to read /etc/app.conf; giving up"), ['/srv/My Data/x.db', '/etc/app.conf']);
+    assert.deepEqual(blockedPaths('Secure MCP Filesystem Server running, allowed directories: /tmp/fsx/notes'), [], 'a path merely mentioned is no block');
   });
 
   it('asks for an existing path itself and a missing one’s nearest existing folder', () => {
