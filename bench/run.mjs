@@ -6,8 +6,13 @@
 //  3. extension-host memory per idle running server;
 //  4. the audit log: sustained append, the first page of the view from 1,000,000 records, call latency on/off;
 //  5. permissions: a tool call through the gate + audit vs the raw SDK client (same server, same run), and the
-//     gate's decision alone with 1,000 grants.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//     gate's decision alone with 1,000 grants;
+//  6. the OS sandbox vs the PID namespace: start, call latency, network through its proxy, memory per server
+//     (under the `sandbox` key of latest.json).
+// BENCH_ONLY=<sections> (comma-separated: activation, startup, memory, audit, permissions, sandbox) runs only those,
+// e.g. `BENCH_ONLY=sandbox npm run bench`; latest.json then keeps the other sections' figures of its last run and
+// names the sections this run refreshed under `only`.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -15,7 +20,10 @@ import { ensureHost, installVsix, launchBrowser, log, makeRunDir, ROOT, startCod
 
 const require = createRequire(import.meta.url);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const results = {};
+const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+const runs = (section) => !ONLY || ONLY.includes(section);
+const LATEST = join(ROOT, 'bench/results/latest.json');
+const results = ONLY && existsSync(LATEST) ? JSON.parse(readFileSync(LATEST, 'utf8')).results : {};
 
 async function activation(host) {
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -75,23 +83,45 @@ function bundleLoad(host) {
   results['dist/extension.js evaluation, Node 24: median (ms)'] = round(median(samples), 2);
 }
 
-const host = ensureHost();
-log('bench: activation in a real extension host');
-await activation(host);
-bundleLoad(host);
-log('bench: 20 stdio servers at once vs the slowest alone');
-Object.assign(results, await require(join(ROOT, 'out/bench/startup.bench.js')).benchStartup());
-log('bench: memory per idle running server');
-Object.assign(results, await require(join(ROOT, 'out/bench/memory.bench.js')).benchMemory());
-log('bench: audit log (1,000,000 events)');
-Object.assign(results, await require(join(ROOT, 'out/bench/audit.bench.js')).benchAudit());
-log('bench: permissions (gate + audit vs the raw SDK client; the gate alone)');
-Object.assign(results, await require(join(ROOT, 'out/bench/permissions.bench.js')).benchPermissions());
-Object.assign(results, require(join(ROOT, 'out/bench/gate.bench.js')).benchGate());
+if (runs('activation')) {
+  const host = ensureHost();
+  log('bench: activation in a real extension host');
+  await activation(host);
+  bundleLoad(host);
+}
+if (runs('startup')) {
+  log('bench: 20 stdio servers at once vs the slowest alone');
+  Object.assign(results, await require(join(ROOT, 'out/bench/startup.bench.js')).benchStartup());
+}
+if (runs('memory')) {
+  log('bench: memory per idle running server');
+  Object.assign(results, await require(join(ROOT, 'out/bench/memory.bench.js')).benchMemory());
+}
+if (runs('audit')) {
+  log('bench: audit log (1,000,000 events)');
+  Object.assign(results, await require(join(ROOT, 'out/bench/audit.bench.js')).benchAudit());
+}
+if (runs('permissions')) {
+  log('bench: permissions (gate + audit vs the raw SDK client; the gate alone)');
+  Object.assign(results, await require(join(ROOT, 'out/bench/permissions.bench.js')).benchPermissions());
+  Object.assign(results, require(join(ROOT, 'out/bench/gate.bench.js')).benchGate());
+}
+if (runs('sandbox')) {
+  log('bench: the OS sandbox vs the PID namespace (start, calls, network, memory)');
+  results.sandbox = await require(join(ROOT, 'out/bench/sandbox.bench.js')).benchSandbox();
+}
 
-const width = Math.max(...Object.keys(results).map((k) => k.length));
+const table = (rows, indent) => {
+  const width = Math.max(...Object.keys(rows).map((k) => k.length));
+  for (const [key, value] of Object.entries(rows)) {
+    if (typeof value === 'object') {
+      console.log(`\n${indent}${key}:`);
+      table(value, `${indent}  `);
+    } else console.log(`${indent}${key.padEnd(width)}  ${value}`);
+  }
+};
 console.log(`\nMCP Warden benchmarks (Node ${process.version}, ${new Date().toISOString()})`);
-for (const [key, value] of Object.entries(results)) console.log(`  ${key.padEnd(width)}  ${value}`);
+table(results, '  ');
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-writeFileSync(join(ROOT, 'bench/results/latest.json'), `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`);
+writeFileSync(LATEST, `${JSON.stringify({ node: process.version, date: new Date().toISOString(), ...(ONLY && { only: ONLY }), results }, null, 2)}\n`);
 process.exit(0);
