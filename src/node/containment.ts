@@ -20,7 +20,7 @@ export type Containment =
    * The OS sandbox of this server run (bubblewrap through `@anthropic-ai/sandbox-runtime`): its own PID namespaces,
    * filesystem view and network proxy. Stopping the server ends every process in it.
    */
-  | { readonly kind: 'sandbox'; readonly session: SandboxSession };
+  | { readonly kind: 'sandbox'; readonly session: SandboxSession; /** Variables the server gets in the sandbox (a launcher's own cache). */ readonly env?: Readonly<Record<string, string>> };
 
 /**
  * The bubblewrap options: a new PID namespace with its own /proc (so pids the server sees and those in /proc

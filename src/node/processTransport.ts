@@ -103,7 +103,7 @@ export class ProcessTransport implements Transport {
     // Wrapped first: between the spawn and the listeners below there must be no await (spawn/error come next tick).
     const server =
       containment.kind === 'sandbox'
-        ? spawnServerProcess(this.options, { kind: 'sandboxed', launch: await wrapForSandbox(this.options, containment.session) })
+        ? spawnServerProcess(this.options, { kind: 'sandboxed', launch: await wrapForSandbox({ ...this.options, env: { ...this.options.env, ...containment.env } }, containment.session) })
         : spawnServerProcess(this.options, containment);
     this.server = server;
     // close() during the wrap found nothing to stop: stop what was just spawned.

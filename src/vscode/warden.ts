@@ -120,6 +120,8 @@ export class Warden implements vscode.Disposable {
         protectedPaths: () => editorStoragePaths(context),
         logger: this.logger,
         folderRoot: sandboxRoot,
+        // Per workspace: a server of one repository cannot plant packages for the same launch in another.
+        cacheRoot: join((context.storageUri ?? context.globalStorageUri).fsPath, 'package-caches'),
       }),
     ));
     const launcher = lazyMcpLauncher({

@@ -3,7 +3,7 @@
 // sandbox fixture). Only the user's clicks are scripted. CI installs bubblewrap, socat and ripgrep: without them
 // these tests fail, they are never skipped.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,7 +60,7 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
 
   async function start(
     servers: Record<string, unknown>,
-    options: { mode?: SandboxMode; availability?: () => Promise<SandboxAvailability>; testHosts?: Record<string, string> } = {},
+    options: { mode?: SandboxMode; availability?: () => Promise<SandboxAvailability>; testHosts?: Record<string, string>; cacheRoot?: string } = {},
   ): Promise<Harness> {
     // The registry exists only once the harness has started; a restart is asked for later.
     const ref: { registry?: ServerRegistry } = {};
@@ -76,6 +76,7 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
       protectedPaths: () => [],
       logger: nullLogger,
       folderRoot,
+      ...(options.cacheRoot && { cacheRoot: options.cacheRoot }),
     }));
     harness = await startServers(servers, {
       audit,
@@ -292,6 +293,22 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
     assert.ok(await waitForExit(sleeper, 10_000), `grandchild ${sleeper} outlived its server`);
   });
 
+  it('runs a server that npx downloads, with a package cache of its own and the registry, asking nothing', async function () {
+    this.timeout(240_000);
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/package.json'), 'utf8')) as { version: string };
+    const cacheRoot = join(folderRoot, 'caches');
+    const h = await start({ everything: { command: 'npx', args: ['-y', `@modelcontextprotocol/server-everything@${version}`, 'stdio'] } }, { cacheRoot });
+    const s = await h.waitFor('everything', running, 'running from the npx download', 200_000);
+    assert.ok(s.catalog.tools.some((t) => t.name === 'echo'), h.log('everything').join('\n'));
+    assert.equal(p.prompter.questions.length, 0, p.prompter.questions.map((q) => `${q.request.permission.kind} ${q.request.permission.target}`).join(', '));
+    // The download went into the server's own cache, not the user's.
+    const [cache] = readdirSync(cacheRoot);
+    assert.match(cache ?? '', /^everything-[0-9a-f]{12}$/);
+    assert.ok(readdirSync(join(cacheRoot, cache!)).includes('_npx'));
+    const profile = sandboxes!.status('everything');
+    assert.ok(profile?.kind === 'sandboxed' && profile.profile.network.allowedDomains.includes('registry.npmjs.org:443'));
+  });
+
   it('refuses to start in required mode where there is no sandbox, saying why and what to do', async () => {
     const h = await start(
       { probe: { command: NODE, args: [SANDBOX_FIXTURE] } },
@@ -318,7 +335,6 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
 
 /** The host pid of the fixture's `sleep 600` grandchild, once it wrote its pid file. */
 async function waitForSleeper(pidFile: string): Promise<number> {
-  const { readdirSync } = await import('node:fs');
   for (let i = 0; i < 200; i++) {
     if (existsSync(pidFile)) {
       for (const entry of readdirSync('/proc')) {

@@ -18,6 +18,7 @@ import { blockedPaths, jitPermission, parseViolation } from '../../core/sandbox/
 import type { Containment } from '../containment';
 import { serverEnvironment } from '../serverEnvironment';
 import { baselineReadPaths } from './baseline';
+import { launcherNeeds, type LauncherNeeds } from './packageLaunchers';
 import type { SandboxSession, SandboxSessionOptions } from './sandboxSession';
 
 /** The kinds the OS sandbox enforces: a change to one of their grants changes a running server's profile. */
@@ -39,6 +40,8 @@ export interface ServerSandboxesDeps {
   readonly logger: Logger;
   /** Where each run's private folder is made (temp files, the runtime's sockets). */
   readonly folderRoot: string;
+  /** Where package launchers (npx, uvx) keep each server's own cache, between runs; without it they get none. */
+  readonly cacheRoot?: string;
 }
 
 /** What a launch needs to know to contain one run of a stdio server. */
@@ -55,6 +58,7 @@ interface Run {
   readonly session: string;
   readonly spec: Extract<LaunchSpec, { type: 'stdio' }>;
   readonly folder: string;
+  readonly needs: LauncherNeeds | undefined;
   readonly sandbox: SandboxSession;
   readonly logger: Logger;
   profile: SandboxProfile;
@@ -103,7 +107,7 @@ export class ServerSandboxes {
       return undefined;
     }
     const existing = this.runs.get(server);
-    if (existing?.session === session) return { kind: 'sandbox', session: existing.sandbox };
+    if (existing?.session === session) return { kind: 'sandbox', session: existing.sandbox, ...(existing.needs && { env: existing.needs.env }) };
     if (existing) await this.endRun(existing);
 
     const plan = sandboxPlan(this.deps.mode(), await this.deps.availability());
@@ -121,7 +125,12 @@ export class ServerSandboxes {
     const folder = mkdtempSync(join(this.deps.folderRoot, `${safeName(server)}-`));
     mkdirSync(join(folder, 'temp'));
     mkdirSync(join(folder, 'sockets'));
-    const profile = this.profileFor(server, session, spec, folder);
+    const needs = this.deps.cacheRoot ? launcherNeeds(spec.command, spec.args, server, this.deps.cacheRoot) : undefined;
+    if (needs) {
+      mkdirSync(needs.cacheFolder, { recursive: true, mode: 0o700 });
+      request.logger.info(`${needs.launcher} gets a package cache of its own (${needs.cacheFolder}) and ${needs.hosts.join(', ')} in its sandbox`);
+    }
+    const profile = this.profileFor(server, session, spec, folder, needs);
     let sandbox: SandboxSession;
     try {
       sandbox = await this.deps.startSession({
@@ -135,7 +144,7 @@ export class ServerSandboxes {
       rmSync(folder, { recursive: true, force: true });
       throw new LaunchError(`could not start the sandbox for server '${server}': ${errorMessage(error)}`, true);
     }
-    const run: Run = { server, session, spec, folder, sandbox, logger: request.logger, profile, asked: new Set(), pendingHosts: new Map(), restarting: false };
+    const run: Run = { server, session, spec, folder, needs, sandbox, logger: request.logger, profile, asked: new Set(), pendingHosts: new Map(), restarting: false };
     this.runs.set(server, run);
     request.logger.info(`sandboxed: ${describeProfile(profile)}`);
     const cwd = spec.cwd ?? process.cwd();
@@ -143,7 +152,7 @@ export class ServerSandboxes {
       request.logger.info(`its working folder ${cwd} is not readable in its sandbox (no fs.read grant): it starts in / instead`);
     }
     this.setStatus(server, { kind: 'sandboxed', profile, privateTemp: join(folder, 'temp') });
-    return { kind: 'sandbox', session: sandbox };
+    return { kind: 'sandbox', session: sandbox, ...(needs && { env: needs.env }) };
   }
 
   /** A run ended (stopped, crashed, or failed to start): its sandbox goes with it. */
@@ -177,9 +186,9 @@ export class ServerSandboxes {
     rmSync(run.folder, { recursive: true, force: true });
   }
 
-  private profileFor(server: string, session: string, spec: Run['spec'], folder: string): SandboxProfile {
+  private profileFor(server: string, session: string, spec: Run['spec'], folder: string, needs: LauncherNeeds | undefined): SandboxProfile {
     return buildSandboxProfile({
-      grants: honouredGrants(this.deps.gate.list(server), session).map(resolvedTarget),
+      grants: [...honouredGrants(this.deps.gate.list(server), session).map(resolvedTarget), ...launcherGrants(server, needs)],
       baseline: baselineReadPaths({
         command: spec.command,
         args: spec.args,
@@ -211,7 +220,7 @@ export class ServerSandboxes {
       if (run.restarting) continue;
       let next: SandboxProfile;
       try {
-        next = this.profileFor(run.server, run.session, run.spec, run.folder);
+        next = this.profileFor(run.server, run.session, run.spec, run.folder, run.needs);
       } catch (error) {
         run.logger.error(`could not build the sandbox profile: ${errorMessage(error)}`);
         continue;
@@ -348,6 +357,13 @@ function honouredGrants(listed: readonly ListedGrant[], session: string): Grant[
   return listed
     .filter((l) => SANDBOX_KINDS.has(l.grant.kind) && (l.status === 'sealed' || l.status === 'confirmed' || (l.status === 'session' && l.session === session)))
     .map((l) => l.grant);
+}
+
+/** What a package launcher needs, as grants of this run only (they are shown in the profile, never kept). */
+function launcherGrants(server: string, needs: LauncherNeeds | undefined): Grant[] {
+  if (!needs) return [];
+  const grant = (kind: Grant['kind'], target: string): Grant => ({ server, kind, target, decision: 'allow', scope: 'session', grantedAt: `${needs.launcher} launcher` });
+  return [grant('fs.write', needs.cacheFolder), ...needs.hosts.map((host) => grant('net', host))];
 }
 
 /** The sandbox mounts real paths: a grant of a symlinked folder means the folder it points to. */

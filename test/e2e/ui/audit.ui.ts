@@ -117,6 +117,8 @@ export async function runAuditTamperTests(options: AuditUiOptions): Promise<numb
   const shot = (name: string) => page.screenshot({ path: join(options.results, `${name}.png`) });
   try {
     await openWorkspace(page, options);
+    // Approved in the first editor, the servers start on their own; server "helper" must run (see above).
+    await page.locator('.statusbar-item', { hasText: /MCP 4\/5/ }).waitFor({ timeout: 60_000 });
     const warning = page.locator('.notifications-toasts .notification-toast', { hasText: 'the audit log was changed outside MCP Warden' });
     await warning.waitFor({ timeout: 60_000 });
     await warning.locator('.monaco-button', { hasText: 'Verify' }).waitFor({ timeout: 5000 });
