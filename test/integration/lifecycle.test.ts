@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import type { AuditInput } from '../../src/core/audit/auditEvent';
 import { EVERYTHING, FAST_RESTARTS, FIXTURE, NODE, pidOf, processAlive, running, startServers, waitForExit, type Harness } from './harness';
 import { reportedPid } from './processTree';
 
@@ -14,6 +15,34 @@ describe('server lifecycle with real processes', function () {
     await harness.registry.stop('everything');
     assert.equal(harness.server('everything').state.kind, 'stopped');
     assert.ok(await waitForExit(pid, 1000), `pid ${pid} outlived its server`);
+  });
+
+  it('makes its resource subscriptions again after a restart or a crash, and forgets them on stop', async function () {
+    const audited: AuditInput[] = [];
+    const audit = { record: (e: AuditInput | (() => AuditInput)) => audited.push(typeof e === 'function' ? e() : e) };
+    harness = await startServers({ everything: { command: NODE, args: [EVERYTHING, 'stdio'] } }, { audit, restartPolicy: FAST_RESTARTS });
+    await harness.waitFor('everything', running, 'running');
+    const uri = 'demo://resource/dynamic/text/1';
+    await harness.registry.request('everything', 'resources/subscribe', { uri });
+    const subscribesIn = (session: string) =>
+      audited.filter((e) => e.type === 'request' && e.session === session && e.request.method === 'resources/subscribe' && (e.request.params as { uri?: string }).uri === uri && e.response.result !== undefined);
+
+    await harness.registry.restart('everything', 'a test');
+    const restarted = await harness.waitFor('everything', running, 'running again');
+    const session = audited.filter((e) => e.type === 'lifecycle' && e.action === 'ready').at(-1)!;
+    await waitUntil(() => subscribesIn(session.type === 'lifecycle' ? session.session : '').length === 1, 'the subscription made again');
+
+    process.kill(pidOf(restarted), 'SIGKILL');
+    await harness.waitFor('everything', (s) => running(s) && pidOf(s) !== pidOf(restarted), 'restarted after the crash');
+    const third = audited.filter((e) => e.type === 'lifecycle' && e.action === 'ready').at(-1)!;
+    await waitUntil(() => subscribesIn(third.type === 'lifecycle' ? third.session : '').length === 1, 'the subscription made again after the crash');
+
+    await harness.registry.stop('everything');
+    await harness.registry.start('everything');
+    await harness.waitFor('everything', running, 'started by the user');
+    const fourth = audited.filter((e) => e.type === 'lifecycle' && e.action === 'ready').at(-1)!;
+    await harness.registry.callTool('everything', 'echo', { message: 'settled' });
+    assert.equal(subscribesIn(fourth.type === 'lifecycle' ? fourth.session : '').length, 0, 'a stop ends the subscriptions');
   });
 
   it('recovers from kill -9: the server is restarted with a new process', async function () {
@@ -127,3 +156,11 @@ describe('server lifecycle with real processes', function () {
     assert.ok(traces.some((l) => /^trace ← .*"result"/.test(l)));
   });
 });
+
+async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -58,6 +58,8 @@ export class ServerSupervisor implements Disposable {
   private retryTimer: Disposable | undefined;
   private queue: Promise<void> = Promise.resolve();
   private readonly crashes: CrashHistory;
+  /** Resources subscribed to through `request`: made again in the next run after a restart or a crash. */
+  private readonly subscriptions = new Set<string>();
   private readonly disposables = new DisposableStore();
   private readonly audit: AuditSink;
   /** The audit name of the current (or last) run of the server. */
@@ -106,8 +108,9 @@ export class ServerSupervisor implements Disposable {
     return this.enqueue(() => this.doStart());
   }
 
-  /** Stops the server, cancelling a start or a pending restart. */
+  /** Stops the server, cancelling a start or a pending restart; its resource subscriptions end with it. */
   stop(): Promise<void> {
+    this.subscriptions.clear();
     this.launchAbort?.abort();
     this.cancelRetry();
     return this.enqueue(() => this.doStop());
@@ -150,7 +153,15 @@ export class ServerSupervisor implements Disposable {
       this.recordRefused(method, params, message);
       return Promise.reject(new Error(message));
     }
-    return session.request(method, params, options);
+    const sent = session.request(method, params, options);
+    if (method !== 'resources/subscribe' && method !== 'resources/unsubscribe') return sent;
+    const uri = params['uri'];
+    if (typeof uri !== 'string') return sent;
+    return sent.then((result) => {
+      if (method === 'resources/subscribe') this.subscriptions.add(uri);
+      else this.subscriptions.delete(uri);
+      return result;
+    });
   }
 
   notifyRootsChanged(): void {
@@ -227,6 +238,7 @@ export class ServerSupervisor implements Disposable {
         return;
       }
       this.attach(session);
+      this.resubscribe(session);
       const { info } = session;
       this.deps.logger.info(
         `running: protocol ${info.protocolVersion} (${info.era}) over ${info.transport}, server ${info.serverInfo.name} ${info.serverInfo.version}` +
@@ -280,6 +292,19 @@ export class ServerSupervisor implements Disposable {
       this.deps.onSessionEnd?.(this.name, this.sessionId);
     }
     if (this._state.kind !== 'stopped') this.setState(ServerState.stopped);
+  }
+
+  /** A restarted server knows nothing of the subscriptions of its last run: they are made again. */
+  private resubscribe(session: Session): void {
+    for (const uri of this.subscriptions) {
+      session.request('resources/subscribe', { uri }, { timeoutMs: this.deps.limits().startupTimeoutMs }).then(
+        () => this.deps.logger.info(`subscribed again to ${uri}`),
+        (error: unknown) => {
+          this.subscriptions.delete(uri);
+          this.deps.logger.warn(`could not subscribe again to ${uri}: ${errorMessage(error)}`);
+        },
+      );
+    }
   }
 
   private attach(session: Session): void {

@@ -73,9 +73,10 @@ export async function runUiTests(options: UiTestOptions): Promise<number> {
     await page.keyboard.press('ArrowRight');
     await view.locator('.monaco-list-row .label-name', { hasText: /^echo$/ }).first().waitFor({ timeout: 30_000 });
     await shot('servers-view-tools');
-    await page.keyboard.press('ArrowLeft');
-    await page.keyboard.press('ArrowLeft');
-    await page.keyboard.press('ArrowLeft');
+    // Collapsed again, so that every server's row stays in sight (the list draws only what is visible).
+    const everythingRow = view.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^everything$/ }) });
+    await everythingRow.locator('.monaco-tl-twistie').click();
+    await view.locator('.monaco-list-row[aria-expanded="false"]', { has: page.locator('.label-name', { hasText: /^everything$/ }) }).waitFor({ timeout: 15_000 });
     options.log('UI: a running server shows its tools');
 
     // Call Tool…: server, tool, one prompt per argument, the result in a read-only editor
