@@ -43,6 +43,8 @@ export function callOutcome(error: unknown, call: FailedCall): CallOutcome {
   const sessionGone =
     sdkCode(CONNECTION_CLOSED) || sdkCode(NOT_CONNECTED) || chain.some((e) => e.message === 'Not connected' || e.message === PROCESS_GONE);
   if (named('SessionStoppedError') || (endedByWarden && sessionGone)) {
+    const restart = chain.find((e) => typeof e.restartReason === 'string')?.restartReason;
+    if (restart) return { kind: 'stopped', message: `${server} was restarted while ${tool} was running (${restart}); call it again` };
     return { kind: 'stopped', message: `${server} was stopped while ${tool} was running` };
   }
   if (sdkCode(REQUEST_TIMEOUT)) {
@@ -68,6 +70,7 @@ interface ErrorLike {
   readonly message?: string;
   readonly code?: unknown;
   readonly data?: unknown;
+  readonly restartReason?: unknown;
 }
 
 /** The error and its `cause`s (a few levels: wrappers keep what they wrap there). */
@@ -80,6 +83,7 @@ function causes(error: unknown): ErrorLike[] {
       ...(typeof current['message'] === 'string' && { message: current['message'] }),
       code: current['code'],
       data: current['data'],
+      restartReason: current['restartReason'],
     });
     current = current['cause'];
   }

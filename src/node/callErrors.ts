@@ -14,8 +14,13 @@ export class CallCancelledError extends Error {
 
 /** MCP Warden closed the session (Stop, Restart, shutdown) while the call was running. */
 export class SessionStoppedError extends Error {
-  constructor(tool: string, cause?: unknown) {
-    super(`server stopped while the call to '${tool}' was running`, { cause });
+  constructor(
+    tool: string,
+    cause?: unknown,
+    /** Set when the session ended for a restart MCP Warden made, e.g. to apply a new sandbox profile. */
+    readonly restartReason?: string,
+  ) {
+    super(restartReason ? `server restarted while the call to '${tool}' was running (${restartReason}); call it again` : `server stopped while the call to '${tool}' was running`, { cause });
     this.name = 'SessionStoppedError';
   }
 }

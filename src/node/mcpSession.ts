@@ -41,6 +41,8 @@ export class McpSession implements Session {
   readonly onDidEnd = this.endEmitter.event;
   private closing = false;
   private ended = false;
+  /** Why close() ended the session for a restart, if it did: calls still running are told. */
+  private restartReason: string | undefined;
   /** Set by close(): calls still running were stopped by us, not by the server. */
   private stopped = false;
 
@@ -85,7 +87,7 @@ export class McpSession implements Session {
     return this.send(method, { ...params }, sdkOptions).catch((error: unknown) => {
       const what = requestLabel(method, params);
       if (options.signal?.aborted) throw new CallCancelledError(what, error);
-      if (this.stopped) throw new SessionStoppedError(what, error);
+      if (this.stopped) throw new SessionStoppedError(what, error, this.restartReason);
       if (this.isConnectionLoss(error)) this.end({ reason: `connection lost: ${errorMessage(error)}`, fatal: false });
       throw error;
     });
@@ -121,9 +123,10 @@ export class McpSession implements Session {
   }
 
   /** Ends the session on the client's side; for an HTTP session also ends it on the server. */
-  async close(): Promise<void> {
+  async close(restartReason?: string): Promise<void> {
     this.closing = true;
     this.stopped = true;
+    this.restartReason = restartReason;
     const transport = this.client.transport as { terminateSession?: () => Promise<void>; sessionId?: string } | undefined;
     if (transport?.sessionId && transport.terminateSession) {
       await transport.terminateSession().catch((error: unknown) => this.logger.debug(`session not terminated on the server: ${errorMessage(error)}`));

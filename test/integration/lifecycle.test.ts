@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { AuditInput } from '../../src/core/audit/auditEvent';
+import { callOutcome } from '../../src/core/callOutcome';
 import { EVERYTHING, FAST_RESTARTS, FIXTURE, NODE, pidOf, processAlive, running, startServers, waitForExit, type Harness } from './harness';
 import { reportedPid } from './processTree';
 
@@ -43,6 +44,21 @@ describe('server lifecycle with real processes', function () {
     const fourth = audited.filter((e) => e.type === 'lifecycle' && e.action === 'ready').at(-1)!;
     await harness.registry.callTool('everything', 'echo', { message: 'settled' });
     assert.equal(subscribesIn(fourth.type === 'lifecycle' ? fourth.session : '').length, 0, 'a stop ends the subscriptions');
+  });
+
+  it('tells a call cut off by a restart MCP Warden made why, and to call again', async function () {
+    harness = await startServers({ fixture: { command: NODE, args: [FIXTURE] } });
+    await harness.waitFor('fixture', running, 'running');
+    const call = harness.registry.callTool('fixture', 'sleep', { ms: 30_000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // The gate allows it at once: the request is on its way before the restart begins.
+    await harness.registry.restart('fixture', 'its filesystem grants changed: restarting it with the new sandbox profile');
+    const error = await call;
+    const outcome = callOutcome(error, { serverName: 'fixture', toolName: 'sleep', serverState: harness.server('fixture').state.kind });
+    assert.equal(outcome.kind, 'stopped');
+    assert.equal(outcome.message, "server 'fixture' was restarted while 'sleep' was running (its filesystem grants changed: restarting it with the new sandbox profile); call it again");
   });
 
   it('recovers from kill -9: the server is restarted with a new process', async function () {

@@ -123,7 +123,7 @@ export class ServerSupervisor implements Disposable {
     this.launchAbort?.abort();
     this.cancelRetry();
     return this.enqueue(async () => {
-      await this.doStop();
+      await this.doStop(reason === 'requested' ? 'you restarted it' : reason);
       await this.doStart();
     });
   }
@@ -277,13 +277,13 @@ export class ServerSupervisor implements Disposable {
     }
   }
 
-  private async doStop(): Promise<void> {
+  private async doStop(restartReason?: string): Promise<void> {
     const session = this.session;
     if (session) {
       this.setState({ kind: 'stopping' });
       this.detach();
       try {
-        await session.close();
+        await session.close(restartReason);
       } catch (error) {
         this.deps.logger.warn(`stop did not finish cleanly: ${errorMessage(error)}`);
       }

@@ -135,8 +135,11 @@ export interface Session {
    * 2026-07-28, which removed the notification: the server asks for roots with each request that needs them.
    */
   notifyRootsChanged(): void;
-  /** Ends the session gracefully; for stdio: close stdin, then SIGTERM, then SIGKILL to the process group. */
-  close(): Promise<void>;
+  /**
+   * Ends the session gracefully; for stdio: close stdin, then SIGTERM, then SIGKILL to the process group.
+   * `restartReason`: the session ends for a restart (e.g. a new sandbox profile); calls still running are told why.
+   */
+  close(restartReason?: string): Promise<void>;
 }
 
 export interface LaunchLimits {
