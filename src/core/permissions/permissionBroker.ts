@@ -42,6 +42,11 @@ export interface AuthorizeOptions {
   readonly definition?: unknown;
   /** Risks the caller knows of and the gate cannot (a launch that downloads a package): they make the question modal. */
   readonly risks?: readonly string[];
+  /**
+   * Only a grant of exactly this target decides; a broader one (a folder holding it) asks instead. For the secrets
+   * the sandbox keeps hidden under any broader grant.
+   */
+  readonly requireExactGrant?: boolean;
 }
 
 /** What the request path needs: a final allow or deny with its rule. */
@@ -82,7 +87,10 @@ export class PermissionBroker implements RequestAuthorizer {
   }
 
   async authorize(request: PermissionRequest, options: AuthorizeOptions = {}): Promise<GateDecision> {
-    const decision = this.deps.gate.decide(request);
+    let decision = this.deps.gate.decide(request);
+    if (options.requireExactGrant && decision.verdict === 'allow' && decision.grant?.target !== request.permission.target) {
+      decision = { verdict: 'ask', rule: `only a grant of ${request.permission.target} itself allows it: ask`, risks: [] };
+    }
     const decided = this.settled(request, decision);
     if (decided) return decided;
     const key = questionKey(request);

@@ -67,7 +67,9 @@ export function buildSandboxProfile(inputs: ProfileInputs): SandboxProfile {
   const socketFolder = posixPath(inputs.socketFolder);
   const writeRoots = sortedUnique([...writeGranted, ...(privateTemp === undefined ? [] : [privateTemp])]);
 
-  const denyRead = sortedUnique(['/', ...protectedDenials(inputs.home, inputs.protectedPaths, [...readGranted, ...writeGranted]), ...readDenied]);
+  const secrets = protectedDenials(inputs.home, inputs.protectedPaths, [...readGranted, ...writeGranted]);
+  // A deny inside a secret that stays hidden anyway changes nothing either.
+  const denyRead = sortedUnique(['/', ...secrets, ...readDenied.filter((path) => !secrets.some((secret) => isAtOrUnder(path, secret)))]);
   const readRoots = sortedUnique([
     ...inputs.baseline.map(posixPath).filter((path): path is string => path !== undefined),
     ...readGranted,

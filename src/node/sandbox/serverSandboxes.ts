@@ -42,6 +42,8 @@ export interface ServerSandboxesDeps {
   readonly folderRoot: string;
   /** Where package launchers (npx, uvx) keep each server's own cache, between runs; without it they get none. */
   readonly cacheRoot?: string;
+  /** The user's home, whose secrets stay hidden (os.homedir() unless a test gives another). */
+  readonly home?: string;
 }
 
 /** What a launch needs to know to contain one run of a stdio server. */
@@ -86,7 +88,10 @@ export class ServerSandboxes {
   readonly onDidChange: Event<string> = this.changeEmitter.event;
   private readonly gateSubscription: { dispose(): void };
 
+  private readonly home: string;
+
   constructor(private readonly deps: ServerSandboxesDeps) {
+    this.home = deps.home ?? homedir();
     this.gateSubscription = deps.gate.onDidChange(() => this.grantsChanged());
   }
 
@@ -195,14 +200,14 @@ export class ServerSandboxes {
         cwd: spec.cwd ?? process.cwd(),
         env: serverEnvironment(spec.env),
         execPath: process.execPath,
-        home: homedir(),
+        home: this.home,
         platform: process.platform,
         exists: kindOfPath,
         realpath: realpathOrSelf,
       }),
       privateTemp: join(folder, 'temp'),
       socketFolder: join(folder, 'sockets'),
-      home: homedir(),
+      home: this.home,
       protectedPaths: this.deps.protectedPaths(),
       listFolder: (path) => {
         try {
@@ -314,9 +319,9 @@ export class ServerSandboxes {
     pending.add(key);
     this.pendingPaths.set(run.server, pending);
     const request: PermissionRequest = { server: run.server, session: run.session, permission, method: 'sandbox', reason };
-    const secret = protectedPathOf(permission.target, homedir(), this.deps.protectedPaths());
+    const secret = protectedPathOf(permission.target, this.home, this.deps.protectedPaths());
     const risks = secret ? [`${permission.target} holds secrets (${secret} is kept from every server unless granted by exact path)`] : [];
-    this.deps.authorizer.authorize(request, { risks }).then(
+    this.deps.authorizer.authorize(request, { risks, ...(secret && { requireExactGrant: true }) }).then(
       (decision) => {
         pending.delete(key);
         const grant = decision.grant;
@@ -341,9 +346,11 @@ export class ServerSandboxes {
     );
   }
 
+  /** Whether the profile lets the server see `path`: the most specific entry covering it decides (a secret inside a granted folder stays hidden). */
   private readable(run: Run, path: string): boolean {
-    const { allowRead, allowWrite } = run.profile.filesystem;
-    return covers([...allowRead, ...allowWrite], path);
+    const { allowRead, allowWrite, denyRead } = run.profile.filesystem;
+    const longest = (roots: readonly string[]) => Math.max(-1, ...roots.filter((root) => covers([root], path)).map((root) => root.length));
+    return longest([...allowRead, ...allowWrite]) > longest(denyRead);
   }
 
   private setStatus(server: string, status: SandboxStatus): void {

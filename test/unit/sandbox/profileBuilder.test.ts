@@ -148,6 +148,9 @@ describe('sandbox profile builder', () => {
     const plain = buildSandboxProfile(inputs([grant('fs.read', '/data')]));
     const withDenies = buildSandboxProfile(inputs([grant('fs.read', '/data'), grant('fs.read', '/elsewhere/x', 'deny'), grant('fs.write', '/elsewhere/y', 'deny')]));
     assert.deepEqual(withDenies.filesystem, plain.filesystem);
+    const home = inputs([]).home;
+    const secretDenied = buildSandboxProfile(inputs([grant('fs.read', home), grant('fs.read', `${home}/.ssh/id_rsa`, 'deny')]));
+    assert.deepEqual(secretDenied.filesystem, buildSandboxProfile(inputs([grant('fs.read', home)])).filesystem, 'a deny inside a hidden secret');
     const inside = buildSandboxProfile(inputs([grant('fs.read', '/data'), grant('fs.read', '/data/private', 'deny')]));
     assert.ok(inside.filesystem.denyRead.includes('/data/private'));
   });

@@ -149,6 +149,21 @@ describe('PermissionBroker', () => {
     assert.equal(prompter.open[0]?.question.launch?.summary, 'runs `npx x`');
   });
 
+  it('asks about a secret a broader grant covers when only a grant of that very path may decide', async () => {
+    const { broker, prompter, gate } = setup();
+    gate.setWorkspaceGrants([{ grant: { server: 'files', kind: 'fs.read', target: '/home/u', decision: 'allow', scope: 'workspace', grantedAt: '2026-12-03T00:00:00Z' }, status: 'sealed' }]);
+    const key: PermissionRequest = { server: 'files', session: 's1', permission: { kind: 'fs.read', target: '/home/u/.ssh/id_rsa' }, method: 'sandbox' };
+    assert.equal((await broker.authorize(key)).verdict, 'allow', 'the folder grant covers it for the gate');
+    const asked = broker.authorize(key, { requireExactGrant: true, risks: ['holds secrets'] });
+    await flush();
+    assert.equal(prompter.open.length, 1);
+    assert.deepEqual(prompter.open[0]?.question.decision.risks, ['holds secrets']);
+    prompter.open[0]?.answer({ verdict: 'allow', scope: 'session' });
+    assert.equal((await asked).grant?.target, '/home/u/.ssh/id_rsa');
+    assert.equal((await broker.authorize(key, { requireExactGrant: true })).verdict, 'allow', 'now a grant of the path itself decides');
+    assert.equal(prompter.open.length, 1);
+  });
+
   it('confirms a proposed grant on this machine instead of writing a new one', async () => {
     const { broker, prompter, gate, stored, confirmed } = setup();
     const proposed: Grant = { server: 'files', kind: 'tool', target: 'echo', decision: 'allow', scope: 'workspace', grantedAt: '2026-01-01T00:00:00.000Z', pin: 'pin-1' };
