@@ -106,6 +106,22 @@ describe('Workspace settings a repository writes', function () {
     await waitForServer(api, 'modern', isRunning, 'running again');
   });
 
+  it('cannot turn the OS sandbox off: mcpWarden.sandbox.mode is the machine’s, and a server restarted meanwhile runs sandboxed', async function () {
+    const config = () => vscode.workspace.getConfiguration('mcpWarden');
+    const read = configurationChanged('editor.tabSize');
+    await write(editSettingsText(original, [{ path: ['mcpWarden.sandbox.mode'], value: 'off' }, { path: ['editor.tabSize'], value: 5 }], false));
+    await read;
+    assert.equal(config().inspect('sandbox.mode')?.workspaceValue, undefined, 'VS Code ignores the workspace value');
+    assert.equal(config().get('sandbox.mode'), 'preferred');
+    await api.restartServer('modern');
+    await waitForServer(api, 'modern', isRunning, 'running');
+    // The runtime marks the environment of what it runs; a server outside the sandbox would say "(unset)".
+    const marker = await callAllowed(api, 'modern', 'env', { name: 'SANDBOX_RUNTIME' });
+    assert.deepEqual(marker.content, [{ type: 'text', text: '1' }]);
+    const proxy = await callAllowed(api, 'modern', 'env', { name: 'NODE_USE_ENV_PROXY' });
+    assert.deepEqual(proxy.content, [{ type: 'text', text: '1' }]);
+  });
+
   it('cannot raise the message size limit or the request timeout: only the user’s own values count', async function () {
     const config = () => vscode.workspace.getConfiguration('mcpWarden');
     try {
