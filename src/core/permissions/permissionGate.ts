@@ -50,6 +50,7 @@ interface Entry {
 /** Kinds whose targets are resolved through the file system on every request. */
 const RESOLVED_KINDS = new Set<PermissionKind>(['fs.read', 'fs.write', 'process.exec']);
 const DECISION_CACHE = 4096;
+const ENDED_SESSIONS_KEPT = 1024;
 
 /** Risks only matter when the user is asked: a decision a grant or default makes carries none. */
 const NO_RISKS: readonly string[] = Object.freeze([]);
@@ -79,6 +80,8 @@ const HINTS: readonly (keyof ToolAnnotations)[] = ['readOnlyHint', 'destructiveH
  * matches only the same pin; otherwise it is reported as `suspended`.
  */
 export class PermissionGate {
+  /** `server\0session` of runs that ended: memory grants for them are not kept. */
+  private readonly endedSessions = new Set<string>();
   private options: GateOptions;
   private matchOptions: MatchOptions;
   private folders: CompiledTarget[] = [];
@@ -200,6 +203,9 @@ export class PermissionGate {
       ...(request.pin !== undefined && { pin: request.pin }),
     };
     if (answer.scope === 'workspace') return grant;
+    // An answer that came after its run ended (the server crashed while the user was asked) would otherwise stay
+    // in memory, and in the Permissions view, for a run that will never come back.
+    if (this.endedSessions.has(`${server}\0${session}`)) return grant;
     const key = indexKey(server, permission.kind);
     // A new session answer replaces the one it contradicts or repeats; once grants each serve their own request.
     const entries = (this.memoryIndex.get(key) ?? []).filter(
@@ -219,6 +225,9 @@ export class PermissionGate {
 
   /** The server's run ended: its session and once grants go. */
   endSession(server: string, session: string): void {
+    this.endedSessions.add(`${server}\0${session}`);
+    // Only the latest ends matter (an answer arrives at most a question's timeout after its run ended).
+    if (this.endedSessions.size > ENDED_SESSIONS_KEPT) this.endedSessions.delete(this.endedSessions.values().next().value as string);
     if (this.removeFromMemory((e) => e.grant.server === server && e.session === session).length > 0) this.changed();
   }
 

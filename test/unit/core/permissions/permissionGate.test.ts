@@ -73,6 +73,16 @@ describe('PermissionGate', () => {
       assert.deepEqual(gate.list(), []);
     });
 
+    it('keeps no memory grant for a run that already ended (an answer that came after a crash)', () => {
+      const gate = gateWith([]);
+      gate.endSession('files', 's1');
+      const grant = gate.remember(tool('search'), { verdict: 'allow', scope: 'session' }, AT);
+      assert.equal(grant.scope, 'session');
+      assert.deepEqual(gate.list(), []);
+      gate.remember({ ...tool('search'), session: 's2' }, { verdict: 'allow', scope: 'session' }, AT);
+      assert.equal(gate.list().length, 1, 'the next run keeps its own');
+    });
+
     it('does not keep workspace answers in memory: they go through the grant store', () => {
       const gate = gateWith([]);
       const g = gate.remember(tool('search'), { verdict: 'allow', scope: 'workspace' }, AT);
