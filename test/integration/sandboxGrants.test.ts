@@ -374,6 +374,24 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
     assert.ok(profile?.kind === 'sandboxed' && profile.profile.network.allowedDomains.includes('registry.npmjs.org:443'));
   });
 
+  it('keeps each server out of the others’ run folders, even under a read grant that holds them all', async () => {
+    // As in the demo: the runs' folders lie inside a folder a server may read (its package, a granted /tmp).
+    folderRoot = mkdtempSync(join(base, 'runs-'));
+    grantInSettings(workspaceGrant('a', 'fs.read', base), workspaceGrant('a', 'fs.write', join(base, 'outside')));
+    const h = await start({ a: { command: NODE, args: [SANDBOX_FIXTURE] }, b: { command: NODE, args: [SANDBOX_FIXTURE] } });
+    const a = await h.waitFor('a', running, 'running');
+    await h.waitFor('b', running, 'running');
+    const [runOfB] = readdirSync(folderRoot).filter((name) => name.startsWith('b-'));
+    writeFileSync(join(folderRoot, runOfB!, 'temp', 'b-only.txt'), 'B');
+    assert.match(textOf(await call(h, 'a', 'read_file', { path: join(folderRoot, runOfB!, 'temp', 'b-only.txt') })), /^error ENOENT/);
+    assert.ok(!(await call(h, 'a', 'read_file', { path: join(base, 'granted/a.txt') }).then(isError)));
+    // b's run folder goes away; a's next run must not depend on it.
+    await h.registry.stop('b');
+    await h.registry.restart('a');
+    await h.waitFor('a', (s) => running(s) && pidOf(s) !== pidOf(a), 'restarted');
+    assert.equal(textOf(await call(h, 'a', 'read_file', { path: join(base, 'granted/a.txt') })), 'ok inside\n');
+  });
+
   it('refuses to start in required mode where there is no sandbox, saying why and what to do', async () => {
     const h = await start(
       { probe: { command: NODE, args: [SANDBOX_FIXTURE] } },

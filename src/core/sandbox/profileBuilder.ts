@@ -16,6 +16,11 @@ export interface ProfileInputs {
   /** The run's private folders: `temp` is writable (TMPDIR), `sockets` readable (the runtime's bridge sockets). */
   readonly privateTemp: string;
   readonly socketFolder: string;
+  /**
+   * The folder holding every run's private folders (of every server): hidden as a whole, so a read grant around it
+   * neither shows one server another's temp files and sockets nor lists run folders that come and go.
+   */
+  readonly runsFolder?: string;
   readonly home: string;
   /** Extra protected paths from the host (the editor's storage, SecretStorage backing files). */
   readonly protectedPaths: readonly string[];
@@ -69,7 +74,13 @@ export function buildSandboxProfile(inputs: ProfileInputs): SandboxProfile {
 
   const secrets = protectedDenials(inputs.home, inputs.protectedPaths, [...readGranted, ...writeGranted]);
   // A deny inside a secret that stays hidden anyway changes nothing either.
-  const denyRead = sortedUnique(['/', ...secrets, ...readDenied.filter((path) => !secrets.some((secret) => isAtOrUnder(path, secret)))]);
+  const runsFolder = inputs.runsFolder === undefined ? undefined : posixPath(inputs.runsFolder);
+  const denyRead = sortedUnique([
+    '/',
+    ...secrets,
+    ...(runsFolder === undefined ? [] : [runsFolder]),
+    ...readDenied.filter((path) => !secrets.some((secret) => isAtOrUnder(path, secret))),
+  ]);
   const readRoots = sortedUnique([
     ...inputs.baseline.map(posixPath).filter((path): path is string => path !== undefined),
     ...readGranted,

@@ -174,7 +174,12 @@ export class ServerSandboxes {
     const run = this.runs.get(server);
     if (run?.session !== session) return;
     for (const path of blockedPaths(text)) {
-      if (!existsOnHost(path) || this.readable(run, path)) continue;
+      if (!existsOnHost(path)) continue;
+      if (this.readable(run, path)) {
+        run.logger.debug(`it reported ${path} as not found or denied, but its sandbox lets it read that: not a sandbox block`);
+        continue;
+      }
+      run.logger.info(`it could not use ${path}, which its sandbox hides: asking whether it may read it`);
       this.askForPath(run, 'fs.read', path, `its error named ${path}, which the sandbox hides`);
     }
   }
@@ -207,6 +212,7 @@ export class ServerSandboxes {
       }),
       privateTemp: join(folder, 'temp'),
       socketFolder: join(folder, 'sockets'),
+      runsFolder: this.deps.folderRoot,
       home: this.home,
       protectedPaths: this.deps.protectedPaths(),
       listFolder: (path) => {

@@ -125,6 +125,27 @@ describe('sandbox profile builder', () => {
     assert.ok(opened.filesystem.denyWrite.includes('/home/u/ws/.git/hooks'));
   });
 
+  it('hides every run folder but its own, even inside a read grant, and never lists the others', () => {
+    const listed: string[] = [];
+    const profile = buildSandboxProfile(
+      inputs([grant('fs.read', '/srv')], {
+        privateTemp: '/srv/runs/files-1/temp',
+        socketFolder: '/srv/runs/files-1/sockets',
+        runsFolder: '/srv/runs',
+        listFolder: (path) => {
+          listed.push(path);
+          return { '/srv': ['data', 'runs'], '/srv/runs': ['files-1', 'other-2'] }[path];
+        },
+      }),
+    );
+    assert.ok(profile.filesystem.denyRead.includes('/srv/runs'));
+    assert.ok(profile.filesystem.allowRead.includes('/srv/data'));
+    assert.ok(profile.filesystem.allowRead.includes('/srv/runs/files-1/sockets'));
+    assert.ok(profile.filesystem.allowWrite.includes('/srv/runs/files-1/temp'));
+    assert.ok(!profile.filesystem.allowRead.some((p) => p.includes('other-2')));
+    assert.ok(!listed.includes('/srv/runs'), 'the runs folder is not listed: its entries come and go');
+  });
+
   it('lets a deny grant win over an allow of the same path; ignores once grants and non-absolute targets', () => {
     const profile = buildSandboxProfile(
       inputs([
