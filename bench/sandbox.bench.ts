@@ -163,16 +163,19 @@ async function benchStarts(rig: Rig, dataDir: string): Promise<Record<string, st
   ] as const;
   const total: Record<string, number[]> = {};
   const parts: Record<string, { session: number[]; profile: number[]; wrap: number[]; rest: number[] }> = {};
+  let cold: { label: string; ms: number; sessionMs: number } | undefined;
   const once_ = async (label: string, way: 'sbx' | 'ns', args: readonly string[], record: boolean) => {
     const launched = await rig.launch(`${way}-${label}`, [...args]);
     await launched.stop();
+    // The window's first sandboxed start has no session prepared ahead: it pays the runtime's start-up itself.
+    if (way === 'sbx' && !cold) cold = { label, ms: launched.ms, sessionMs: launched.run!.sessionStartMs };
     if (!record) return;
     (total[`${label} ${way}`] ??= []).push(launched.ms);
     if (way === 'ns') return;
     const run = launched.run!;
     const split = (parts[label] ??= { session: [], profile: [], wrap: [], rest: [] });
     split.session.push(run.sessionStartMs);
-    split.profile.push(run.containMs - run.sessionStartMs);
+    split.profile.push(run.containMs);
     split.wrap.push(run.wrapMs);
     split.rest.push(launched.ms - run.containMs - run.wrapMs);
   };
@@ -183,6 +186,7 @@ async function benchStarts(rig: Rig, dataDir: string): Promise<Record<string, st
     }
   }
   const results: Record<string, string | number> = { 'starts of each server each way': STARTS };
+  if (cold) results[`first sandboxed start of a window (${cold.label}; no session prepared yet): whole / the runtime's start-up (ms)`] = `${round(cold.ms)} / ${round(cold.sessionMs)}`;
   for (const [label] of kinds) {
     const sbx = total[`${label} sbx`]!;
     const ns = total[`${label} ns`]!;
@@ -190,8 +194,8 @@ async function benchStarts(rig: Rig, dataDir: string): Promise<Record<string, st
     results[`${label} start, PID namespace: median / p90 (ms)`] = medianP90(ns);
     results[`${label} start, sandbox: median / p90 (ms)`] = medianP90(sbx);
     results[`${label} start, sandbox − PID namespace: median (ms) (target ≤ 150)`] = round(median(sbx) - median(ns));
-    results[`${label} sandbox: session start (worker + runtime) median / p90 (ms)`] = medianP90(split.session);
-    results[`${label} sandbox: profile (grants + baseline) median / p90 (ms)`] = medianP90(split.profile);
+    results[`${label} sandbox: the runtime's start-up (worker, proxy, bridge), done ahead of need, median / p90 (ms)`] = medianP90(split.session);
+    results[`${label} sandbox: containment (profile, the prepared session taken and given it) median / p90 (ms)`] = medianP90(split.profile);
     results[`${label} sandbox: wrap median / p90 (ms)`] = medianP90(split.wrap);
     results[`${label} sandbox: rest (spawn → tools listed) median / p90 (ms)`] = medianP90(split.rest);
     results[`${label} sandbox: rest − PID namespace start, median (ms)`] = round(median(split.rest) - median(ns));
