@@ -255,6 +255,8 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
     const restarted = await h.waitFor('probe', (s) => running(s) && pidOf(s) !== firstPid, 'restarted with the wider profile');
     assert.notEqual(pidOf(restarted), firstPid);
     assert.ok(restarted.catalog.tools.some((t) => t.name === 'write_file'), 'its tools are listed again');
+    // The restart took the session prepared ahead of need, and gave it the wider profile.
+    assert.ok(h.log('probe').includes('debug its sandbox session was started ahead of need'), h.log('probe').join('\n'));
     const retried = await call(h, 'probe', 'write_file', { path: target, text: 'hello' });
     assert.ok(!isError(retried), textOf(retried));
     assert.equal(readFileSync(target, 'utf8'), 'hello');
