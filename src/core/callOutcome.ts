@@ -47,6 +47,9 @@ export function callOutcome(error: unknown, call: FailedCall): CallOutcome {
     if (restart) return { kind: 'stopped', message: `${server} was restarted while ${tool} was running (${restart}); call it again` };
     return { kind: 'stopped', message: `${server} was stopped while ${tool} was running` };
   }
+  if (sdkCode(REQUEST_TIMEOUT) && chain.some((e) => e.message?.includes('Maximum total timeout'))) {
+    return { kind: 'failed', message: `call to ${tool} on ${server} ran longer than it may, even reporting progress (mcpWarden.maxRequestSeconds)` };
+  }
   if (sdkCode(REQUEST_TIMEOUT)) {
     const ms = chain.map((e) => (isRecord(e.data) ? e.data['timeout'] : undefined)).find((t): t is number => typeof t === 'number');
     const after = ms === undefined ? '' : ms < 1000 ? ` after ${ms} ms` : ` after ${+(ms / 1000).toFixed(1)} s`;

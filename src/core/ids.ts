@@ -61,6 +61,7 @@ export const Settings = {
   inputs: 'inputs',
   startupTimeoutSeconds: 'startupTimeoutSeconds',
   requestTimeoutSeconds: 'requestTimeoutSeconds',
+  maxRequestSeconds: 'maxRequestSeconds',
   maxMessageSizeMiB: 'maxMessageSizeMiB',
   serverLogLevel: 'serverLogLevel',
   discoverConfigFiles: 'discoverConfigFiles',

@@ -9,6 +9,7 @@ import {
   type Implementation,
   type JSONRPCMessage,
   type LoggingLevel,
+  LOG_LEVEL_META_KEY,
   type Transport,
 } from '@modelcontextprotocol/client';
 import type { AuditSink } from '../core/audit/auditEvent';
@@ -231,6 +232,8 @@ export class McpLauncher implements SessionLauncher {
         explainEnd,
         logger,
         (error) => kind !== 'stdio' && isConnectionLoss(error),
+        // 2026-07-28 dropped logging/setLevel: the level travels with each request instead.
+        client.getProtocolEra() === 'modern' ? { [LOG_LEVEL_META_KEY]: limits.serverLogLevel } : undefined,
       );
       for (const apply of pendingCatalog) apply();
       return session;

@@ -6,6 +6,7 @@ import type {
   LoggingMessageNotification,
   Prompt,
   ReadResourceRequest,
+  RequestOptions as SendOptions,
   Resource,
   SubscribeRequest,
   Tool,
@@ -26,6 +27,9 @@ import type {
 } from '../core/lifecycle/session';
 import { errorMessage, type Logger } from '../core/ports';
 import { CallCancelledError, SessionStoppedError } from './callErrors';
+
+/** Progress nobody listens to: the handler still makes the SDK send a progress token, so progress extends the timeout. */
+const ignoreProgress = (): void => undefined;
 
 /** Describes why the connection under a session closed: an exit code, a lost connection… */
 export type EndExplainer = () => SessionEnd;
@@ -53,6 +57,11 @@ export class McpSession implements Session {
     private readonly explainEnd: EndExplainer,
     private readonly logger: Logger,
     private readonly isConnectionLoss: (error: unknown) => boolean,
+    /**
+     * `_meta` entries every request carries: in 2026-07-28, which has no `logging/setLevel`, the log level the
+     * server should send (`io.modelcontextprotocol/logLevel`).
+     */
+    private readonly requestMeta?: Readonly<Record<string, unknown>>,
   ) {}
 
   /** The connection closed (the launcher wires the client's onclose here from the first byte). */
@@ -83,8 +92,18 @@ export class McpSession implements Session {
 
   /** Sends one client request with the SDK's typed method for it, so results are validated as the SDK does. */
   request(method: ClientRequestMethod, params: Readonly<Record<string, unknown>>, options: RequestOptions): Promise<unknown> {
-    const sdkOptions = { timeout: options.timeoutMs, ...(options.signal && { signal: options.signal }) };
-    return this.send(method, { ...params }, sdkOptions).catch((error: unknown) => {
+    const onProgress = options.onProgress;
+    const sdkOptions: SendOptions = {
+      timeout: options.timeoutMs,
+      // A handler makes the SDK send a progress token; progress starts the timeout again, up to maxTotalMs.
+      onprogress: onProgress ? (update) => onProgress({ progress: update.progress, ...(update.total !== undefined && { total: update.total }), ...(update.message !== undefined && { message: update.message }) }) : ignoreProgress,
+      resetTimeoutOnProgress: true,
+      ...(options.maxTotalMs !== undefined && { maxTotalTimeout: options.maxTotalMs }),
+      ...(options.signal && { signal: options.signal }),
+    };
+    const meta = this.requestMeta;
+    const sent = meta ? { ...params, _meta: { ...(params['_meta'] as Record<string, unknown> | undefined), ...meta } } : { ...params };
+    return this.send(method, sent, sdkOptions).catch((error: unknown) => {
       const what = requestLabel(method, params);
       if (options.signal?.aborted) throw new CallCancelledError(what, error);
       if (this.stopped) throw new SessionStoppedError(what, error, this.restartReason);
@@ -103,7 +122,7 @@ export class McpSession implements Session {
     void this.client.sendRootsListChanged().catch((error: unknown) => this.logger.debug(`roots/list_changed not sent: ${errorMessage(error)}`));
   }
 
-  private send(method: ClientRequestMethod, params: Record<string, unknown>, options: { timeout: number; signal?: AbortSignal }): Promise<unknown> {
+  private send(method: ClientRequestMethod, params: Record<string, unknown>, options: SendOptions): Promise<unknown> {
     // The params come from callers that already shaped them for the method; the SDK validates the result.
     switch (method) {
       case 'tools/call':

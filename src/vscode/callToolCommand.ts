@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ProgressUpdate } from '../core/lifecycle/session';
 import { callOutcome, type CallOutcome } from '../core/callOutcome';
 import type { ServerRegistry } from '../core/lifecycle/serverRegistry';
 import type { ToolCallResult, ToolInfo } from '../core/lifecycle/session';
@@ -41,7 +42,11 @@ export async function callToolInteractively(
           cancelRequested = true;
           abort.abort();
         });
-        return registry.callTool(serverName, tool.name, args, { signal: abort.signal, onWaiting: (message) => progress.report({ message }) });
+        return registry.callTool(serverName, tool.name, args, {
+          signal: abort.signal,
+          onWaiting: (message) => progress.report({ message }),
+          onProgress: (update) => progress.report({ message: progressText(update) }),
+        });
       },
     );
   } catch (error) {
@@ -121,4 +126,10 @@ async function askField(field: ArgumentField, title: string): Promise<{ value: u
   if (text === '' && !field.required) return 'omit';
   const parsed = parseArgument(field, text);
   return 'error' in parsed ? 'cancel' : { value: parsed.value };
+}
+
+/** "3/5 — indexing src/" for a progress report; a percentage where the server gives a total. */
+function progressText(update: ProgressUpdate): string {
+  const done = update.total ? `${Math.round((update.progress / update.total) * 100)}% (${update.progress}/${update.total})` : `${update.progress}`;
+  return update.message ? `${done} — ${update.message.slice(0, 200)}` : done;
 }

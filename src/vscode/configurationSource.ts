@@ -95,10 +95,11 @@ export class ConfigurationSource implements Disposable {
    * The limits a server is started with; read at each start, so a change applies from the next one. Only the
    * user's own values count: a repository must not be able to raise a limit (or lower the log level).
    */
-  limits(): LaunchLimits & { readonly requestTimeoutMs: number } {
+  limits(): LaunchLimits & { readonly requestTimeoutMs: number; readonly maxRequestMs: number } {
     return {
       startupTimeoutMs: userSetting(Settings.startupTimeoutSeconds, numberAtLeast(1), 30) * 1000,
       requestTimeoutMs: userSetting(Settings.requestTimeoutSeconds, numberAtLeast(1), 60) * 1000,
+      maxRequestMs: userSetting(Settings.maxRequestSeconds, numberAtLeast(1), 600) * 1000,
       maxMessageBytes: Math.round(userSetting(Settings.maxMessageSizeMiB, numberAtLeast(1 / 16), 16) * 1024 * 1024),
       serverLogLevel: userSetting(Settings.serverLogLevel, (v): v is string => typeof v === 'string', 'info'),
     };

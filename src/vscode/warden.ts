@@ -161,6 +161,7 @@ export class Warden implements vscode.Disposable {
         loggerFor: (name) => this.channels.logger(name),
         logger: this.logger,
         requestTimeoutMs: () => this.configuration.limits().requestTimeoutMs,
+        maxRequestMs: () => this.configuration.limits().maxRequestMs,
         authorizer: broker,
         hasher: nodeHasher,
       }),

@@ -46,6 +46,7 @@ export interface HarnessOptions {
   readonly startupTimeoutMs?: number;
   readonly maxMessageBytes?: number;
   readonly requestTimeoutMs?: number;
+  readonly maxRequestMs?: number;
   readonly restartPolicy?: RestartPolicyOptions;
   readonly inputs?: Record<string, string>;
   readonly workspaceFolder?: string;
@@ -99,6 +100,7 @@ export async function startServers(servers: Record<string, unknown>, options: Ha
     loggerFor,
     logger: loggerFor('(registry)'),
     requestTimeoutMs: () => options.requestTimeoutMs ?? 20_000,
+    ...(options.maxRequestMs !== undefined && { maxRequestMs: () => options.maxRequestMs! }),
     authorizer: options.permissions?.authorizer ?? approveEverything,
     hasher: nodeHasher,
   });

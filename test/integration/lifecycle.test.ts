@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { AuditInput } from '../../src/core/audit/auditEvent';
 import { callOutcome } from '../../src/core/callOutcome';
+import type { ProgressUpdate } from '../../src/core/lifecycle/session';
 import { EVERYTHING, FAST_RESTARTS, FIXTURE, NODE, pidOf, processAlive, running, startServers, waitForExit, type Harness } from './harness';
 import { reportedPid } from './processTree';
 
@@ -44,6 +45,45 @@ describe('server lifecycle with real processes', function () {
     const fourth = audited.filter((e) => e.type === 'lifecycle' && e.action === 'ready').at(-1)!;
     await harness.registry.callTool('everything', 'echo', { message: 'settled' });
     assert.equal(subscribesIn(fourth.type === 'lifecycle' ? fourth.session : '').length, 0, 'a stop ends the subscriptions');
+  });
+
+  it('sends a progress token with every call: progress reaches the caller and keeps a long call alive, up to the maximum', async function () {
+    harness = await startServers({ everything: { command: NODE, args: [EVERYTHING, 'stdio'] } }, { requestTimeoutMs: 1000, maxRequestMs: 2500 });
+    await harness.waitFor('everything', running, 'running');
+    // 2 s of work reporting every 0.4 s: longer than the 1 s timeout, which each report starts again.
+    const updates: ProgressUpdate[] = [];
+    const done = await harness.registry.callTool('everything', 'trigger-long-running-operation', { duration: 2, steps: 5 }, { onProgress: (u) => updates.push(u) });
+    assert.match(JSON.stringify(done.content), /Long running operation completed/);
+    // The last report is sent just before the result, which may arrive first and end the listening.
+    assert.deepEqual(updates.slice(0, 4).map((u) => [u.progress, u.total]), [[1, 5], [2, 5], [3, 5], [4, 5]]);
+    // Without a listener the token still goes: progress still extends the timeout.
+    const quiet = await harness.registry.callTool('everything', 'trigger-long-running-operation', { duration: 2, steps: 5 });
+    assert.match(JSON.stringify(quiet.content), /completed/);
+    // However much progress is reported, the call ends at the maximum.
+    await assert.rejects(harness.registry.callTool('everything', 'trigger-long-running-operation', { duration: 4, steps: 10 }), (error: unknown) => {
+      const outcome = callOutcome(error, { serverName: 'everything', toolName: 'trigger-long-running-operation' });
+      assert.equal(outcome.kind, 'failed');
+      assert.equal(outcome.message, "call to 'trigger-long-running-operation' on server 'everything' ran longer than it may, even reporting progress (mcpWarden.maxRequestSeconds)");
+      return true;
+    });
+  });
+
+  it('tells a 2026-07-28 server the log level with every request (that era has no logging/setLevel), and an older one once', async function () {
+    const audited: AuditInput[] = [];
+    const audit = { record: (e: AuditInput | (() => AuditInput)) => audited.push(typeof e === 'function' ? e() : e) };
+    harness = await startServers(
+      { modern: { command: NODE, args: [FIXTURE, '--era', 'modern'] }, everything: { command: NODE, args: [EVERYTHING, 'stdio'] } },
+      { audit },
+    );
+    await harness.waitFor('modern', running, 'running');
+    await harness.waitFor('everything', running, 'running');
+    await harness.registry.callTool('modern', 'echo', { text: 'hi' });
+    await harness.registry.callTool('everything', 'echo', { message: 'hi' });
+    const call = (server: string) => audited.find((e) => e.type === 'request' && e.server === server && e.request.method === 'tools/call');
+    const metaOf = (server: string) => ((call(server) as { request: { params?: { _meta?: Record<string, unknown> } } } | undefined)?.request.params?._meta ?? {});
+    assert.equal(metaOf('modern')['io.modelcontextprotocol/logLevel'], 'debug');
+    assert.equal(metaOf('everything')['io.modelcontextprotocol/logLevel'], undefined);
+    assert.ok(audited.some((e) => e.type === 'request' && e.server === 'everything' && e.request.method === 'logging/setLevel'), 'the older era is told once, at start');
   });
 
   it('tells a call cut off by a restart MCP Warden made why, and to call again', async function () {

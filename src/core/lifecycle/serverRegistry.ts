@@ -9,13 +9,15 @@ import { PermissionDeniedError } from '../permissions/permissionDenied';
 import type { AuthorizeOptions, RequestAuthorizer } from '../permissions/permissionBroker';
 import { PinCache, permissionForRequest, type RequestPermission } from '../permissions/requestPermissions';
 import type { GateDecision, Hasher, PermissionRequest } from '../permissions/permission';
-import { EMPTY_CATALOG, type ClientRequestMethod, type ServerCatalog, type ToolCallResult } from './session';
+import { EMPTY_CATALOG, type ClientRequestMethod, type ProgressUpdate, type ServerCatalog, type ToolCallResult } from './session';
 
 /** What a caller of `request` may pass besides the request. */
 export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Told when the request waits for the user's permission: that wait does not count against the request timeout. */
   readonly onWaiting?: (message: string) => void;
+  /** Told each progress report of the server while the request runs. */
+  readonly onProgress?: (update: ProgressUpdate) => void;
 }
 
 /** What the configuration says right now: the servers to run, and what was found but not run. */
@@ -48,6 +50,8 @@ export interface RegistryDeps {
   readonly loggerFor: (serverName: string) => Logger;
   readonly logger: Logger;
   readonly requestTimeoutMs: () => number;
+  /** The longest a request may run while its server reports progress (`mcpWarden.maxRequestSeconds`). */
+  readonly maxRequestMs?: () => number;
   /** The permission gate every request passes (the broker: grants, questions, audit). */
   readonly authorizer: RequestAuthorizer;
   /** sha256 for the pins of tool and prompt definitions. */
@@ -232,7 +236,13 @@ export class ServerRegistry implements Disposable {
 
   /** The timeout starts here: time spent waiting for the user's answer is not the server's. */
   private send(supervisor: ServerSupervisor, method: ClientRequestMethod, params: Readonly<Record<string, unknown>>, options: RequestOptions): Promise<unknown> {
-    return supervisor.request(method, params, { timeoutMs: this.deps.requestTimeoutMs(), ...(options.signal && { signal: options.signal }) });
+    const maxTotalMs = this.deps.maxRequestMs?.();
+    return supervisor.request(method, params, {
+      timeoutMs: this.deps.requestTimeoutMs(),
+      ...(maxTotalMs !== undefined && { maxTotalMs }),
+      ...(options.signal && { signal: options.signal }),
+      ...(options.onProgress && { onProgress: options.onProgress }),
+    });
   }
 
   /** A request for a server that is not (usably) configured: audited, and the error says why. */

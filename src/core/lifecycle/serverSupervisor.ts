@@ -7,7 +7,7 @@ import { errorMessage, type Clock, type Logger } from '../ports';
 import { CrashHistory, DEFAULT_RESTART_POLICY, type RestartPolicyOptions } from './restartPolicy';
 import { ServerState } from './serverState';
 import { isPermanentLaunchError } from './launchError';
-import { EMPTY_CATALOG, type ClientRequestHandler, type ClientRequestMethod, type LaunchLimits, type ServerCatalog, type Session, type SessionLauncher } from './session';
+import { EMPTY_CATALOG, type ClientRequestHandler, type ClientRequestMethod, type LaunchLimits, type RequestOptions, type ServerCatalog, type Session, type SessionLauncher } from './session';
 
 /** What a launch consent check is told: the run it is for, and how to show that the user is being asked. */
 export interface LaunchConsentContext {
@@ -145,7 +145,7 @@ export class ServerSupervisor implements Disposable {
   request(
     method: ClientRequestMethod,
     params: Readonly<Record<string, unknown>>,
-    options: { readonly signal?: AbortSignal; readonly timeoutMs: number },
+    options: RequestOptions,
   ): Promise<unknown> {
     const session = this.session;
     if (!session || this._state.kind !== 'running') {

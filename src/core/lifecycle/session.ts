@@ -93,7 +93,19 @@ export const CLIENT_REQUEST_METHODS: readonly ClientRequestMethod[] = [
 
 export interface RequestOptions {
   readonly signal?: AbortSignal;
+  /** Without a word from the server for this long, the request times out; each progress report starts it again. */
   readonly timeoutMs: number;
+  /** However much progress the server reports, the request ends after this long (default: no bound). */
+  readonly maxTotalMs?: number;
+  /** Told each progress report of the server (`notifications/progress`); a progress token goes with every request. */
+  readonly onProgress?: (update: ProgressUpdate) => void;
+}
+
+/** One `notifications/progress` of a request, as the server sent it. */
+export interface ProgressUpdate {
+  readonly progress: number;
+  readonly total?: number;
+  readonly message?: string;
 }
 
 /**
