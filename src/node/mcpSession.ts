@@ -232,6 +232,7 @@ function toToolInfo(tool: Tool): ToolInfo {
     ...(tool.description !== undefined && { description: tool.description }),
     ...(tool.outputSchema !== undefined && { outputSchema: tool.outputSchema as Record<string, unknown> }),
     ...(tool.annotations !== undefined && { annotations: tool.annotations as Record<string, unknown> }),
+    ...(typeof tool.execution?.taskSupport === 'string' && { taskSupport: tool.execution.taskSupport }),
   };
 }
 

@@ -82,7 +82,8 @@ async function pickServer(registry: ServerRegistry): Promise<string | undefined>
 
 async function pickTool(tools: readonly ToolInfo[]): Promise<ToolInfo | undefined> {
   const pick = await vscode.window.showQuickPick(
-    tools.map((tool) => ({ label: tool.name, detail: tool.description?.split('\n', 1)[0] ?? '', tool })),
+    // A tool that runs only as a task is not offered: a call could only fail.
+    tools.filter((tool) => tool.taskSupport !== 'required').map((tool) => ({ label: tool.name, detail: tool.description?.split('\n', 1)[0] ?? '', tool })),
     { title: 'Call Tool: tool', placeHolder: 'Pick a tool', matchOnDetail: true },
   );
   return pick?.tool;

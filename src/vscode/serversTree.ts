@@ -82,6 +82,12 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<ServersTreeN
         item.tooltip = toolTooltip(node.tool);
         item.iconPath = new vscode.ThemeIcon('tools');
         item.contextValue = 'tool';
+        if (node.tool.taskSupport === 'required') {
+          // Never shown as callable when a call could only fail: no Call Tool on it.
+          item.description = `runs only as a task: not supported yet${item.description ? ` · ${item.description}` : ''}`;
+          item.iconPath = new vscode.ThemeIcon('circle-slash');
+          item.contextValue = 'tool.taskOnly';
+        }
         return item;
       }
       case 'prompt': {

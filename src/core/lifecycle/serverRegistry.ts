@@ -184,6 +184,12 @@ export class ServerRegistry implements Disposable {
       supervisor.recordRefused(method, params, reason);
       return Promise.reject(new Error(reason));
     }
+    if (method === 'tools/call' && this.pins.toolInfo(catalog, params['name'] as string)?.taskSupport === 'required') {
+      // Called plainly it would only fail on the server (-32601 "requires task augmentation"): say what is missing.
+      const reason = `tool '${String(params['name'])}' of server '${serverName}' runs only as a task, and MCP Warden does not run tasks yet`;
+      supervisor.recordRefused(method, params, reason);
+      return Promise.reject(new Error(reason));
+    }
     const needed = permissionForRequest(method, params, catalog, this.pins);
     if (!needed) return this.send(supervisor, method, params, options);
     const request: PermissionRequest = {

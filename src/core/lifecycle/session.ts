@@ -39,6 +39,8 @@ export interface ToolInfo {
   readonly inputSchema: Readonly<Record<string, unknown>>;
   readonly outputSchema?: Readonly<Record<string, unknown>>;
   readonly annotations?: Readonly<Record<string, unknown>>;
+  /** `execution.taskSupport` as the server lists it: `required` means the tool runs only as a task (tasks extension). */
+  readonly taskSupport?: string;
 }
 
 export interface PromptInfo {
