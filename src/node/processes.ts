@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { constants } from 'node:os';
 import { processGroupAlive } from './processGroup';
 
 /**
@@ -157,4 +158,16 @@ export async function pollUntil(condition: () => boolean, timeoutMs: number): Pr
     await new Promise((r) => setTimeout(r, 25));
   }
   return condition();
+}
+
+/**
+ * How a server ended, from the exit of the init (or shell) that stood between it and us: those pass on its exit
+ * code, or 128 + the signal that killed it.
+ */
+export function exitThroughInit(code: number | null, signal: NodeJS.Signals | null): { code: number | null; signal: NodeJS.Signals | null } {
+  if (code !== null && code > 128) {
+    const name = Object.entries(constants.signals).find(([, number]) => number === code - 128)?.[0];
+    if (name) return { code: null, signal: name as NodeJS.Signals };
+  }
+  return { code, signal };
 }

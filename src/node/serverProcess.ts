@@ -1,12 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import spawn from 'cross-spawn';
 import type { Logger } from '../core/ports';
 import { BWRAP_OPTIONS, resolveExecutable, type MachineContainment } from './containment';
 import { signalProcessGroup } from './processGroup';
-import { innermostPid, liveChildren, liveGroupMembers, pidNamespaceMembers, pidNamespaceOf, pollUntil, processAlive, processesWithEnvironment, signalPid } from './processes';
+import { exitThroughInit, innermostPid, liveChildren, liveGroupMembers, pidNamespaceMembers, pidNamespaceOf, pollUntil, processAlive, processesWithEnvironment, signalPid } from './processes';
 import { SandboxedServer } from './sandbox/sandboxedServer';
 import type { SandboxedLaunch, SandboxSession } from './sandbox/sandboxSession';
 import { forgetOnExit, reapOnExit } from './processReaper';
@@ -210,11 +209,7 @@ class NamespacedServer implements ServerProcess {
 
   /** bubblewrap's init passes on the server's exit code, or 128 + the signal that killed it. */
   describeExit(code: number | null, signal: NodeJS.Signals | null): ProcessExit {
-    if (code !== null && code > 128) {
-      const name = Object.entries(constants.signals).find(([, number]) => number === code - 128)?.[0];
-      if (name) return { code: null, signal: name as NodeJS.Signals };
-    }
-    return { code, signal };
+    return exitThroughInit(code, signal);
   }
 
   /** bubblewrap writes `{"child-pid": N, …}` (its init, as this side sees it) to fd 5, then closes it. */

@@ -160,6 +160,15 @@ export function pidOf(s: ServerSnapshot): number {
 
 export { processAlive };
 
+/** Polls a condition a test waits for (a state, not a time), failing with `what` after `timeoutMs`. */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Waits until a process is gone (or a zombie), for at most `ms`. */
 export async function waitForExit(pid: number, ms = 5000): Promise<boolean> {
   const deadline = Date.now() + ms;

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { AuditInput } from '../../src/core/audit/auditEvent';
 import { callOutcome } from '../../src/core/callOutcome';
 import type { ProgressUpdate } from '../../src/core/lifecycle/session';
-import { EVERYTHING, FAST_RESTARTS, FIXTURE, NODE, pidOf, processAlive, running, startServers, waitForExit, type Harness } from './harness';
+import { EVERYTHING, FAST_RESTARTS, FIXTURE, NODE, pidOf, processAlive, running, startServers, waitForExit, waitUntil, type Harness } from './harness';
 import { reportedPid } from './processTree';
 
 describe('server lifecycle with real processes', function () {
@@ -230,10 +230,3 @@ describe('server lifecycle with real processes', function () {
   });
 });
 
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

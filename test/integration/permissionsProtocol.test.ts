@@ -9,7 +9,7 @@ import type { ClientRequestHandler, LaunchRequest, ServerRequest, Session, ToolC
 import { CallCancelledError } from '../../src/node/callErrors';
 import { McpLauncher } from '../../src/node/mcpLauncher';
 import { RecordingLogger } from '../unit/fakes';
-import { EVERYTHING, FIXTURE, NODE, ROOT } from './harness';
+import { EVERYTHING, FIXTURE, NODE, ROOT, waitUntil } from './harness';
 
 const PERMISSIONS_FIXTURE = join(ROOT, 'test/fixtures/permissions-server.mjs');
 const DECLARED = [
@@ -254,13 +254,6 @@ describe('permissions protocol: one request path, declarations, server→client 
   });
 });
 
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const children: ChildProcess[] = [];
 

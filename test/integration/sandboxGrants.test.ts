@@ -16,7 +16,7 @@ import { probeSandbox } from '../../src/node/sandbox/sandboxAvailability';
 import { SandboxSession } from '../../src/node/sandbox/sandboxSession';
 import { ServerSandboxes } from '../../src/node/sandbox/serverSandboxes';
 import { allow, deny, scriptedPermissions, type ScriptedPermissions } from '../support/scriptedPermissions';
-import { FILESYSTEM, NODE, pidOf, processAlive, ROOT, running, startServers, waitForExit, type Harness } from './harness';
+import { FILESYSTEM, NODE, pidOf, processAlive, ROOT, running, startServers, waitForExit, waitUntil, type Harness } from './harness';
 
 const SANDBOX_FIXTURE = join(ROOT, 'test/fixtures/sandbox-server.mjs');
 const textOf = (result: unknown) => ((result as { content: { text?: string }[] }).content ?? []).map((c) => c.text ?? '').join('');
@@ -190,7 +190,7 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
       }
       await h.registry.stop('probe');
       // The sandbox ends just after its server (the placeholders go with it).
-      await waitFor(() => planted.every((path) => !existsSync(join(repo, path))), `placeholders gone from ${repo}: ${readdirSync(repo).join(', ')}`);
+      await waitUntil(() => planted.every((path) => !existsSync(join(repo, path))), `placeholders gone from ${repo}: ${readdirSync(repo).join(', ')}`);
       assert.deepEqual(readdirSync(join(repo, '.git/hooks')), []);
     });
   });
@@ -437,10 +437,3 @@ async function waitForSleeper(pidFile: string): Promise<number> {
   throw new Error('the grandchild never started');
 }
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

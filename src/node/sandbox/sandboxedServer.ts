@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../../core/ports';
 import { signalProcessGroup } from '../processGroup';
-import { innermostPid, liveChildren, liveDescendants, liveGroupMembers, pidNamespaceDepth, pidNamespaceMembers, pidNamespaceOf, pollUntil, processAlive, signalPid } from '../processes';
+import { exitThroughInit, innermostPid, liveChildren, liveDescendants, liveGroupMembers, pidNamespaceDepth, pidNamespaceMembers, pidNamespaceOf, pollUntil, processAlive, signalPid } from '../processes';
 import { forgetOnExit, reapOnExit } from '../processReaper';
 import type { ProcessExit, ServerProcess } from '../serverProcess';
 import type { SandboxedLaunch } from './sandboxSession';
@@ -95,10 +94,6 @@ export class SandboxedServer implements ServerProcess {
 
   /** The shells and inits in between pass on the server's exit code, or 128 + the signal that killed it. */
   describeExit(code: number | null, signal: NodeJS.Signals | null): ProcessExit {
-    if (code !== null && code > 128) {
-      const name = Object.entries(constants.signals).find(([, number]) => number === code - 128)?.[0];
-      if (name) return { code: null, signal: name as NodeJS.Signals };
-    }
-    return { code, signal };
+    return exitThroughInit(code, signal);
   }
 }

@@ -11,6 +11,7 @@ import type { RequestAuthorizer } from '../../core/permissions/permissionBroker'
 import type { ListedGrant, PermissionGate } from '../../core/permissions/permissionGate';
 import { errorMessage, type Logger } from '../../core/ports';
 import { buildSandboxProfile } from '../../core/sandbox/profileBuilder';
+import { isAtOrUnder } from '../../core/sandbox/posixPath';
 import { protectedPathOf } from '../../core/sandbox/protectedPaths';
 import type { SandboxAvailability, SandboxMode, SandboxProfile, SandboxStatus } from '../../core/sandbox/sandboxProfile';
 import { sandboxPlan } from '../../core/sandbox/sandboxPlan';
@@ -195,7 +196,7 @@ export class ServerSandboxes {
     this.runs.set(server, run);
     request.logger.info(`sandboxed: ${describeProfile(profile)}`);
     const cwd = spec.cwd ?? process.cwd();
-    if (!covers([...profile.filesystem.allowRead, ...profile.filesystem.allowWrite], cwd)) {
+    if (![...profile.filesystem.allowRead, ...profile.filesystem.allowWrite].some((root) => isAtOrUnder(cwd, root))) {
       request.logger.info(`its working folder ${cwd} is not readable in its sandbox (no fs.read grant): it starts in / instead`);
     }
     this.setStatus(server, { kind: 'sandboxed', profile, privateTemp: join(folder, 'temp') });
@@ -436,11 +437,11 @@ export class ServerSandboxes {
           if (grant.scope !== 'once' || run.restarting) return;
           run.restarting = true;
           this.carried.set(run.server, [grant]);
-          this.deps.restart(run.server, `${permissionText(permission.kind, permission.target)} was allowed once: restarting it with that in its sandbox`).catch(() => undefined);
+          this.deps.restart(run.server, `${permission.kind} ${permission.target} was allowed once: restarting it with that in its sandbox`).catch(() => undefined);
         } else if (!current) {
           // The run ended while the user was asked (a server that exits without the path): start it again with it.
           if (grant.scope !== 'workspace') this.carried.set(run.server, [...(this.carried.get(run.server) ?? []), grant]);
-          this.deps.restart(run.server, `${permissionText(permission.kind, permission.target)} was allowed: starting it again with that in its sandbox`).catch(() => undefined);
+          this.deps.restart(run.server, `${permission.kind} ${permission.target} was allowed: starting it again with that in its sandbox`).catch(() => undefined);
         }
       },
       (error: unknown) => {
@@ -453,7 +454,7 @@ export class ServerSandboxes {
   /** Whether the profile lets the server see `path`: the most specific entry covering it decides (a secret inside a granted folder stays hidden). */
   private readable(run: Run, path: string): boolean {
     const { allowRead, allowWrite, denyRead } = run.profile.filesystem;
-    const longest = (roots: readonly string[]) => Math.max(-1, ...roots.filter((root) => covers([root], path)).map((root) => root.length));
+    const longest = (roots: readonly string[]) => Math.max(-1, ...roots.filter((root) => isAtOrUnder(path, root)).map((root) => root.length));
     return longest([...allowRead, ...allowWrite]) > longest(denyRead);
   }
 
@@ -487,9 +488,6 @@ function resolvedTarget(grant: Grant): Grant {
   }
 }
 
-function covers(roots: readonly string[], path: string): boolean {
-  return roots.some((root) => path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`));
-}
 
 function realpathOrSelf(path: string): string {
   try {
@@ -516,9 +514,6 @@ function kindOfPath(path: string): 'file' | 'folder' | undefined {
   }
 }
 
-function permissionText(kind: string, target: string): string {
-  return `${kind} ${target}`;
-}
 
 function safeName(server: string): string {
   return server.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 12) || 'server';

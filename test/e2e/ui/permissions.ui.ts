@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'jsonc-parser';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { answerToast, exactRow, runCommand, settled, toast, widenSideBar } from './workbench';
+import { answerToast, exactRow, pane, runCommand, settled, toast, widenSideBar } from './workbench';
 
 interface PermissionsTestOptions {
   readonly serverUrl: string;
@@ -179,9 +179,6 @@ async function callTool(page: Page, server: string, tool: string, value?: string
   await page.keyboard.press('Enter');
 }
 
-function pane(page: Page, title: string): Locator {
-  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
-}
 
 /** Views of a container may start collapsed: open this one. */
 async function expandPane(view: Locator): Promise<void> {

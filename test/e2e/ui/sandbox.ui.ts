@@ -3,8 +3,8 @@
 // profile, and the retried call works. Also the Sandbox row of the Servers view and Show Sandbox Profile.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { answerToast, exactRow, runCommand, settled, toast, widenSideBar } from './workbench';
+import type { BrowserContext, Page } from 'playwright-core';
+import { answerToast, exactRow, pane, runCommand, settled, toast, widenSideBar } from './workbench';
 
 export interface SandboxTestOptions {
   readonly serverUrl: string;
@@ -101,7 +101,4 @@ export async function runSandboxTests(options: SandboxTestOptions): Promise<numb
   }
 }
 
-function pane(page: Page, title: string): Locator {
-  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
-}
 

@@ -19,6 +19,11 @@ export function exactRow(page: Page, label: string, shown = label): Locator {
   return page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
 }
 
+/** A view of the side bar by its title, e.g. "Servers". */
+export function pane(page: Page, title: string): Locator {
+  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) });
+}
+
 /** The first notification toast whose text matches. */
 export function toast(page: Page, text: string | RegExp): Locator {
   return page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
