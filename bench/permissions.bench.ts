@@ -63,7 +63,7 @@ function realPermissions(audit: AuditSink) {
   const harness = {
     authorizer: broker,
     authorizeLaunch: launchConsent(broker, () => variables, nodeHasher),
-    clientRequests: gatedClientRequests(broker, (server) => grantedRoots(gate, server)),
+    clientRequests: gatedClientRequests(broker, { rootsOf: (server) => grantedRoots(gate, server) }),
     onSessionEnd: (server: string, session: string) => gate.endSession(server, session),
   };
   return { gate, sealer, store, prompter, harness };

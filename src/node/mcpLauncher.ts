@@ -180,6 +180,10 @@ export class McpLauncher implements SessionLauncher {
     };
     client.setNotificationHandler('notifications/message', (notification) => logServerMessage(logger, notification.params));
     answerServerRequests(client, request.clientRequests, request.offered);
+    const onComplete = request.onElicitationComplete;
+    if (onComplete && request.offered?.elicitationUrl) {
+      client.setNotificationHandler('notifications/elicitation/complete', (notification) => onComplete(notification.params.elicitationId));
+    }
     const observers: TransportObserver[] = [];
     if (logger.traceEnabled) observers.push(traceObserver(logger));
     if (this.options.audit) observers.push(new AuditTap(this.options.audit, request.serverName, request.sessionId));

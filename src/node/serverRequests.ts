@@ -1,5 +1,5 @@
 import { ProtocolError, ProtocolErrorCode, type Client, type ClientCapabilities, type ServerCapabilities } from '@modelcontextprotocol/client';
-import type { ClientRequestHandler, ServerDeclaration, ServerRequestMethod } from '../core/lifecycle/session';
+import type { ClientRequestHandler, OfferedFeatures, ServerDeclaration, ServerRequestMethod } from '../core/lifecycle/session';
 
 /** The permissions extension (docs/permissions-extension.md). */
 export const PERMISSIONS_EXTENSION_ID = 'io.github.mcp-warden/permissions';
@@ -14,18 +14,13 @@ const PERMISSIONS_EXTENSION_SETTINGS = { version: 1 };
 export function clientCapabilities(offered: OfferedFeatures = {}): ClientCapabilities {
   return {
     roots: { listChanged: true },
-    ...(offered.sampling && { sampling: {} }),
-    ...(offered.elicitation && { elicitation: { form: {} } }),
+    ...(offered.sampling && { sampling: offered.samplingTools ? { tools: {} } : {} }),
+    ...(offered.elicitation && { elicitation: { form: { applyDefaults: true }, ...(offered.elicitationUrl && { url: {} }) } }),
     experimental: { [PERMISSIONS_EXTENSION_ID]: { ...PERMISSIONS_EXTENSION_SETTINGS } },
     extensions: { [PERMISSIONS_EXTENSION_ID]: { ...PERMISSIONS_EXTENSION_SETTINGS } },
   };
 }
 
-/** Server→client features beyond roots that the client offers (advertised, with handlers registered). */
-export interface OfferedFeatures {
-  readonly sampling?: boolean;
-  readonly elicitation?: boolean;
-}
 
 const OFFERED_WITHOUT_HANDLER: Record<ServerRequestMethod, string> = {
   'roots/list': 'roots',

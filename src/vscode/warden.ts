@@ -152,7 +152,7 @@ export class Warden implements vscode.Disposable {
             await permissions.ready;
             return launchConsent(broker, variables, nodeHasher)(definition, keyPath, consent);
           },
-          clientRequests: gatedClientRequests(broker, (server) => grantedRoots(this.gate, server)),
+          clientRequests: gatedClientRequests(broker, { rootsOf: (server) => grantedRoots(this.gate, server) }),
           onSessionEnd: (server, session) => {
             this.gate.endSession(server, session);
             sandboxes.endSession(server, session);

@@ -180,7 +180,14 @@ describe('permissions protocol: one request path, declarations, server→client 
     it('advertises sampling and elicitation when offered', async function () {
       const session = await launch(stdio(PERMISSIONS_FIXTURE, '--era', '2025-11-25'), () => Promise.reject(new Error('unused')));
       const seen = JSON.parse(textOf(await session.request('tools/call', { name: 'client_capabilities', arguments: {} }, OPTIONS))) as Record<string, unknown>;
-      assert.deepEqual([seen['roots'], seen['sampling'], seen['elicitation']], [{ listChanged: true }, {}, { form: {} }]);
+      assert.deepEqual([seen['roots'], seen['sampling'], seen['elicitation']], [{ listChanged: true }, {}, { form: { applyDefaults: true } }]);
+    });
+
+    it('advertises sampling with tools and URL elicitation when offered', async function () {
+      const offered = { sampling: true, samplingTools: true, elicitation: true, elicitationUrl: true };
+      const session = await launch(stdio(PERMISSIONS_FIXTURE, '--era', '2025-11-25'), () => Promise.reject(new Error('unused')), new RecordingLogger(), offered);
+      const seen = JSON.parse(textOf(await session.request('tools/call', { name: 'client_capabilities', arguments: {} }, OPTIONS))) as Record<string, unknown>;
+      assert.deepEqual([seen['sampling'], seen['elicitation']], [{ tools: {} }, { form: { applyDefaults: true }, url: {} }]);
     });
   });
 

@@ -126,7 +126,7 @@ export function scriptedPermissions(options: { workspaceFolder: string; askTimeo
     harness: {
       authorizer: broker,
       authorizeLaunch: launchConsent(broker, () => variables, nodeHasher),
-      clientRequests: gatedClientRequests(broker, rootsOf),
+      clientRequests: gatedClientRequests(broker, { rootsOf }),
       onSessionEnd: (server, session) => gate.endSession(server, session),
     },
     writeSettings(grants) {

@@ -7,7 +7,7 @@ import { errorMessage, type Clock, type Logger } from '../ports';
 import { CrashHistory, DEFAULT_RESTART_POLICY, type RestartPolicyOptions } from './restartPolicy';
 import { ServerState } from './serverState';
 import { isPermanentLaunchError } from './launchError';
-import { EMPTY_CATALOG, type ClientRequestHandler, type ClientRequestMethod, type LaunchLimits, type RequestOptions, type ServerCatalog, type Session, type SessionLauncher } from './session';
+import { EMPTY_CATALOG, type ClientRequestHandler, type ClientRequestMethod, type LaunchLimits, type OfferedFeatures, type RequestOptions, type ServerCatalog, type Session, type SessionLauncher } from './session';
 
 /** What a launch consent check is told: the run it is for, and how to show that the user is being asked. */
 export interface LaunchConsentContext {
@@ -31,6 +31,10 @@ export interface SupervisorDeps {
   readonly authorizeLaunch: (definition: ServerDefinition, keyPath: string, context: LaunchConsentContext) => Promise<void>;
   /** Answers the requests a server makes of the client (roots, sampling, elicitation) in one run, through the gate. */
   readonly clientRequests?: (serverName: string, session: string) => ClientRequestHandler;
+  /** What is advertised to servers besides roots (sampling, elicitation), answered through `clientRequests`. */
+  readonly offered?: OfferedFeatures;
+  /** A server says a URL elicitation finished. */
+  readonly onElicitationComplete?: (serverName: string, elicitationId: string) => void;
   /** A run of the server ended (stopped or crashed): what was granted for that session only goes with it. */
   readonly onSessionEnd?: (serverName: string, session: string) => void;
   readonly limits: () => LaunchLimits;
@@ -232,6 +236,8 @@ export class ServerSupervisor implements Disposable {
         logger: this.deps.logger,
         signal: abort.signal,
         ...(clientRequests && { clientRequests }),
+        ...(this.deps.offered && { offered: this.deps.offered }),
+        ...(this.deps.onElicitationComplete && { onElicitationComplete: (id: string) => this.deps.onElicitationComplete?.(this.name, id) }),
       });
       if (abort.signal.aborted) {
         await session.close();

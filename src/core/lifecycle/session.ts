@@ -179,7 +179,20 @@ export interface LaunchRequest {
    */
   readonly clientRequests?: ClientRequestHandler;
   /** Sampling and elicitation are advertised (and their handlers registered) only when offered here. */
-  readonly offered?: { readonly sampling?: boolean; readonly elicitation?: boolean };
+  readonly offered?: OfferedFeatures;
+  /** The server says a URL elicitation's out-of-band interaction finished (`notifications/elicitation/complete`). */
+  readonly onElicitationComplete?: (elicitationId: string) => void;
+}
+
+/** Server→client features beyond roots that the client offers (advertised, with handlers registered). */
+export interface OfferedFeatures {
+  readonly sampling?: boolean;
+  /** Sampling requests may carry tools for the model to use (`sampling.tools`). */
+  readonly samplingTools?: boolean;
+  /** Form mode; the SDK fills in the schema's defaults the user left out (`elicitation.form.applyDefaults`). */
+  readonly elicitation?: boolean;
+  /** URL mode: the server may send the user to a URL (shown in full, opened only on the user's click). */
+  readonly elicitationUrl?: boolean;
 }
 
 /** Starts sessions; the node layer implements it with the MCP SDK. */

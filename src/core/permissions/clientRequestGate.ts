@@ -3,6 +3,8 @@ import type { PermissionKind } from './permission';
 import { PermissionDeniedError } from './permissionDenied';
 import type { PermissionGate } from './permissionGate';
 import type { RequestAuthorizer } from './permissionBroker';
+import { toElicitationRequest, type ElicitationPrompter } from '../clientFeatures/elicitation';
+import type { SamplingParams, SamplingProvider } from '../clientFeatures/sampling';
 
 export interface Root {
   readonly uri: string;
@@ -15,25 +17,58 @@ const KINDS: Readonly<Record<Parameters<ClientRequestHandler>[0]['method'], Perm
   'elicitation/create': 'elicitation',
 };
 
+/** What the client offers servers beyond roots; a feature left out is neither advertised nor answered. */
+export interface ClientFeatures {
+  /** The roots a server is told of (the folders it may read). */
+  readonly rootsOf: (server: string) => readonly Root[];
+  readonly elicitation?: ElicitationPrompter;
+  readonly sampling?: SamplingProvider;
+}
+
 /**
- * The handler for the requests a server makes of the client, behind the same gate as the client's requests. Roots
- * are announced only as far as `fs.read` is granted; sampling and elicitation are not offered yet (a later issue),
- * so a server that asks anyway gets a clear error after the gate.
+ * The handler for the requests a server makes of the client, behind the same gate as the client's requests.
+ * - Roots are announced only as far as `fs.read` is granted.
+ * - Elicitation: the form (or URL hand-off) is itself the question, with its own Decline and Cancel; only a deny
+ *   grant stops it before the user sees it.
+ * - Sampling: a grant decides, else the consent shows the request and asks which model; the answer is kept like
+ *   any permission answer.
+ * A server that asks for what is not offered gets a clear error after the gate.
  */
-export function gatedClientRequests(authorizer: RequestAuthorizer, rootsOf: (server: string) => readonly Root[]): (server: string, session: string) => ClientRequestHandler {
+export function gatedClientRequests(authorizer: RequestAuthorizer, features: ClientFeatures): (server: string, session: string) => ClientRequestHandler {
   return (server, session) =>
-    async ({ method, params: _params }, signal) => {
+    async ({ method, params }, signal) => {
       const permission = { kind: KINDS[method], target: '' };
       const request = { server, session, permission, method };
+      const denied = (rule: string) => new PermissionDeniedError(server, permission, rule, `its request ${method}`);
+      if (method === 'elicitation/create' && features.elicitation) {
+        const decision = authorizer.decideWithoutAsking?.(request);
+        if (decision?.verdict === 'deny') throw denied(decision.rule);
+        return features.elicitation.elicit(toElicitationRequest(server, params), signal);
+      }
+      if (method === 'sampling/createMessage' && features.sampling) {
+        const sampling = features.sampling;
+        const samplingRequest = { server, session, params: params as SamplingParams };
+        let model: string | undefined;
+        const decision = await authorizer.authorize(request, {
+          signal,
+          askWith: async (_question, askSignal) => {
+            const consent = await sampling.consent(samplingRequest, askSignal);
+            model = consent?.model;
+            return consent?.answer;
+          },
+        });
+        if (decision.verdict !== 'allow') throw denied(decision.rule);
+        return sampling.complete(samplingRequest, model, signal);
+      }
       const decision = await authorizer.authorize(request, { signal });
       const offered = method === 'roots/list';
       // A server that keeps asking for what the client never offered gets one question, not one per request.
       if (!offered && decision.verdict !== 'allow' && decision.grant?.scope !== 'session') {
         authorizer.keepForSession?.(request, 'deny', `${method} is not offered to servers, and was denied: not asked again until the server stops`);
       }
-      if (decision.verdict !== 'allow') throw new PermissionDeniedError(server, permission, decision.rule, `its request ${method}`);
-      if (offered) return { roots: rootsOf(server).map((r) => ({ ...r })) };
-      throw new Error(`MCP Warden does not offer ${method} to servers yet`);
+      if (decision.verdict !== 'allow') throw denied(decision.rule);
+      if (offered) return { roots: features.rootsOf(server).map((r) => ({ ...r })) };
+      throw new Error(`MCP Warden does not offer ${method} to servers`);
     };
 }
 

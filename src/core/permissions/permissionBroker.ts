@@ -47,6 +47,11 @@ export interface AuthorizeOptions {
    * the sandbox keeps hidden under any broader grant.
    */
   readonly requireExactGrant?: boolean;
+  /**
+   * Asks in the feature's own UI instead of the permission notification (sampling shows the request and lets the
+   * user pick a model); its answer is kept, bounded and audited like any other.
+   */
+  readonly askWith?: PermissionPrompter['ask'];
 }
 
 /** What the request path needs: a final allow or deny with its rule. */
@@ -146,7 +151,8 @@ export class PermissionBroker implements RequestAuthorizer {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     let answer: UserAnswer | undefined;
     try {
-      answer = await prompter.ask(
+      const ask = options.askWith ?? ((q: PermissionQuestion, s: AbortSignal) => prompter.ask(q, s));
+      answer = await ask(
         { request, decision, ...(options.launch && { launch: options.launch }), ...(options.definition !== undefined && { definition: options.definition }) },
         giveUp.signal,
       );
