@@ -64,6 +64,7 @@ export const Settings = {
   maxRequestSeconds: 'maxRequestSeconds',
   maxMessageSizeMiB: 'maxMessageSizeMiB',
   serverLogLevel: 'serverLogLevel',
+  minProtocolVersion: 'minProtocolVersion',
   discoverConfigFiles: 'discoverConfigFiles',
   auditEnabled: 'audit.enabled',
   auditRetentionDays: 'audit.retentionDays',

@@ -147,8 +147,9 @@ export class McpLauncher implements SessionLauncher {
     const { logger, limits, signal } = request;
     let session: McpSession | undefined;
     const pendingCatalog: Array<() => void> = [];
+    const declared = clientCapabilities(request.offered);
     const client = new Client(this.options.clientInfo, {
-      capabilities: clientCapabilities(request.offered),
+      capabilities: declared,
       versionNegotiation: {
         mode: negotiation.legacyOnly ? 'legacy' : 'auto',
         ...(negotiation.probeTimeoutMs !== undefined && { probe: { timeoutMs: negotiation.probeTimeoutMs } }),
@@ -198,6 +199,7 @@ export class McpLauncher implements SessionLauncher {
     try {
       const handshake = (async () => {
         await client.connect(transport, { timeout: limits.startupTimeoutMs, signal: deadline.signal });
+        refuseBelowFloor(client.getNegotiatedProtocolVersion(), limits.minProtocolVersion, request.keyPath);
         if (client.getProtocolEra() !== 'modern' && client.getServerCapabilities()?.logging) {
           await client
             .setLoggingLevel(limits.serverLogLevel as LoggingLevel, { timeout: limits.startupTimeoutMs })
@@ -228,6 +230,7 @@ export class McpLauncher implements SessionLauncher {
           transport: kind,
           serverInfo: { name: server?.name ?? 'unknown', version: server?.version ?? 'unknown', ...(server?.title && { title: server.title }) },
           capabilities: { ...(capabilities ?? {}) },
+          clientCapabilities: declared,
           ...(declarations && { declarations }),
           ...(instructions && { instructions }),
           ...(pid !== null && { pid }),
@@ -282,6 +285,19 @@ function describeProcessEnd(transport: ProcessTransport): SessionEnd {
   let lastLine: string | undefined;
   for (const line of transport.recentStderr) lastLine = shown.line(line);
   return { reason: lastLine ? `${how}; its last stderr line: ${lastLine}` : how, fatal: false };
+}
+
+/**
+ * Protocol versions are dates (YYYY-MM-DD), so they compare as strings. A server that negotiated a version below
+ * the floor is refused before anything is listed or called; the message says which setting decides.
+ */
+export function refuseBelowFloor(negotiated: string | undefined, floor: string | undefined, keyPath: string): void {
+  if (!floor || (negotiated !== undefined && negotiated >= floor)) return;
+  throw new LaunchError(
+    `${keyPath}: the server speaks MCP ${negotiated ?? '(unknown version)'}, below the lowest version accepted (mcpWarden.minProtocolVersion is ${floor}); ` +
+      'update the server, or lower mcpWarden.minProtocolVersion in your user settings',
+    false,
+  );
 }
 
 function stdioLaunchError(error: unknown, transport: ProcessTransport, command: string, keyPath: string): Error {

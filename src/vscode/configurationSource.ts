@@ -102,6 +102,7 @@ export class ConfigurationSource implements Disposable {
       maxRequestMs: userSetting(Settings.maxRequestSeconds, numberAtLeast(1), 600) * 1000,
       maxMessageBytes: Math.round(userSetting(Settings.maxMessageSizeMiB, numberAtLeast(1 / 16), 16) * 1024 * 1024),
       serverLogLevel: userSetting(Settings.serverLogLevel, (v): v is string => typeof v === 'string', 'info'),
+      minProtocolVersion: userSetting(Settings.minProtocolVersion, isProtocolVersion, '2024-11-05'),
     };
   }
 
@@ -186,4 +187,9 @@ const RECHECK_MS = 500;
 
 function fileName(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}
+
+/** A protocol version as the spec writes them: a date, YYYY-MM-DD. */
+function isProtocolVersion(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
 }

@@ -294,6 +294,9 @@ function groupChildren(group: GroupKind, server: ServerSnapshot): ServersTreeNod
         detail('transport', 'Transport', s.pid ? `${s.transport}, pid ${s.pid}` : s.transport),
         detail('server', 'Server', `${s.serverInfo.title ?? s.serverInfo.name} ${s.serverInfo.version}`),
         ...Object.entries(s.capabilities).map(([name, value]) => detail(`cap.${name}`, name, describeCapability(value), JSON.stringify(value, null, 2))),
+        ...(s.clientCapabilities
+          ? [detail('client', 'MCP Warden offers', Object.keys(s.clientCapabilities).join(', '), JSON.stringify(s.clientCapabilities, null, 2))]
+          : []),
         ...(s.instructions ? [detail('instructions', 'Instructions', firstLine(s.instructions) ?? '', s.instructions)] : []),
       ];
     }

@@ -61,6 +61,8 @@ export interface HarnessOptions {
     readonly clientRequests?: SupervisorDeps['clientRequests'];
     readonly onSessionEnd?: SupervisorDeps['onSessionEnd'];
   };
+  /** `mcpWarden.minProtocolVersion`. */
+  readonly minProtocolVersion?: string;
 }
 
 /** A registry with the real launcher, configured like `mcpWarden.servers`, applied and (by default) autostarted. */
@@ -89,6 +91,7 @@ export async function startServers(servers: Record<string, unknown>, options: Ha
         startupTimeoutMs: options.startupTimeoutMs ?? 20_000,
         maxMessageBytes: options.maxMessageBytes ?? 16 * 1024 * 1024,
         serverLogLevel: 'debug',
+        ...(options.minProtocolVersion && { minProtocolVersion: options.minProtocolVersion }),
       }),
       clock: systemClock,
       ...(options.restartPolicy && { restartPolicy: options.restartPolicy }),

@@ -80,4 +80,31 @@ describe('capability negotiation across every protocol era', function () {
     const sum = await harness.registry.callTool('everything', 'get-sum', { a: 40, b: 2 });
     assert.match(JSON.stringify(sum.content), /42/);
   });
+
+  it('refuses a server below mcpWarden.minProtocolVersion, naming the setting, and starts the ones at or above it', async function () {
+    harness = await startServers(
+      {
+        old: { command: NODE, args: [FIXTURE, '--era', '2025-06-18'] },
+        current: { command: NODE, args: [FIXTURE, '--era', '2025-11-25'] },
+        modern: { command: NODE, args: [FIXTURE, '--era', 'modern'] },
+      },
+      { minProtocolVersion: '2025-11-25' },
+    );
+    const old = await harness.waitFor('old', (s) => s.state.kind === 'error', 'in error');
+    assert.ok(old.state.kind === 'error');
+    assert.match(
+      old.state.message,
+      /mcpWarden\.servers\.old: the server speaks MCP 2025-06-18, below the lowest version accepted \(mcpWarden\.minProtocolVersion is 2025-11-25\); update the server, or lower/,
+    );
+    assert.equal(old.state.gaveUp, false, 'refused at once, not retried as a crash');
+    assert.equal(sessionOf(await harness.waitFor('current', running, 'running')).protocolVersion, '2025-11-25');
+    assert.equal(sessionOf(await harness.waitFor('modern', running, 'running')).protocolVersion, '2026-07-28');
+  });
+
+  it('records what MCP Warden declared to the server next to what the server declared', async function () {
+    harness = await startServers({ fixture: { command: NODE, args: [FIXTURE, '--era', 'modern'] } });
+    const info = sessionOf(await harness.waitFor('fixture', running, 'running'));
+    assert.deepEqual(info.clientCapabilities?.['roots'], { listChanged: true });
+    assert.ok(info.clientCapabilities?.['extensions'], 'the permissions extension is declared');
+  });
 });

@@ -13,6 +13,8 @@ export interface SessionInfo {
   readonly transport: TransportKind;
   readonly serverInfo: { readonly name: string; readonly version: string; readonly title?: string };
   readonly capabilities: Readonly<Record<string, unknown>>;
+  /** What MCP Warden declared to this server (roots, sampling, elicitation, tasks, extensions). */
+  readonly clientCapabilities?: Readonly<Record<string, unknown>>;
   /**
    * What the server declared it needs through the `io.github.mcp-warden/permissions` extension
    * (docs/permissions-extension.md): the payload's `permissions` array as sent, not validated here. A declaration
@@ -160,6 +162,8 @@ export interface LaunchLimits {
   readonly startupTimeoutMs: number;
   readonly maxMessageBytes: number;
   readonly serverLogLevel: string;
+  /** The lowest protocol version accepted (`mcpWarden.minProtocolVersion`); a server below it is refused. */
+  readonly minProtocolVersion?: string;
 }
 
 export interface LaunchRequest {
