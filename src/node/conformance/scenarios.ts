@@ -106,11 +106,18 @@ export const SCENARIOS: Readonly<Record<string, ScenarioScript>> = {
   },
 };
 
+/**
+ * Every `auth/*` scenario: the user starts the server as they would any other. MCP Warden has no sign-in yet (the
+ * OAuth issue, 11, builds it), so the start fails at the server's 401 with a message that says so; these scenarios
+ * are expected failures until then (test/conformance/expected-failures.yml).
+ */
+export const AUTH_SCRIPT: ScenarioScript = { does: 'starts the server, which wants OAuth (MCP Warden has no sign-in yet)', run: listOnly };
+
 /** The script of a scenario, or an error naming the scenarios there are scripts for. */
 export function scenarioScript(name: string | undefined): ScenarioScript {
-  const script = name === undefined ? undefined : SCENARIOS[name];
+  const script = name === undefined ? undefined : name.startsWith('auth/') ? AUTH_SCRIPT : SCENARIOS[name];
   if (script) return script;
-  const known = Object.keys(SCENARIOS).join(', ');
+  const known = [...Object.keys(SCENARIOS), 'auth/*'].join(', ');
   throw new Error(name === undefined ? `MCP_CONFORMANCE_SCENARIO is not set; known scenarios: ${known}` : `unknown scenario '${name}'; known scenarios: ${known}`);
 }
 
