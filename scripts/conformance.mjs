@@ -1,16 +1,17 @@
 // npm run test:conformance: the official MCP conformance suite against the headless MCP Warden
 // (dist/conformance-client.js). Runs every client scenario of conformance 0.1.x (all suites: core, backcompat,
 // draft, extensions), the client scenarios 0.2.x requires for 2026-07-28 and for 2025-11-25 (each at its wire), and
-// 0.2's other client scenarios (the skills extension, the 2025-03-26 auth ones), one `--scenario` at a time (strict: exit codes and time-outs count),
-// two at once. A scenario passes with ≥ 1 SUCCESS, no FAILURE, no WARNING, exit 0 and no time-out; anything else
-// must be listed with its reason in test/conformance/expected-failures.yml, and a listed scenario that passes fails
-// the run (stale). Results: test-results/conformance/<run>/<scenario>/…/{checks.json,stdout.txt,stderr.txt}.
-//   node scripts/conformance.mjs [--only <substring>]     (needs `npm run build` and `npm run compile-tests` first)
+// 0.2's other client scenarios (the skills extension, the 2025-03-26 auth ones); each alone with `--scenario`
+// (strict: exit codes and time-outs count), two at once. A scenario passes with ≥ 1 SUCCESS, no FAILURE, no
+// WARNING, exit 0 and no time-out; anything else must be listed with its reason in
+// test/conformance/expected-failures.yml, and a listed scenario that passes fails the run (stale).
+// Results: test-results/conformance/<run>/<scenario>/ (checks.json, stdout.txt, stderr.txt, suite-output.txt).
+//   node scripts/conformance.mjs [--only <substring>]     (after `npm run build`)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
 import { ensureNode24, node24Env } from './node24.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,10 +27,15 @@ const SUITE_TIMEOUT_MS = 90_000;
 /** `node` on PATH is Node 24: the suites want Node ≥ 22, and the client runs as in the extension host. */
 let nodeEnv = process.env;
 
-const require = createRequire(import.meta.url);
-const { judgeRun, clientOutcome, parseClientScenarios, parseBaseline, outcomeOf, unknownBaselineEntries, summaryTable } = require(
-  join(ROOT, 'out', 'src', 'node', 'conformance', 'suiteResults.js'),
+// The pure half (judging, baseline, table) is TypeScript under src/, unit-tested there; bundled here on the fly.
+const { judgeRun, clientOutcome, parseClientScenarios, parseBaseline, outcomeOf, unknownBaselineEntries, summaryTable } = await importTypeScript(
+  'src/node/conformance/suiteResults.ts',
 );
+
+async function importTypeScript(path) {
+  const built = await esbuild.build({ entryPoints: [join(ROOT, path)], bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'error' });
+  return import(`data:text/javascript;base64,${Buffer.from(built.outputFiles[0].text).toString('base64')}`);
+}
 
 function suite(folder) {
   const dir = join(ROOT, 'node_modules', folder);
