@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { ToolCallResult, ToolInfo } from '../../../src/core/lifecycle/session';
-import { readRun } from '../../../src/node/conformance/conformanceClient';
+import { negotiationMismatch, readRun } from '../../../src/node/conformance/conformanceClient';
 import { AUTH_SCRIPT, parseScenarioContext, sampleArguments, scenarioScript, SCENARIOS, type ScenarioUser } from '../../../src/node/conformance/scenarios';
 
 /** A user whose calls are recorded; `fail` makes a call reject with that message. */
@@ -117,5 +117,11 @@ describe('conformance scenarios', () => {
     assert.deepEqual(run.context, { name: 'tools_call' });
     assert.equal(readRun(['u'], { MCP_CONFORMANCE_SCENARIO: 'initialize' }).protocolVersion, undefined);
     assert.throws(() => readRun([], { MCP_CONFORMANCE_SCENARIO: 'initialize' }), /usage/);
+  });
+
+  it('fails a run whose negotiated version is not the one the suite runs the scenario at', () => {
+    assert.equal(negotiationMismatch(undefined, '2025-11-25'), undefined);
+    assert.equal(negotiationMismatch('2026-07-28', '2026-07-28'), undefined);
+    assert.equal(negotiationMismatch('2026-07-28', '2025-11-25'), 'the suite runs this scenario at 2026-07-28, but MCP Warden negotiated 2025-11-25');
   });
 });
