@@ -9,7 +9,13 @@ const watch = process.argv.includes('--watch');
 const options = {
   // The MCP SDK goes into its own file, loaded on the first server start (see src/node/lazyMcpLauncher.ts).
   // dist/audit-cli.js verifies and exports an audit log outside VS Code: node dist/audit-cli.js verify <dir>
-  entryPoints: { extension: 'src/extension.ts', mcpClient: 'src/node/mcpLauncher.ts', 'audit-cli': 'src/node/audit/auditCli.ts' },
+  // dist/conformance-client.js is the headless MCP Warden the MCP conformance suite drives (npm run test:conformance).
+  entryPoints: {
+    extension: 'src/extension.ts',
+    mcpClient: 'src/node/mcpLauncher.ts',
+    'audit-cli': 'src/node/audit/auditCli.ts',
+    'conformance-client': 'src/node/conformance/conformanceClient.ts',
+  },
   outdir: 'dist',
   bundle: true,
   format: 'cjs',
