@@ -103,6 +103,28 @@ export async function runElicitationTests(options: ElicitationTestOptions): Prom
     }
     if ((await toast(page, /reported an error/).count()) > 0) throw new Error('the call reported an error');
     options.log('UI: Submit sent the answers, and the tool result shows what the server received');
+
+    // URL mode: a notification (not a dialog) with the server's reason and the full URL, its host as it will be
+    // reached (punycode); nothing opens unless the user clicks. Decline is answered as such.
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'MCP Warden: Call Tool…', 'asker');
+    await box.fill('open_page');
+    await exactRow(page, 'open_page').click({ timeout: 15_000 });
+    await title('asker/open_page (1/1)').waitFor({ timeout: 15_000 });
+    await box.fill('https://exämple.com/sign-in?next=/home');
+    await page.keyboard.press('Enter');
+    await answerToast(page, "Server 'asker' asks to call its tool 'open_page'", 'Allow Once', 30_000);
+    const handOff = toast(page, "server 'asker' asks you to open a page in your browser");
+    await handOff.waitFor({ timeout: 30_000 });
+    const shown = await handOff.innerText();
+    for (const expected of ['"Sign in to continue"', 'https://xn--exmple-cua.com/sign-in?next=/home', 'an internationalized name']) {
+      if (!shown.includes(expected)) throw new Error(`the URL notification lacks ${expected}: ${shown}`);
+    }
+    await handOff.locator('.monaco-button', { hasText: /^Open in Browser$/ }).waitFor({ timeout: 5_000 });
+    await handOff.locator('.monaco-button', { hasText: /^Decline$/ }).click({ timeout: 15_000 });
+    await page.locator('.editor-instance .view-lines').filter({ hasText: /action\\?":\\?"decline/ }).waitFor({ timeout: 30_000 });
+    options.log('UI: a URL elicitation showed the reason and the full punycode URL; Decline reached the server');
     return 0;
   } catch (error) {
     options.log(`elicitation UI test failed: ${error instanceof Error ? error.message : String(error)}`);
