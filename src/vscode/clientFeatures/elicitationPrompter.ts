@@ -23,8 +23,10 @@ export class QuickInputElicitationPrompter implements ElicitationPrompter {
   private readonly opened = new Set<string>();
 
   elicit(request: ElicitationRequest, signal: AbortSignal): Promise<ElicitationAnswer> {
-    const next = this.queue.then(() => (signal.aborted ? CANCEL : request.mode === 'url' ? this.url(request, signal) : this.form(request, signal)));
-    this.queue = next.catch(() => undefined);
+    const previous = this.queue;
+    // One waiting its turn is cancelled at once when aborted; the next in line still waits for the one shown.
+    const next = untilAborted(previous, signal).then(() => (signal.aborted ? CANCEL : request.mode === 'url' ? this.url(request, signal) : this.form(request, signal)));
+    this.queue = Promise.all([previous, next.catch(() => undefined)]);
     return next;
   }
 

@@ -2,7 +2,7 @@
 // server ask for a profile; the form is a sequence of quick inputs titled with the server's question, defaults
 // filled in, a validation message while typing, Back to the field before, and a last step with Submit. The answer
 // reaches the server and comes back in the tool's result. Every wait is for a state of the page, never a time.
-import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { answerToast, exactRow, pane, runCommand, settled, toast, widenSideBar } from './workbench';
@@ -26,10 +26,14 @@ export function writeElicitationWorkspace(dir: string, { node, fixture, env }: {
   // packages it imports (only its own package folder): there, and only there, the user turns the sandbox off. The
   // sandbox has its own step; this one is about the form.
   const root = dirname(dirname(dirname(fixture)));
+  // Also as the remote host's own settings (Machine), which the extension host has from its first moment.
   if (lstatSync(join(root, 'node_modules')).isSymbolicLink()) {
-    const userSettings = join(dir, '..', 'ud', 'User', 'settings.json');
-    const settings = JSON.parse(readFileSync(userSettings, 'utf8')) as Record<string, unknown>;
-    writeFileSync(userSettings, JSON.stringify({ ...settings, 'mcpWarden.sandbox.mode': 'off' }, null, 2));
+    for (const scope of ['User', 'Machine']) {
+      const file = join(dir, '..', 'ud', scope, 'settings.json');
+      mkdirSync(dirname(file), { recursive: true });
+      const settings = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+      writeFileSync(file, JSON.stringify({ ...settings, 'mcpWarden.sandbox.mode': 'off' }, null, 2));
+    }
   }
 }
 
@@ -121,7 +125,8 @@ export async function runElicitationTests(options: ElicitationTestOptions): Prom
     for (const expected of ['"Sign in to continue"', 'https://xn--exmple-cua.com/sign-in?next=/home', 'an internationalized name']) {
       if (!shown.includes(expected)) throw new Error(`the URL notification lacks ${expected}: ${shown}`);
     }
-    await handOff.locator('.monaco-button', { hasText: /^Open in Browser$/ }).waitFor({ timeout: 5_000 });
+    await settled(handOff.locator('.monaco-button', { hasText: /^Open in Browser$/ }));
+    await page.screenshot({ path: join(options.images, 'elicitation-url.png') });
     await handOff.locator('.monaco-button', { hasText: /^Decline$/ }).click({ timeout: 15_000 });
     await page.locator('.editor-instance .view-lines').filter({ hasText: /action\\?":\\?"decline/ }).waitFor({ timeout: 30_000 });
     options.log('UI: a URL elicitation showed the reason and the full punycode URL; Decline reached the server');
