@@ -54,12 +54,7 @@ export async function runElicitationTests(options: ElicitationTestOptions): Prom
     await answerToast(page, "Start server 'asker'?", 'Approve', 60_000);
     await row.locator('.label-description', { hasText: / · stdio/ }).waitFor({ timeout: 60_000 });
 
-    // Call Tool… → asker → profile (no arguments); the call itself is allowed once.
-    await runCommand(page, 'Notifications: Clear All Notifications');
-    await runCommand(page, 'MCP Warden: Call Tool…', 'asker');
-    await box.fill('profile');
-    await exactRow(page, 'profile').click({ timeout: 15_000 });
-    await answerToast(page, "Server 'asker' asks to call its tool 'profile'", 'Allow Once', 30_000);
+    await askProfile();
 
     // Step 1: the nickname, its default filled in; too short a name is explained while typing, then fixed.
     await title("Server 'asker' asks: Set up your profile").waitFor({ timeout: 30_000 });
@@ -108,6 +103,27 @@ export async function runElicitationTests(options: ElicitationTestOptions): Prom
     if ((await toast(page, /reported an error/).count()) > 0) throw new Error('the call reported an error');
     options.log('UI: Submit sent the answers, and the tool result shows what the server received');
 
+    // Escape closes the form: the server is told cancel. Enter through the defaults, then Decline: decline.
+    const lastResult = async (action: 'cancel' | 'decline') => {
+      await result.filter({ hasText: new RegExp(`action\\\\?":\\\\?"${action}`) }).waitFor({ timeout: 30_000 });
+      await runCommand(page, 'View: Close All Editors');
+    };
+    await runCommand(page, 'View: Close All Editors');
+    await askProfile();
+    await step(1).waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Escape');
+    await lastResult('cancel');
+    await askProfile();
+    for (const n of [1, 2, 3, 4, 5]) {
+      await step(n).waitFor({ timeout: 15_000 });
+      await page.keyboard.press('Enter');
+    }
+    await step(6).waitFor({ timeout: 15_000 });
+    await input.locator('.quick-input-list .monaco-list-row', { hasText: 'Nickname: anon · Age: 30 · Colour: Green · Tags: a · Subscribe: No' }).waitFor({ timeout: 15_000 });
+    await exactRow(page, 'Decline').click({ timeout: 15_000 });
+    await lastResult('decline');
+    options.log('UI: Escape answered cancel; the defaults were preselected; Decline answered decline');
+
     // URL mode: a notification (not a dialog) with the server's reason and the full URL, its host as it will be
     // reached (punycode); nothing opens unless the user clicks. Decline is answered as such.
     await runCommand(page, 'View: Close All Editors');
@@ -137,5 +153,14 @@ export async function runElicitationTests(options: ElicitationTestOptions): Prom
     return 1;
   } finally {
     await browser.close();
+  }
+
+  /** Call Tool… → asker → profile (no arguments); the call itself is allowed once. */
+  async function askProfile(): Promise<void> {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await runCommand(page, 'MCP Warden: Call Tool…', 'asker');
+    await box.fill('profile');
+    await exactRow(page, 'profile').click({ timeout: 15_000 });
+    await answerToast(page, "Server 'asker' asks to call its tool 'profile'", 'Allow Once', 30_000);
   }
 }
