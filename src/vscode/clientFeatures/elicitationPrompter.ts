@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
 import type { ElicitationAnswer, ElicitationPrompter, ElicitationRequest, ElicitationValue, FormElicitation, UrlElicitation } from '../../core/clientFeatures/elicitation';
 import { checkContent, cleanServerText, formContent, readForm, type ElicitationForm, type FormField } from '../../core/clientFeatures/elicitationForm';
+import { urlHandOff } from '../../core/clientFeatures/urlHandOff';
 import { askField, askFinal, type StepFrame } from './elicitationSteps';
 
 /** How much of a server's message a title or a notification shows. */
 const MESSAGE_CHARS = 200;
-/** A URL longer than this is not shown (nor opened): nobody can check it. */
-const URL_CHARS = 2000;
 
 const CANCEL: ElicitationAnswer = { action: 'cancel' };
 const DECLINE: ElicitationAnswer = { action: 'decline' };
@@ -83,17 +82,14 @@ export class QuickInputElicitationPrompter implements ElicitationPrompter {
   private async url(request: UrlElicitation, signal: AbortSignal): Promise<ElicitationAnswer> {
     const server = request.server;
     const reason = cleanServerText(request.message, MESSAGE_CHARS);
-    const url = parseUrl(request.url);
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.href.length > URL_CHARS) {
-      const shown = cleanServerText(request.url, 100);
-      const why = !url ? 'is not a valid URL' : url.href.length > URL_CHARS ? `is longer than ${URL_CHARS} characters` : `is a ${url.protocol} link, not a web page`;
-      void vscode.window.showWarningMessage(`MCP Warden: server '${server}' asked you to open "${shown}", which ${why}. It was not opened.`);
+    const url = urlHandOff(request.url);
+    if (!url.ok) {
+      void vscode.window.showWarningMessage(`MCP Warden: server '${server}' asked you to open a page, but ${url.reason}. It was not opened.`);
       return DECLINE;
     }
-    const international = url.hostname.split('.').some((label) => label.startsWith('xn--'));
     const text =
       `MCP Warden: server '${server}' asks you to open a page in your browser. Its reason: "${reason}". ` +
-      `URL: ${url.href} — site: ${url.host}${international ? ' (an internationalized name, shown as it is reached: check it is the site you expect)' : ''}`;
+      `URL: ${url.href} — site: ${url.host}${url.international ? ' (an internationalized name, shown as it is reached: check it is the site you expect)' : ''}`;
     const choice = await untilAborted(vscode.window.showInformationMessage(text, 'Open in Browser', 'Decline'), signal);
     if (signal.aborted) return CANCEL;
     if (choice === 'Decline') return DECLINE;
@@ -137,14 +133,6 @@ function untilAborted<T>(shown: Thenable<T>, signal: AbortSignal): Promise<T | u
       () => resolve(undefined),
     );
   });
-}
-
-function parseUrl(text: string): URL | undefined {
-  try {
-    return new URL(text);
-  } catch {
-    return undefined;
-  }
 }
 
 const key = (server: string, elicitationId: string) => `${server}\u0000${elicitationId}`;
