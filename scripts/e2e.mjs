@@ -13,8 +13,8 @@ const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const vsix = join(ROOT, `mcp-warden-${version}.vsix`);
 const results = join(ROOT, 'test-results');
 const EXT_TEST_TIMEOUT_MS = 240_000;
-/** E2E_ONLY=ext,ui,audit,permissions,sandbox,multiroot,trust runs only those steps (for focused runs while iterating). */
-const STEPS = ['ext', 'ui', 'audit', 'permissions', 'sandbox', 'multiroot', 'trust'];
+/** E2E_ONLY=ext,ui,audit,permissions,sandbox,elicitation,multiroot,trust runs only those steps (for focused runs while iterating). */
+const STEPS = ['ext', 'ui', 'audit', 'permissions', 'sandbox', 'elicitation', 'multiroot', 'trust'];
 const only = process.env.E2E_ONLY ? new Set(process.env.E2E_ONLY.split(',').map((s) => s.trim())) : new Set(STEPS);
 for (const step of only) if (!STEPS.includes(step)) throw new Error(`E2E_ONLY: unknown step '${step}' (steps: ${STEPS.join(', ')})`);
 
@@ -141,6 +141,24 @@ async function main() {
         log,
       });
       failed += await closeEditor(sandbox);
+    }
+
+    // 3e: elicitation: a tool's server asks for a profile; the form in the quick input, validation as typed, Submit
+    if (only.has('elicitation')) {
+      const elicitationUi = await import(join(ROOT, 'out/test/e2e/ui/elicitation.ui.js'));
+      const elicitation = await openEditor('elicitation', {
+        detachedGrandchild: false,
+        writeWorkspace: (dir) => elicitationUi.writeElicitationWorkspace(dir, { node: host.node24, fixture: join(ROOT, 'test/fixtures/elicitation-server.mjs'), env: { [E2E_MARKER]: '1' } }),
+      });
+      failed += await elicitationUi.runElicitationTests({
+        serverUrl: elicitation.server.url,
+        workspace: elicitation.workspace,
+        images: join(ROOT, 'docs', 'images'),
+        results,
+        launchBrowser: elicitation.launchBrowser,
+        log,
+      });
+      failed += await closeEditor(elicitation);
     }
 
     // 3b: a multi-root workspace, opened on its .code-workspace file (its settings live there)

@@ -27,6 +27,7 @@ import { observeAll, tapTransport, type TransportObserver } from './transportTap
 import { AuditTap } from './audit/auditTap';
 import type { Containment } from './containment';
 import { failureTap } from './sandbox/failureTap';
+import { askUrlElicitations } from './urlElicitationRequired';
 
 /** On stdio, silence to `server/discover` means a server of the initialize era; do not wait long for it. */
 const STDIO_PROBE_TIMEOUT_MS = 5000;
@@ -144,7 +145,7 @@ export class McpLauncher implements SessionLauncher {
     explainEnd: () => SessionEnd,
     negotiation: { readonly legacyOnly: boolean; readonly probeTimeoutMs?: number },
   ): Promise<McpSession> {
-    const { logger, limits, signal } = request;
+    const { logger, limits, signal, clientRequests } = request;
     let session: McpSession | undefined;
     const pendingCatalog: Array<() => void> = [];
     const declared = clientCapabilities(request.offered);
@@ -241,6 +242,7 @@ export class McpLauncher implements SessionLauncher {
         (error) => kind !== 'stdio' && isConnectionLoss(error),
         // 2026-07-28 dropped logging/setLevel: the level travels with each request instead.
         client.getProtocolEra() === 'modern' ? { [LOG_LEVEL_META_KEY]: limits.serverLogLevel } : undefined,
+        clientRequests && request.offered?.elicitationUrl ? (elicitations) => askUrlElicitations(clientRequests, elicitations, logger) : undefined,
       );
       for (const apply of pendingCatalog) apply();
       return session;

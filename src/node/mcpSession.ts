@@ -27,6 +27,7 @@ import type {
 } from '../core/lifecycle/session';
 import { errorMessage, type Logger } from '../core/ports';
 import { CallCancelledError, SessionStoppedError } from './callErrors';
+import { hostsOf, UrlElicitationNeededError, urlElicitationsOf, type RequiredUrlElicitation } from './urlElicitationRequired';
 
 /** Progress nobody listens to: the handler still makes the SDK send a progress token, so progress extends the timeout. */
 const ignoreProgress = (): void => undefined;
@@ -62,6 +63,8 @@ export class McpSession implements Session {
      * server should send (`io.modelcontextprotocol/logLevel`).
      */
     private readonly requestMeta?: Readonly<Record<string, unknown>>,
+    /** Shows the browser steps of a -32042 error (URL elicitation required); without it the error passes as is. */
+    private readonly onUrlElicitations?: (elicitations: readonly RequiredUrlElicitation[]) => void,
   ) {}
 
   /** The connection closed (the launcher wires the client's onclose here from the first byte). */
@@ -108,6 +111,11 @@ export class McpSession implements Session {
       if (options.signal?.aborted) throw new CallCancelledError(what, error);
       if (this.stopped) throw new SessionStoppedError(what, error, this.restartReason);
       if (this.isConnectionLoss(error)) this.end({ reason: `connection lost: ${errorMessage(error)}`, fatal: false });
+      const elicitations = this.onUrlElicitations && urlElicitationsOf(error);
+      if (elicitations) {
+        this.onUrlElicitations?.(elicitations);
+        throw new UrlElicitationNeededError(what, hostsOf(elicitations), error);
+      }
       throw error;
     });
   }

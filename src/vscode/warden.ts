@@ -39,6 +39,7 @@ import { probeSandbox } from '../node/sandbox/sandboxAvailability';
 import { SandboxSession } from '../node/sandbox/sandboxSession';
 import { ServerSandboxes } from '../node/sandbox/serverSandboxes';
 import { editorStoragePaths, sandboxMode } from './sandbox/sandboxSettings';
+import { QuickInputElicitationPrompter } from './clientFeatures/elicitationPrompter';
 
 /**
  * Owns everything MCP Warden runs for one window: the registry of servers, their output channels, the view,
@@ -130,6 +131,7 @@ export class Warden implements vscode.Disposable {
       containmentFor: (request) => sandboxes.containmentFor(request),
       onServerFailure: (request, text) => sandboxes.inspectFailure(request.serverName, request.sessionId, text),
     });
+    const elicitation = new QuickInputElicitationPrompter();
     this.registry = this.disposables.add(
       new ServerRegistry({
         supervisor: {
@@ -152,7 +154,9 @@ export class Warden implements vscode.Disposable {
             await permissions.ready;
             return launchConsent(broker, variables, nodeHasher)(definition, keyPath, consent);
           },
-          clientRequests: gatedClientRequests(broker, { rootsOf: (server) => grantedRoots(this.gate, server) }),
+          clientRequests: gatedClientRequests(broker, { rootsOf: (server) => grantedRoots(this.gate, server), elicitation }),
+          offered: { elicitation: true, elicitationUrl: true },
+          onElicitationComplete: (server, id) => elicitation.completed(server, id),
           onSessionEnd: (server, session) => {
             this.gate.endSession(server, session);
             sandboxes.endSession(server, session);
