@@ -1,5 +1,6 @@
 import { ProtocolError, ProtocolErrorCode, type Client, type ClientCapabilities, type ServerCapabilities } from '@modelcontextprotocol/client';
 import type { ClientRequestHandler, OfferedFeatures, ServerDeclaration, ServerRequestMethod } from '../core/lifecycle/session';
+import { TASKS_EXTENSION_ID } from '../core/tasks/taskWire';
 
 /** The permissions extension (docs/permissions-extension.md). */
 export const PERMISSIONS_EXTENSION_ID = 'io.github.mcp-warden/permissions';
@@ -17,7 +18,10 @@ export function clientCapabilities(offered: OfferedFeatures = {}): ClientCapabil
     ...(offered.sampling && { sampling: offered.samplingTools ? { tools: {} } : {} }),
     ...(offered.elicitation && { elicitation: { form: { applyDefaults: true }, ...(offered.elicitationUrl && { url: {} }) } }),
     experimental: { [PERMISSIONS_EXTENSION_ID]: { ...PERMISSIONS_EXTENSION_SETTINGS } },
-    extensions: { [PERMISSIONS_EXTENSION_ID]: { ...PERMISSIONS_EXTENSION_SETTINGS } },
+    // Tool calls that run as tasks (2026-07-28). The 2025-11-25 `tasks` capability is not declared: it says what
+    // the client serves itself (tasks/list, tasks/cancel, task-augmented sampling or elicitation), and MCP Warden
+    // runs no tasks of its own; calling a server's task tools needs only the server's `tasks.requests.tools.call`.
+    extensions: { [PERMISSIONS_EXTENSION_ID]: { ...PERMISSIONS_EXTENSION_SETTINGS }, [TASKS_EXTENSION_ID]: {} },
   };
 }
 
