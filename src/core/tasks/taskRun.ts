@@ -8,6 +8,9 @@ export const MAX_POLL_MS = 30_000;
 /** How long the task the client asks for is kept by a legacy server when no bound on the call is set (`task.ttl`). */
 export const DEFAULT_TTL_MS = 60 * 60 * 1000;
 
+/** Why the client stopped waiting for a task when the call's bound passed. */
+export const OVER_CALL_BOUND = 'the task ran longer than a call may (mcpWarden.maxRequestSeconds); it was cancelled';
+
 /** What the client does next for a task it runs. */
 export type TaskStep =
   /** Ask for the status again (`tasks/get`) after `afterMs`. */
@@ -51,7 +54,7 @@ export function nextStep(era: ProtocolEra, state: TaskState, clock: TaskClock): 
   }
   const elapsed = clock.now - clock.startedAt;
   if (clock.maxTotalMs !== undefined && elapsed >= clock.maxTotalMs) {
-    return { kind: 'giveUp', message: `the task ran longer than a call may (mcpWarden.maxRequestSeconds); it was cancelled` };
+    return { kind: 'giveUp', message: OVER_CALL_BOUND };
   }
   if (typeof state.ttlMs === 'number' && elapsed >= state.ttlMs) {
     return { kind: 'giveUp', message: `the task outlived the ${Math.round(state.ttlMs / 1000)} s its server keeps it (ttl); it was cancelled` };

@@ -1,7 +1,7 @@
-import type { RequestOptions as SendOptions } from '@modelcontextprotocol/client';
+import { SdkError, SdkErrorCode, type RequestOptions as SendOptions } from '@modelcontextprotocol/client';
 import type { ProtocolEra, TaskStatusUpdate, ToolCallResult } from '../../core/lifecycle/session';
 import { errorMessage, type Logger } from '../../core/ports';
-import { describeTask, isNews, isTerminal, nextStep, requestedTtlMs, DEFAULT_TTL_MS } from '../../core/tasks/taskRun';
+import { describeTask, isNews, isTerminal, nextStep, requestedTtlMs, DEFAULT_TTL_MS, OVER_CALL_BOUND } from '../../core/tasks/taskRun';
 import { readCallAnswer, readTask, readToolResult, type TaskInputRequest, type TaskState } from '../../core/tasks/taskWire';
 import type { TaskRequests } from './taskRequests';
 
@@ -93,7 +93,14 @@ export async function callToolAsTask(deps: TaskCallDeps, params: Readonly<Record
           try {
             return readToolResult(await requests.result(task.taskId, sendOptions(Math.max(1, left))), 'tasks/result');
           } catch (error) {
-            if (task.status === 'failed' && !signal?.aborted) throw new TaskFailedError(`the task failed: ${errorMessage(error)}`, error);
+            if (signal?.aborted) throw error;
+            if (isTimeout(error)) {
+              // tasks/result waited as long as the call may run (or the task is kept): the same bound as polling.
+              const message = maxTotalMs !== undefined ? OVER_CALL_BOUND : 'the task gave no result within its ttl; it was cancelled';
+              await cancelTask(message);
+              throw new TaskFailedError(message, error);
+            }
+            if (task.status === 'failed') throw new TaskFailedError(`the task failed: ${errorMessage(error)}`, error);
             throw error;
           }
         }
@@ -119,6 +126,10 @@ export async function callToolAsTask(deps: TaskCallDeps, params: Readonly<Record
   } finally {
     unsubscribe();
   }
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout;
 }
 
 async function answerAll(deps: TaskCallDeps, requests: Readonly<Record<string, TaskInputRequest>>, signal: AbortSignal | undefined): Promise<Record<string, unknown>> {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 import type { TaskStatusUpdate } from '../../../../src/core/lifecycle/session';
 import { callToolAsTask, type TaskCallDeps } from '../../../../src/node/tasks/taskCall';
 import type { TaskRequests } from '../../../../src/node/tasks/taskRequests';
@@ -80,6 +81,12 @@ describe('callToolAsTask: one call, followed to its end', function () {
   it('a failed legacy task whose tasks/result errors fails the call with that error', async function () {
     const { deps } = scripted([{ status: 'failed' }], { result: () => Promise.reject(new Error('disk full')) });
     await assert.rejects(callToolAsTask(deps, { name: 'x' }, { timeoutMs: 1000 }), (e: Error) => e.name === 'TaskFailedError' && e.message === 'the task failed: disk full');
+  });
+
+  it('a legacy tasks/result that outwaits the call bound cancels the task and says why', async function () {
+    const { sent, deps } = scripted([{ status: 'input_required' }], { result: () => Promise.reject(new SdkError(SdkErrorCode.RequestTimeout, 'Request timed out')) });
+    await assert.rejects(callToolAsTask(deps, { name: 'x' }, { timeoutMs: 1000, maxTotalMs: 60_000 }), /the task ran longer than a call may \(mcpWarden.maxRequestSeconds\); it was cancelled/);
+    assert.equal(sent.at(-1), 'tasks/cancel');
   });
 
   it('a task the server answers with a plain result needs no polling', async function () {
