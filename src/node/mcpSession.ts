@@ -121,7 +121,7 @@ export class McpSession implements Session {
     };
     const meta = this.requestMeta;
     const sent = meta ? { ...params, _meta: { ...(params['_meta'] as Record<string, unknown> | undefined), ...meta } } : { ...params };
-    const answer = this.runsAsTask(method, params) ? this.callAsTask(sent, options) : this.send(method, sent, sdkOptions);
+    const answer = this.runsAsTask(method, params) ? this.callAsTask(sent, options, sdkOptions) : this.send(method, sent, sdkOptions);
     return answer.catch((error: unknown) => {
       const what = requestLabel(method, params);
       if (options.signal?.aborted) throw new CallCancelledError(what, error);
@@ -146,8 +146,9 @@ export class McpSession implements Session {
     return this._catalog.tools.find((tool) => tool.name === params['name'])?.taskSupport === 'required';
   }
 
-  private callAsTask(params: Readonly<Record<string, unknown>>, options: RequestOptions): Promise<unknown> {
+  private callAsTask(params: Readonly<Record<string, unknown>>, options: RequestOptions, callOptions: SendOptions): Promise<unknown> {
     return callToolAsTask(this.tasks as TaskCallDeps, params, {
+      callOptions,
       timeoutMs: options.timeoutMs,
       ...(options.maxTotalMs !== undefined && { maxTotalMs: options.maxTotalMs }),
       ...(options.signal && { signal: options.signal }),

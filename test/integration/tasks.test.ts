@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { AuditInput } from '../../src/core/audit/auditEvent';
 import type { LaunchSpec } from '../../src/core/config/launchSpec';
-import type { ClientRequestHandler, RequestOptions, ServerRequest, Session, TaskStatusUpdate, ToolCallResult } from '../../src/core/lifecycle/session';
+import type { ClientRequestHandler, ProgressUpdate, RequestOptions, ServerRequest, Session, TaskStatusUpdate, ToolCallResult } from '../../src/core/lifecycle/session';
 import type { RequestAuthorizer } from '../../src/core/permissions/permissionBroker';
 import { McpLauncher } from '../../src/node/mcpLauncher';
 import { RecordingLogger } from '../unit/fakes';
@@ -25,7 +25,7 @@ describe('tool calls that run as tasks', function () {
   });
 
   /** A session with an audit sink and a handler for the server's requests (elicitation offered). */
-  async function launch(spec: LaunchSpec, handler: ClientRequestHandler = unexpected) {
+  async function launch(spec: LaunchSpec, handler: ClientRequestHandler = rootsOnly) {
     const audited: AuditInput[] = [];
     const audit = { record: (e: AuditInput | (() => AuditInput)) => audited.push(typeof e === 'function' ? e() : e) };
     const launcher = new McpLauncher({ clientInfo: { name: 'mcp-warden-tests', version: '0.0.0' }, audit });
@@ -46,7 +46,7 @@ describe('tool calls that run as tasks', function () {
   }
   const stdio = (file: string, ...args: string[]): LaunchSpec => ({ type: 'stdio', command: NODE, args: [file, ...args], env: {}, secrets: [] });
   /** Answers roots (server-everything asks when it starts) and refuses anything else. */
-  const unexpected: ClientRequestHandler = async (request) => {
+  const rootsOnly: ClientRequestHandler = async (request) => {
     if (request.method === 'roots/list') return { roots: [] };
     throw new Error(`unexpected ${request.method}`);
   };
@@ -86,7 +86,7 @@ describe('tool calls that run as tasks', function () {
     it("answers a task's question (input_required) through the same handler as any server request", async function () {
       const seen: ServerRequest[] = [];
       const handler: ClientRequestHandler = async (request) => {
-        if (request.method === 'roots/list') return unexpected(request, new AbortController().signal);
+        if (request.method === 'roots/list') return rootsOnly(request, new AbortController().signal);
         seen.push(request);
         return { action: 'accept', content: { interpretation: 'historical' } };
       };
@@ -154,6 +154,14 @@ describe('tool calls that run as tasks', function () {
     it('takes a plain answer to a call on the same path', async function () {
       const { session } = await launch(stdio(TASKS_FIXTURE));
       assert.equal(textOf(await session.callTool('greet', { name: 'W' }, { timeoutMs: 20_000 })), 'Hello, W!');
+    });
+
+    it('a plain answer after progress: the progress reaches the caller as for any call', async function () {
+      const { session } = await launch(stdio(TASKS_FIXTURE));
+      const progress: ProgressUpdate[] = [];
+      const result = await session.callTool('report_progress', {}, { timeoutMs: 20_000, onProgress: (update) => progress.push(update) });
+      assert.equal(textOf(result), 'reported');
+      assert.deepEqual(progress, [{ progress: 1, total: 2, message: 'half' }, { progress: 2, total: 2, message: 'all' }]);
     });
 
     it('a tool error in a task is a result with isError; a failed task fails the call with its error', async function () {

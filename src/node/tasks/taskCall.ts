@@ -34,6 +34,11 @@ export interface TaskCallOptions {
   readonly maxTotalMs?: number;
   readonly signal?: AbortSignal;
   readonly onTaskStatus?: (update: TaskStatusUpdate) => void;
+  /**
+   * How the `tools/call` itself is sent (progress handler, timeout restarted by progress, total bound), as for a
+   * plain call: in 2026-07-28 the answer may be the result itself, after progress.
+   */
+  readonly callOptions?: SendOptions;
 }
 
 /**
@@ -74,7 +79,7 @@ export async function callToolAsTask(deps: TaskCallDeps, params: Readonly<Record
   try {
     // 2025-11-25: the client asks for a task; 2026-07-28: the server decides, so the call goes out as it is.
     const callParams = era === 'legacy' ? { ...params, task: { ttl: requestedTtlMs(maxTotalMs) } } : params;
-    const answer = readCallAnswer(era, await requests.call(callParams, sendOptions()));
+    const answer = readCallAnswer(era, await requests.call(callParams, options.callOptions ?? sendOptions()));
     if (answer.kind === 'result') return answer.result;
     observe(answer.task);
     for (;;) {
