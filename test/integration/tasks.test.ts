@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { AuditInput } from '../../src/core/audit/auditEvent';
 import type { LaunchSpec } from '../../src/core/config/launchSpec';
-import type { ClientRequestHandler, ProgressUpdate, RequestOptions, ServerRequest, Session, TaskStatusUpdate, ToolCallResult } from '../../src/core/lifecycle/session';
+import type { ClientRequestHandler, LaunchRequest, ProgressUpdate, RequestOptions, ServerRequest, Session, TaskStatusUpdate, ToolCallResult } from '../../src/core/lifecycle/session';
 import type { RequestAuthorizer } from '../../src/core/permissions/permissionBroker';
 import { McpLauncher } from '../../src/node/mcpLauncher';
 import { RecordingLogger } from '../unit/fakes';
@@ -25,7 +25,7 @@ describe('tool calls that run as tasks', function () {
   });
 
   /** A session with an audit sink and a handler for the server's requests (elicitation offered). */
-  async function launch(spec: LaunchSpec, handler: ClientRequestHandler = rootsOnly) {
+  async function launch(spec: LaunchSpec, handler: ClientRequestHandler = rootsOnly, offered: LaunchRequest['offered'] = { elicitation: true }) {
     const audited: AuditInput[] = [];
     const audit = { record: (e: AuditInput | (() => AuditInput)) => audited.push(typeof e === 'function' ? e() : e) };
     const launcher = new McpLauncher({ clientInfo: { name: 'mcp-warden-tests', version: '0.0.0' }, audit });
@@ -38,7 +38,7 @@ describe('tool calls that run as tasks', function () {
       logger: new RecordingLogger(),
       signal: new AbortController().signal,
       clientRequests: handler,
-      offered: { elicitation: true },
+      offered,
     });
     sessions.push(session);
     const requests = (method: string) => audited.filter((e): e is RequestRecord => e.type === 'request' && e.request.method === method);
@@ -106,6 +106,39 @@ describe('tool calls that run as tasks', function () {
       assert.equal(cancels.length, 1);
       assert.equal((cancels[0]?.response.result as { status?: string }).status, 'cancelled', 'the server cancelled it');
       assert.equal(requests('tasks/result').length, 0);
+    });
+
+    it('runs what the server sends as a task (trigger-elicitation-request-async): one question, then tasks/get and tasks/result', async function () {
+      const seen: ServerRequest[] = [];
+      const handler: ClientRequestHandler = async (request) => {
+        if (request.method === 'roots/list') return rootsOnly(request, new AbortController().signal);
+        seen.push(request);
+        return { action: 'accept', content: { name: 'Ada' } };
+      };
+      const { session, requests } = await launch(stdio(EVERYTHING, 'stdio'), handler, { elicitation: true });
+      const result = await session.callTool('trigger-elicitation-request-async', {}, { timeoutMs: 30_000 });
+      assert.match(textOf(result), /\[COMPLETED\] User provided the requested information!/);
+      assert.match(textOf(result), /Name: Ada/);
+      assert.deepEqual(seen.map((r) => r.method), ['elicitation/create'], 'asked once, without the task param');
+      assert.equal((seen[0]?.params as { task?: unknown }).task, undefined);
+      const created = requests('elicitation/create')[0];
+      assert.equal(created?.direction, 'to-client');
+      assert.equal(typeof (created?.response.result as { task?: { taskId?: unknown } }).task?.taskId, 'string', 'answered with a task');
+      assert.ok(requests('tasks/get').some((r) => r.direction === 'to-client'), 'the server polled the task');
+      const fetched = requests('tasks/result').filter((r) => r.direction === 'to-client');
+      assert.equal(fetched.length, 1);
+      assert.deepEqual((fetched[0]?.response.result as { content?: unknown }).content, { name: 'Ada' });
+    });
+
+    it('runs a sampling request the server sends as a task (trigger-sampling-request-async)', async function () {
+      const handler: ClientRequestHandler = async (request) => {
+        if (request.method === 'roots/list') return rootsOnly(request, new AbortController().signal);
+        return { role: 'assistant', content: { type: 'text', text: 'sampled text' }, model: 'test-model', stopReason: 'endTurn' };
+      };
+      const { session } = await launch(stdio(EVERYTHING, 'stdio'), handler, { sampling: true });
+      const result = await session.callTool('trigger-sampling-request-async', { prompt: 'hi' }, { timeoutMs: 30_000 });
+      assert.match(textOf(result), /\[COMPLETED\] Async sampling completed!/);
+      assert.match(textOf(result), /sampled text/);
     });
 
     it('through the registry: one gate decision for the call, the polling is not gated, and every tasks/* request is audited', async function () {
