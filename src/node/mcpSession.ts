@@ -26,8 +26,13 @@ import type {
   ToolInfo,
 } from '../core/lifecycle/session';
 import { errorMessage, type Logger } from '../core/ports';
+import { TASKS_EXTENSION_ID } from '../core/tasks/taskWire';
 import { CallCancelledError, SessionStoppedError } from './callErrors';
 import { hostsOf, UrlElicitationNeededError, urlElicitationsOf, type RequiredUrlElicitation } from './urlElicitationRequired';
+import { callToolAsTask, type TaskCallDeps } from './tasks/taskCall';
+import { answerTaskInput } from './tasks/taskInput';
+import { taskRequests } from './tasks/taskRequests';
+import { onTaskStatusNotification } from './tasks/taskStatusFeed';
 
 /** Progress nobody listens to: the handler still makes the SDK send a progress token, so progress extends the timeout. */
 const ignoreProgress = (): void => undefined;
@@ -65,7 +70,20 @@ export class McpSession implements Session {
     private readonly requestMeta?: Readonly<Record<string, unknown>>,
     /** Shows the browser steps of a -32042 error (URL elicitation required); without it the error passes as is. */
     private readonly onUrlElicitations?: (elicitations: readonly RequiredUrlElicitation[]) => void,
-  ) {}
+  ) {
+    if (this.info.era === 'legacy' || hasTasksExtension(this.info.capabilities)) {
+      this.tasks = {
+        era: this.info.era,
+        requests: taskRequests(client, this.info.era),
+        onStatusNotification: (listener) => onTaskStatusNotification(client, listener),
+        answerInput: answerTaskInput(client),
+        logger,
+      };
+    }
+  }
+
+  /** How tool calls run as tasks on this connection; undefined when the server cannot run them. */
+  private readonly tasks: TaskCallDeps | undefined;
 
   /** The connection closed (the launcher wires the client's onclose here from the first byte). */
   connectionClosed(): void {
@@ -106,7 +124,8 @@ export class McpSession implements Session {
     };
     const meta = this.requestMeta;
     const sent = meta ? { ...params, _meta: { ...(params['_meta'] as Record<string, unknown> | undefined), ...meta } } : { ...params };
-    return this.send(method, sent, sdkOptions).catch((error: unknown) => {
+    const answer = this.runsAsTask(method, params) ? this.callAsTask(sent, options, sdkOptions) : this.send(method, sent, sdkOptions);
+    return answer.catch((error: unknown) => {
       const what = requestLabel(method, params);
       if (options.signal?.aborted) throw new CallCancelledError(what, error);
       if (this.stopped) throw new SessionStoppedError(what, error, this.restartReason);
@@ -122,6 +141,27 @@ export class McpSession implements Session {
 
   async callTool(name: string, args: Readonly<Record<string, unknown>>, options: RequestOptions): Promise<ToolCallResult> {
     return (await this.request('tools/call', { name, arguments: { ...args } }, options)) as ToolCallResult;
+  }
+
+  /**
+   * 2025-11-25: a tool the server lists with `taskSupport: 'required'` (a plain call could only fail; `optional`
+   * tools are called plainly, which is always valid and needs no polling). 2026-07-28 with the tasks extension
+   * negotiated: every tool call, since the server decides which ones become tasks.
+   */
+  private runsAsTask(method: ClientRequestMethod, params: Readonly<Record<string, unknown>>): boolean {
+    if (method !== 'tools/call' || !this.tasks) return false;
+    if (this.info.era === 'modern') return true;
+    return this._catalog.tools.find((tool) => tool.name === params['name'])?.taskSupport === 'required';
+  }
+
+  private callAsTask(params: Readonly<Record<string, unknown>>, options: RequestOptions, callOptions: SendOptions): Promise<unknown> {
+    return callToolAsTask(this.tasks as TaskCallDeps, params, {
+      callOptions,
+      timeoutMs: options.timeoutMs,
+      ...(options.maxTotalMs !== undefined && { maxTotalMs: options.maxTotalMs }),
+      ...(options.signal && { signal: options.signal }),
+      ...(options.onTaskStatus && { onTaskStatus: options.onTaskStatus }),
+    });
   }
 
   notifyRootsChanged(): void {
@@ -171,6 +211,12 @@ export class McpSession implements Session {
     this.closing = true;
     void this.client.close().catch(() => undefined);
   }
+}
+
+/** The server runs tool calls as tasks of the 2026-07-28 tasks extension (declared under `capabilities.extensions`). */
+function hasTasksExtension(capabilities: Readonly<Record<string, unknown>>): boolean {
+  const extensions = capabilities['extensions'];
+  return typeof extensions === 'object' && extensions !== null && TASKS_EXTENSION_ID in extensions;
 }
 
 /** Lists everything the server offers; a list that fails is logged and left empty, never fatal. */

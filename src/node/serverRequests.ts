@@ -1,5 +1,7 @@
 import { ProtocolError, ProtocolErrorCode, type Client, type ClientCapabilities, type ServerCapabilities } from '@modelcontextprotocol/client';
 import type { ClientRequestHandler, OfferedFeatures, ServerDeclaration, ServerRequestMethod } from '../core/lifecycle/session';
+import { TASKS_EXTENSION_ID } from '../core/tasks/taskWire';
+import { serveTaskAugmentedRequests } from './tasks/clientTaskRequests';
 
 /** The permissions extension (docs/permissions-extension.md). */
 export const PERMISSIONS_EXTENSION_ID = 'io.github.mcp-warden/permissions';
@@ -16,8 +18,19 @@ export function clientCapabilities(offered: OfferedFeatures = {}): ClientCapabil
     roots: { listChanged: true },
     ...(offered.sampling && { sampling: offered.samplingTools ? { tools: {} } : {} }),
     ...(offered.elicitation && { elicitation: { form: { applyDefaults: true }, ...(offered.elicitationUrl && { url: {} }) } }),
+    // 2025-11-25: the server may send what is offered as a task (clientTaskRequests.ts serves them); ignored in
+    // 2026-07-28, which has no server→client tasks.
+    ...((offered.sampling || offered.elicitation) && {
+      tasks: {
+        list: {},
+        cancel: {},
+        requests: { ...(offered.sampling && { sampling: { createMessage: {} } }), ...(offered.elicitation && { elicitation: { create: {} } }) },
+      },
+    }),
     experimental: { [PERMISSIONS_EXTENSION_ID]: { ...PERMISSIONS_EXTENSION_SETTINGS } },
-    extensions: { [PERMISSIONS_EXTENSION_ID]: { ...PERMISSIONS_EXTENSION_SETTINGS } },
+    // Tool calls that run as tasks (2026-07-28); in 2025-11-25 calling a server's task tools needs only the
+    // server's `tasks.requests.tools.call`.
+    extensions: { [PERMISSIONS_EXTENSION_ID]: { ...PERMISSIONS_EXTENSION_SETTINGS }, [TASKS_EXTENSION_ID]: {} },
   };
 }
 
@@ -51,6 +64,11 @@ export function answerServerRequests(client: Client, handler: ClientRequestHandl
       }
       return handler({ method, params: request.params }, ctx.mcpReq.signal) as Promise<never>;
     };
+    const asTasks = (['sampling/createMessage', 'elicitation/create'] as const).filter((method) => (method === 'sampling/createMessage' ? offered.sampling : offered.elicitation));
+    if (asTasks.length > 0 && !serveTaskAugmentedRequests(client, asTasks)) {
+      // Declared in clientCapabilities: a build of the SDK that cannot serve them must not start a session.
+      throw new Error('this build of the MCP SDK stores request handlers where MCP Warden cannot serve task-augmented requests');
+    }
     return;
   }
   client.setRequestHandler('roots/list', () => ({ roots: [] }));

@@ -46,6 +46,8 @@ export async function callToolInteractively(
           signal: abort.signal,
           onWaiting: (message) => progress.report({ message }),
           onProgress: (update) => progress.report({ message: progressText(update) }),
+          // A tool that runs as a task: its status line ("task working: Gathering sources…"); Cancel cancels the task.
+          onTaskStatus: (update) => progress.report({ message: update.message.slice(0, 200) }),
         });
       },
     );
@@ -82,8 +84,7 @@ async function pickServer(registry: ServerRegistry): Promise<string | undefined>
 
 async function pickTool(tools: readonly ToolInfo[]): Promise<ToolInfo | undefined> {
   const pick = await vscode.window.showQuickPick(
-    // A tool that runs only as a task is not offered: a call could only fail.
-    tools.filter((tool) => tool.taskSupport !== 'required').map((tool) => ({ label: tool.name, detail: tool.description?.split('\n', 1)[0] ?? '', tool })),
+    tools.map((tool) => ({ label: tool.name, ...(tool.taskSupport === 'required' && { description: 'runs as a task' }), detail: tool.description?.split('\n', 1)[0] ?? '', tool })),
     { title: 'Call Tool: tool', placeHolder: 'Pick a tool', matchOnDetail: true },
   );
   return pick?.tool;

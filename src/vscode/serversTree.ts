@@ -82,12 +82,8 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<ServersTreeN
         item.tooltip = toolTooltip(node.tool);
         item.iconPath = new vscode.ThemeIcon('tools');
         item.contextValue = 'tool';
-        if (node.tool.taskSupport === 'required') {
-          // Never shown as callable when a call could only fail: no Call Tool on it.
-          item.description = `runs only as a task: not supported yet${item.description ? ` · ${item.description}` : ''}`;
-          item.iconPath = new vscode.ThemeIcon('circle-slash');
-          item.contextValue = 'tool.taskOnly';
-        }
+        // MCP Warden calls it as a task (status shown while it runs, Cancel cancels the task).
+        if (node.tool.taskSupport === 'required') item.description = `runs as a task${item.description ? ` · ${item.description}` : ''}`;
         return item;
       }
       case 'prompt': {

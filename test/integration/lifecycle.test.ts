@@ -86,23 +86,6 @@ describe('server lifecycle with real processes', function () {
     assert.ok(audited.some((e) => e.type === 'request' && e.server === 'everything' && e.request.method === 'logging/setLevel'), 'the older era is told once, at start');
   });
 
-  it('never calls a tool that runs only as a task: it says why instead of letting the server fail it', async function () {
-    const audited: AuditInput[] = [];
-    const audit = { record: (e: AuditInput | (() => AuditInput)) => audited.push(typeof e === 'function' ? e() : e) };
-    harness = await startServers({ everything: { command: NODE, args: [EVERYTHING, 'stdio'] } }, { audit });
-    const server = await harness.waitFor('everything', running, 'running');
-    const research = server.catalog.tools.find((t) => t.name === 'simulate-research-query');
-    assert.equal(research?.taskSupport, 'required');
-    await assert.rejects(
-      harness.registry.callTool('everything', 'simulate-research-query', { topic: 'x' }),
-      /tool 'simulate-research-query' of server 'everything' runs only as a task, and MCP Warden does not run tasks yet/,
-    );
-    const refused = audited.filter((e) => e.type === 'request' && e.request.method === 'tools/call');
-    assert.equal(refused.length, 1);
-    assert.equal((refused[0] as { refused?: boolean }).refused, true, 'audited as refused: it never reached the server');
-    assert.equal(server.catalog.tools.find((t) => t.name === 'echo')?.taskSupport === 'required', false);
-  });
-
   it('tells a call cut off by a restart MCP Warden made why, and to call again', async function () {
     harness = await startServers({ fixture: { command: NODE, args: [FIXTURE] } });
     await harness.waitFor('fixture', running, 'running');

@@ -151,7 +151,7 @@ describe('permissions protocol: one request path, declarations, server→client 
       it(`advertises the extension under extensions and experimental, and roots (${era})`, async function () {
         const session = await launch(stdio(PERMISSIONS_FIXTURE, '--era', era));
         const seen = JSON.parse(textOf(await session.request('tools/call', { name: 'client_capabilities', arguments: {} }, OPTIONS))) as Record<string, Record<string, unknown>>;
-        assert.deepEqual(seen['extensions'], { 'io.github.mcp-warden/permissions': { version: 1 } });
+        assert.deepEqual(seen['extensions'], { 'io.github.mcp-warden/permissions': { version: 1 }, 'io.modelcontextprotocol/tasks': {} });
         assert.deepEqual(seen['experimental'], { 'io.github.mcp-warden/permissions': { version: 1 } });
         assert.ok(seen['roots'], 'roots');
         assert.equal(seen['sampling'], undefined, 'no sampling without a handler');

@@ -9,7 +9,7 @@ import { PermissionDeniedError } from '../permissions/permissionDenied';
 import type { AuthorizeOptions, RequestAuthorizer } from '../permissions/permissionBroker';
 import { PinCache, permissionForRequest, type RequestPermission } from '../permissions/requestPermissions';
 import type { GateDecision, Hasher, PermissionRequest } from '../permissions/permission';
-import { EMPTY_CATALOG, type ClientRequestMethod, type ProgressUpdate, type ServerCatalog, type ToolCallResult } from './session';
+import { EMPTY_CATALOG, type ClientRequestMethod, type ProgressUpdate, type ServerCatalog, type TaskStatusUpdate, type ToolCallResult } from './session';
 
 /** What a caller of `request` may pass besides the request. */
 export interface RequestOptions {
@@ -18,6 +18,8 @@ export interface RequestOptions {
   readonly onWaiting?: (message: string) => void;
   /** Told each progress report of the server while the request runs. */
   readonly onProgress?: (update: ProgressUpdate) => void;
+  /** Told each new status of a tool call that runs as a task. */
+  readonly onTaskStatus?: (update: TaskStatusUpdate) => void;
 }
 
 /** What the configuration says right now: the servers to run, and what was found but not run. */
@@ -184,12 +186,6 @@ export class ServerRegistry implements Disposable {
       supervisor.recordRefused(method, params, reason);
       return Promise.reject(new Error(reason));
     }
-    if (method === 'tools/call' && this.pins.toolInfo(catalog, params['name'] as string)?.taskSupport === 'required') {
-      // Called plainly it would only fail on the server (-32601 "requires task augmentation"): say what is missing.
-      const reason = `tool '${String(params['name'])}' of server '${serverName}' runs only as a task, and MCP Warden does not run tasks yet`;
-      supervisor.recordRefused(method, params, reason);
-      return Promise.reject(new Error(reason));
-    }
     const needed = permissionForRequest(method, params, catalog, this.pins);
     if (!needed) return this.send(supervisor, method, params, options);
     const request: PermissionRequest = {
@@ -248,6 +244,7 @@ export class ServerRegistry implements Disposable {
       ...(maxTotalMs !== undefined && { maxTotalMs }),
       ...(options.signal && { signal: options.signal }),
       ...(options.onProgress && { onProgress: options.onProgress }),
+      ...(options.onTaskStatus && { onTaskStatus: options.onTaskStatus }),
     });
   }
 

@@ -41,7 +41,10 @@ export interface ToolInfo {
   readonly inputSchema: Readonly<Record<string, unknown>>;
   readonly outputSchema?: Readonly<Record<string, unknown>>;
   readonly annotations?: Readonly<Record<string, unknown>>;
-  /** `execution.taskSupport` as the server lists it: `required` means the tool runs only as a task (tasks extension). */
+  /**
+   * `execution.taskSupport` as a 2025-11-25 server lists it: `required` means the tool runs only as a task (MCP
+   * Warden then calls it as one); `optional` tools are called plainly. 2026-07-28 has no such field: the server decides.
+   */
   readonly taskSupport?: string;
 }
 
@@ -103,6 +106,17 @@ export interface RequestOptions {
   readonly maxTotalMs?: number;
   /** Told each progress report of the server (`notifications/progress`); a progress token goes with every request. */
   readonly onProgress?: (update: ProgressUpdate) => void;
+  /** Told each new status of a `tools/call` that runs as a task (created, working, waiting for input…). */
+  readonly onTaskStatus?: (update: TaskStatusUpdate) => void;
+}
+
+/** A status of a tool call that runs as a task, as the server last reported it. */
+export interface TaskStatusUpdate {
+  readonly taskId: string;
+  readonly status: string;
+  readonly statusMessage?: string;
+  /** The line to show a user: "task working: Gathering sources..." */
+  readonly message: string;
 }
 
 /** One `notifications/progress` of a request, as the server sent it. */

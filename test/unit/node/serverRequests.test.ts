@@ -39,6 +39,6 @@ describe('serverRequests', () => {
 
   it('advertises sampling and elicitation only when something answers them', () => {
     assert.deepEqual(Object.keys(clientCapabilities()).sort(), ['experimental', 'extensions', 'roots']);
-    assert.deepEqual(Object.keys(clientCapabilities({ sampling: true, elicitation: true })).sort(), ['elicitation', 'experimental', 'extensions', 'roots', 'sampling']);
+    assert.deepEqual(Object.keys(clientCapabilities({ sampling: true, elicitation: true })).sort(), ['elicitation', 'experimental', 'extensions', 'roots', 'sampling', 'tasks']);
   });
 });
