@@ -16,6 +16,7 @@ import type { McpWardenApi, WardenServer } from './api';
 import { ConfigurationSource } from './configurationSource';
 import { channelLogger, ServerLogChannels } from './logChannels';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
+import { VscodeSamplingProvider } from './clientFeatures/samplingProvider';
 import { SecretInputs } from './secretInputs';
 import { ServersTreeProvider } from './serversTree';
 import { ServersStatusBar } from './statusBar';
@@ -152,7 +153,11 @@ export class Warden implements vscode.Disposable {
             await permissions.ready;
             return launchConsent(broker, variables, nodeHasher)(definition, keyPath, consent);
           },
-          clientRequests: gatedClientRequests(broker, { rootsOf: (server) => grantedRoots(this.gate, server) }),
+          clientRequests: gatedClientRequests(broker, {
+            rootsOf: (server) => grantedRoots(this.gate, server),
+            sampling: new VscodeSamplingProvider({ documents: this.documents, loggerFor: (name) => this.channels.logger(name) }),
+          }),
+          offered: { sampling: true, samplingTools: true },
           onSessionEnd: (server, session) => {
             this.gate.endSession(server, session);
             sandboxes.endSession(server, session);
