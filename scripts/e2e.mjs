@@ -4,7 +4,7 @@
 //  3. drives the workbench UI (command palette, Servers view, Permissions) and saves screenshots in test-results/
 //     (the permission screenshots of the README in docs/images).
 // Exit code: 0 when every step passed.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumPath, ensureHost, installFixtureExtension, installVsix, launchBrowser, log, makeRunDir, ROOT, startCodeServer } from './vscodeHost.mjs';
 import { DETACHED_GRANDCHILD, E2E_MARKER, FIXTURE, startHttpEverything, writeE2eWorkspace } from './workspaces.mjs';
@@ -152,7 +152,8 @@ async function main() {
         detachedGrandchild: false,
         extensions: [join(ROOT, 'test/e2e/fixtures/lm-provider')],
         writeWorkspace: (dir) =>
-          samplingUi.writeSamplingWorkspace(dir, { node: host.node24, everything: join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js'), env: { [E2E_MARKER]: '1' } }),
+          // The real path: the server runs in the OS sandbox, which does not follow a symlinked node_modules.
+          samplingUi.writeSamplingWorkspace(dir, { node: host.node24, everything: realpathSync(join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js')), env: { [E2E_MARKER]: '1' } }),
       });
       failed += await samplingUi.runSamplingTests({
         serverUrl: sampling.server.url,

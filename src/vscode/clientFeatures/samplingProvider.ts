@@ -13,7 +13,8 @@ export interface SamplingProviderDeps {
   readonly loggerFor: (server: string) => Logger;
 }
 
-const BUTTONS = { allow: 'Allow', session: 'Allow for Session', choose: 'Choose Model…', show: 'Show Request', deny: 'Deny' } as const;
+// Five buttons fit a notification only with short labels (VS Code cuts longer ones to "All…"): "Details" shows the request.
+const BUTTONS = { allow: 'Allow', session: 'Allow for Session', choose: 'Choose Model…', show: 'Details', deny: 'Deny' } as const;
 
 /**
  * Sampling through the editor's language models (`vscode.lm`): a consent notification that shows the request

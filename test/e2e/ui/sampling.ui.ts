@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
-import { answerToast, exactRow, runCommand, settled, toast, widenSideBar } from './workbench';
+import { answerToast, exactRow, pane, runCommand, settled, toast, widenSideBar } from './workbench';
 
 export interface SamplingTestOptions {
   readonly serverUrl: string;
@@ -37,6 +37,10 @@ export async function runSamplingTests(options: SamplingTestOptions): Promise<nu
     await page.locator('.activitybar [aria-label^="MCP Warden"]').first().click({ timeout: 60_000 });
     await widenSideBar(page, 480);
     await answerToast(page, "Start server 'everything'?", 'Approve', 60_000);
+    const row = pane(page, 'Servers').locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^everything$/ }) });
+    await row.locator('.label-description', { hasText: / · stdio/ }).waitFor({ timeout: 60_000 });
+    // server-everything asks for the roots as soon as it runs; denied here, so its question does not stay open.
+    await answerToast(page, "Server 'everything' asks to see your workspace folders (roots)", 'Deny', 30_000);
 
     // Call Tool… → everything → trigger-sampling-request, prompt, default maxTokens; the tool call itself is asked
     // about first.
@@ -69,6 +73,11 @@ export async function runSamplingTests(options: SamplingTestOptions): Promise<nu
       if (!text.includes(expected)) throw new Error(`the consent does not say ${expected}: ${text}`);
     }
     await settled(consent.locator('.monaco-button', { hasText: /^Allow$/ }));
+    // Every button readable in full: VS Code cuts a label that does not fit to "All…".
+    const buttons = await consent.locator('.monaco-button').evaluateAll((all) => all.map((b) => ({ text: b.textContent ?? '', cut: [b, ...b.querySelectorAll('*')].some((e) => e.scrollWidth > e.clientWidth) })));
+    const labels = buttons.map((b) => b.text).join(', ');
+    if (labels !== 'Allow, Allow for Session, Choose Model…, Details, Deny') throw new Error(`the consent offers ${labels}`);
+    if (buttons.some((b) => b.cut)) throw new Error(`a consent button is cut short: ${buttons.filter((b) => b.cut).map((b) => b.text).join(', ')}`);
     await page.screenshot({ path: join(options.images, 'sampling-consent.png') });
     options.log('UI: the consent shows the request and the model');
 
@@ -76,7 +85,7 @@ export async function runSamplingTests(options: SamplingTestOptions): Promise<nu
     // The server's result quotes the model's answer and names the model.
     const result = page.locator('.editor-instance .view-lines');
     await result.filter({ hasText: `echo: Resource trigger-sampling-request context: ${PROMPT}` }).first().waitFor({ timeout: 30_000 });
-    await result.filter({ hasText: '"model": "warden-test-echo"' }).first().waitFor({ timeout: 15_000 });
+    await result.filter({ hasText: 'warden-test-echo' }).first().waitFor({ timeout: 15_000 });
     options.log("UI: Allow ran the request on the editor's model, and the server returned its answer");
     await runCommand(page, 'View: Close All Editors');
     return 0;
