@@ -1,6 +1,6 @@
 // Sampling in the real editor: server-everything's trigger-sampling-request, called through MCP Warden: Call Tool…,
 // asks for a completion; the consent notification shows the request (server, message, system prompt, limit);
-// Allow runs it on the editor's language model and the server's answer, with the model's text, is the call's result.
+// Details opens all of it and asks again; Allow runs it on the editor's language model and the server's answer, with the model's text, is the call's result.
 // code-server has no language model offline: the test-only extension test/e2e/fixtures/lm-provider provides
 // "Warden Test Model" (vscode.lm.registerLanguageModelChatProvider), which answers "echo: <last user text>".
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -81,7 +81,16 @@ export async function runSamplingTests(options: SamplingTestOptions): Promise<nu
     await page.screenshot({ path: join(options.images, 'sampling-consent.png') });
     options.log('UI: the consent shows the request and the model');
 
-    await consent.locator('.monaco-button', { hasText: /^Allow$/ }).click();
+    // Details: the whole request, read-only, the server's text marked; then the same question again.
+    await consent.locator('.monaco-button', { hasText: /^Details$/ }).click();
+    const details = page.locator('.editor-instance .view-lines');
+    await details.filter({ hasText: 'Sampling request from MCP server "everything"' }).first().waitFor({ timeout: 15_000 });
+    await details.filter({ hasText: '│ You are a helpful test server.' }).first().waitFor({ timeout: 15_000 });
+    await details.filter({ hasText: `│ Resource trigger-sampling-request context: ${PROMPT}` }).first().waitFor({ timeout: 15_000 });
+    options.log('UI: Details opened the whole request read-only');
+    await consent.waitFor({ timeout: 15_000 });
+    await runCommand(page, 'View: Close All Editors');
+    await consent.locator('.monaco-button', { hasText: /^Allow$/ }).click({ timeout: 15_000 });
     // The server's result quotes the model's answer and names the model.
     const result = page.locator('.editor-instance .view-lines');
     await result.filter({ hasText: `echo: Resource trigger-sampling-request context: ${PROMPT}` }).first().waitFor({ timeout: 30_000 });
