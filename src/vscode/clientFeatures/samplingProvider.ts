@@ -77,8 +77,9 @@ export class VscodeSamplingProvider implements SamplingProvider {
     try {
       const options: vscode.LanguageModelChatRequestOptions = {
         justification: `MCP server ${quoted(request.server, 60)} asked for a completion (sampling), and you allowed it.`,
-        // Not every provider reads these options; those that do bound the answer as the server asked.
-        modelOptions: { maxTokens: params.maxTokens, ...(typeof params.temperature === 'number' && { temperature: params.temperature }), ...(params.stopSequences && { stop: params.stopSequences }) },
+        // Model options are the provider's own: the limit is the one most read; temperature and stop sequences have
+        // no common name, so they are left to the model's defaults (the Details document shows them to the user).
+        modelOptions: { maxTokens: params.maxTokens },
         ...(plan && { tools: plan.tools, toolMode: plan.required ? vscode.LanguageModelChatToolMode.Required : vscode.LanguageModelChatToolMode.Auto }),
       };
       // The chat API has no system role: toChatMessages sends the system prompt as the first user message, prefixed.
