@@ -2,7 +2,7 @@ import type { SamplingMessage, SamplingParams, SamplingRequest } from './samplin
 
 /**
  * What the user reads before a server may use their language model: a one-paragraph summary for the consent
- * notification and a full rendering for "Show Request". Everything the server wrote is quoted (JSON string
+ * notification and a full rendering for its Details document. Everything the server wrote is quoted (JSON string
  * escapes) after control, zero-width and bidi characters are removed, so a message or system prompt cannot pose as
  * MCP Warden's own text, hide text, or spill over lines.
  */

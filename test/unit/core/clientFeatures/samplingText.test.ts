@@ -83,7 +83,7 @@ describe('sampling text: what the user reads before a server uses their model', 
     });
   });
 
-  describe('the Show Request document', () => {
+  describe('the Details document (the whole request)', () => {
     it('shows every message in full, the system prompt, the tools and settings, with the server text marked by │', () => {
       const text = samplingDocument(
         request({
