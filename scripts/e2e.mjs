@@ -4,17 +4,17 @@
 //  3. drives the workbench UI (command palette, Servers view, Permissions) and saves screenshots in test-results/
 //     (the permission screenshots of the README in docs/images).
 // Exit code: 0 when every step passed.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromiumPath, ensureHost, installVsix, launchBrowser, log, makeRunDir, ROOT, startCodeServer } from './vscodeHost.mjs';
+import { chromiumPath, ensureHost, installFixtureExtension, installVsix, launchBrowser, log, makeRunDir, ROOT, startCodeServer } from './vscodeHost.mjs';
 import { DETACHED_GRANDCHILD, E2E_MARKER, FIXTURE, startHttpEverything, writeE2eWorkspace } from './workspaces.mjs';
 
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const vsix = join(ROOT, `mcp-warden-${version}.vsix`);
 const results = join(ROOT, 'test-results');
 const EXT_TEST_TIMEOUT_MS = 240_000;
-/** E2E_ONLY=ext,ui,audit,permissions,sandbox,elicitation,multiroot,trust runs only those steps (for focused runs while iterating). */
-const STEPS = ['ext', 'ui', 'audit', 'permissions', 'sandbox', 'elicitation', 'multiroot', 'trust'];
+/** E2E_ONLY=ext,ui,audit,permissions,sandbox,elicitation,sampling,multiroot,trust runs only those steps (for focused runs while iterating). */
+const STEPS = ['ext', 'ui', 'audit', 'permissions', 'sandbox', 'elicitation', 'sampling', 'multiroot', 'trust'];
 const only = process.env.E2E_ONLY ? new Set(process.env.E2E_ONLY.split(',').map((s) => s.trim())) : new Set(STEPS);
 for (const step of only) if (!STEPS.includes(step)) throw new Error(`E2E_ONLY: unknown step '${step}' (steps: ${STEPS.join(', ')})`);
 
@@ -35,7 +35,7 @@ async function main() {
     cleanups.push(http.stop);
 
     /** A fresh code-server with the .vsix installed and an e2e workspace open; stopped and removed at the end. */
-    const openEditor = async (label, { ui = false, smokeTestDriver = false, trustEverything = true, env, workspaceFile = false, detachedGrandchild = true, writeWorkspace } = {}) => {
+    const openEditor = async (label, { ui = false, smokeTestDriver = false, trustEverything = true, env, workspaceFile = false, detachedGrandchild = true, writeWorkspace, extensions = [] } = {}) => {
       const run = makeRunDir(label);
       // E2E_KEEP_RUNS=1 keeps each run's folder (logs, profile, workspace) to look into a failure.
       if (!process.env.E2E_KEEP_RUNS) cleanups.push(() => rmSync(run, { recursive: true, force: true }));
@@ -48,6 +48,7 @@ async function main() {
         writeFileSync(workspace, JSON.stringify({ folders: [{ path: 'ws' }], settings: {} }, null, 2));
       }
       const installed = installVsix(host, run, vsix);
+      for (const folder of extensions) installFixtureExtension(host, run, folder);
       const server = await startCodeServer(host, run, { workspace, smokeTestDriver, trustEverything, env });
       cleanups.push(server.stop);
       const detached = watchDetachedGrandchildren();
@@ -159,6 +160,28 @@ async function main() {
         log,
       });
       failed += await closeEditor(elicitation);
+    }
+
+    // 3f: sampling: a server's request for a completion, the consent notification, and the answer of the editor's
+    // model (a test-only extension provides one: code-server has none offline)
+    if (only.has('sampling')) {
+      const samplingUi = await import(join(ROOT, 'out/test/e2e/ui/sampling.ui.js'));
+      const sampling = await openEditor('sampling', {
+        detachedGrandchild: false,
+        extensions: [join(ROOT, 'test/e2e/fixtures/lm-provider')],
+        writeWorkspace: (dir) =>
+          // The real path: the server runs in the OS sandbox, which does not follow a symlinked node_modules.
+          samplingUi.writeSamplingWorkspace(dir, { node: host.node24, everything: realpathSync(join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js')), env: { [E2E_MARKER]: '1' } }),
+      });
+      failed += await samplingUi.runSamplingTests({
+        serverUrl: sampling.server.url,
+        workspace: sampling.workspace,
+        images: join(ROOT, 'docs', 'images'),
+        results,
+        launchBrowser: sampling.launchBrowser,
+        log,
+      });
+      failed += await closeEditor(sampling);
     }
 
     // 3b: a multi-root workspace, opened on its .code-workspace file (its settings live there)

@@ -4,7 +4,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureNode24, node24Env, npmFreeEnv } from './node24.mjs';
 
@@ -95,6 +95,23 @@ export function installVsix(host, run, vsix) {
   const installed = readdirSync(join(run, 'exts')).find((d) => d.startsWith('mcp-warden.mcp-warden-'));
   if (!installed) throw new Error(`the .vsix did not install into ${join(run, 'exts')}`);
   return join(run, 'exts', installed);
+}
+
+/**
+ * Packs a test-only extension folder (test/e2e/fixtures/…) into a .vsix in the run and installs it next to MCP
+ * Warden, as a user installs any extension.
+ */
+export function installFixtureExtension(host, run, folder) {
+  const vsix = join(run, `${basename(folder)}.vsix`);
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix], {
+    cwd: folder,
+    env: hostEnv(host, run),
+    stdio: 'pipe',
+  });
+  execFileSync(host.codeServer, ['--extensions-dir', join(run, 'exts'), '--user-data-dir', join(run, 'ud'), '--install-extension', vsix], {
+    env: hostEnv(host, run),
+    stdio: 'pipe',
+  });
 }
 
 function hostEnv(host, run, extra = {}) {

@@ -16,6 +16,7 @@ import type { McpWardenApi, WardenServer } from './api';
 import { ConfigurationSource } from './configurationSource';
 import { channelLogger, ServerLogChannels } from './logChannels';
 import { ReadOnlyDocuments } from './readOnlyDocuments';
+import { VscodeSamplingProvider } from './clientFeatures/samplingProvider';
 import { SecretInputs } from './secretInputs';
 import { ServersTreeProvider } from './serversTree';
 import { ServersStatusBar } from './statusBar';
@@ -154,8 +155,12 @@ export class Warden implements vscode.Disposable {
             await permissions.ready;
             return launchConsent(broker, variables, nodeHasher)(definition, keyPath, consent);
           },
-          clientRequests: gatedClientRequests(broker, { rootsOf: (server) => grantedRoots(this.gate, server), elicitation }),
-          offered: { elicitation: true, elicitationUrl: true },
+          clientRequests: gatedClientRequests(broker, {
+            rootsOf: (server) => grantedRoots(this.gate, server),
+            elicitation,
+            sampling: new VscodeSamplingProvider({ documents: this.documents, loggerFor: (name) => this.channels.logger(name) }),
+          }),
+          offered: { elicitation: true, elicitationUrl: true, sampling: true, samplingTools: true },
           onElicitationComplete: (server, id) => elicitation.completed(server, id),
           onSessionEnd: (server, session) => {
             this.gate.endSession(server, session);

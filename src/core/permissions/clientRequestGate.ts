@@ -1,4 +1,5 @@
 import type { ClientRequestHandler } from '../lifecycle/session';
+import { errorMessage } from '../ports';
 import type { PermissionKind } from './permission';
 import { PermissionDeniedError } from './permissionDenied';
 import type { PermissionGate } from './permissionGate';
@@ -49,14 +50,22 @@ export function gatedClientRequests(authorizer: RequestAuthorizer, features: Cli
         const sampling = features.sampling;
         const samplingRequest = { server, session, params: params as SamplingParams };
         let model: string | undefined;
+        let unavailable: unknown;
         const decision = await authorizer.authorize(request, {
           signal,
           askWith: async (_question, askSignal) => {
-            const consent = await sampling.consent(samplingRequest, askSignal);
-            model = consent?.model;
-            return consent?.answer;
+            try {
+              const consent = await sampling.consent(samplingRequest, askSignal);
+              model = consent?.model;
+              return consent?.answer;
+            } catch (error) {
+              unavailable = error;
+              throw error;
+            }
           },
         });
+        // A consent that could not be shown (no model in the editor) says why, not "dismissed".
+        if (decision.verdict !== 'allow' && unavailable !== undefined) throw new Error(`MCP Warden cannot sample for server '${server}': ${errorMessage(unavailable)}`);
         if (decision.verdict !== 'allow') throw denied(decision.rule);
         return sampling.complete(samplingRequest, model, signal);
       }

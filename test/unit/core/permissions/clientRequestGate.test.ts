@@ -90,6 +90,20 @@ describe('gatedClientRequests', () => {
       assert.equal(ran, 0);
     });
 
+    it('a consent that cannot be shown (no model) refuses with its reason, not as dismissed', async () => {
+      let ran = 0;
+      const { handler } = setup({
+        sampling: {
+          consent: async () => {
+            throw new Error('no language model is available in this editor');
+          },
+          complete: async () => (ran++, {}),
+        },
+      });
+      await assert.rejects(handler({ method: 'sampling/createMessage', params }, signal), /^Error: MCP Warden cannot sample for server 'srv': no language model is available in this editor$/);
+      assert.equal(ran, 0);
+    });
+
     it('a workspace allow grant runs without asking', async () => {
       let consents = 0;
       const { handler } = setup(
