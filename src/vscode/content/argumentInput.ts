@@ -19,8 +19,12 @@ export type Answer = { readonly value: string } | 'omit' | undefined;
  * One argument: an input box, or where the server completes, a quick pick whose items are the server's
  * completions of what is typed (the typed text itself always first, so any value can be given).
  */
-export function askArgument(question: ArgumentQuestion): Promise<Answer> {
-  return question.complete ? askWithCompletions(question, question.complete) : askPlain(question);
+export async function askArgument(question: ArgumentQuestion): Promise<Answer> {
+  if (!question.complete) return askPlain(question);
+  // The first completion is asked for before anything opens: the gate may ask the user about it, and a
+  // permission question cannot be answered from inside an open quick pick. Refused or failed: a plain box.
+  const first = await question.complete('').catch(() => undefined);
+  return first === undefined ? askPlain(question) : askWithCompletions(question, question.complete, first);
 }
 
 async function askPlain(question: ArgumentQuestion): Promise<Answer> {
@@ -35,7 +39,7 @@ async function askPlain(question: ArgumentQuestion): Promise<Answer> {
   return text === '' ? 'omit' : { value: text };
 }
 
-function askWithCompletions(question: ArgumentQuestion, complete: Completer): Promise<Answer> {
+function askWithCompletions(question: ArgumentQuestion, complete: Completer, initial: readonly string[]): Promise<Answer> {
   const pick = vscode.window.createQuickPick<vscode.QuickPickItem>();
   pick.title = question.title;
   pick.placeholder = `${question.description ?? question.name}${question.required ? '' : ' (empty to leave out)'} — suggestions from the server`;
@@ -44,7 +48,7 @@ function askWithCompletions(question: ArgumentQuestion, complete: Completer): Pr
   pick.matchOnDescription = false;
   (pick as { sortByLabel?: boolean }).sortByLabel = false;
   let latest = 0;
-  let completions: readonly string[] = [];
+  let completions: readonly string[] = initial;
   const typed = (value: string): vscode.QuickPickItem[] =>
     value === '' ? (question.required ? [] : [{ label: '', description: '(leave out)' }]) : [{ label: value, description: 'as typed' }];
   const render = () => {
@@ -89,6 +93,5 @@ function askWithCompletions(question: ArgumentQuestion, complete: Completer): Pr
     pick.onDidHide(() => finish(undefined));
     render();
     pick.show();
-    ask('');
   });
 }

@@ -2,10 +2,10 @@
 // server-everything over stdio: Get Prompt… with an argument → the messages in the markdown preview; Open
 // Resource… → the text resource in a read-only editor; Call Tool… get-tiny-image → the image shown as an image.
 // Every wait is for a state of the page, never a fixed time.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
-import { answerToast, exactRow, pane, runCommand, widenSideBar } from './workbench';
+import { allowPending, answerToast, exactRow, pane, runCommand, widenSideBar } from './workbench';
 
 export interface ContentTestOptions {
   readonly serverUrl: string;
@@ -19,7 +19,8 @@ export interface ContentTestOptions {
 /** The workspace: server-everything over stdio as server "everything". */
 export function writeContentWorkspace(dir: string, { node, everything, env }: { node: string; everything: string; env: Record<string, string> }): void {
   mkdirSync(join(dir, '.vscode'), { recursive: true });
-  const servers = { everything: { command: node, args: [everything, 'stdio'], env } };
+  // Real paths: the OS sandbox exposes a program's real location, not a symlink to it (a worktree's node_modules).
+  const servers = { everything: { command: realpathSync(node), args: [realpathSync(everything), 'stdio'], env } };
   writeFileSync(join(dir, '.vscode', 'settings.json'), `{\n  "mcpWarden.servers": ${JSON.stringify(servers, null, 2).replace(/\n/g, '\n  ')}\n}\n`);
   writeFileSync(join(dir, 'README.md'), '# MCP Warden content e2e workspace\n');
 }
@@ -28,7 +29,13 @@ export function writeContentWorkspace(dir: string, { node, everything, env }: { 
 export async function runContentTests(options: ContentTestOptions): Promise<number> {
   const browser = await options.launchBrowser();
   const page = browser.pages()[0] ?? (await browser.newPage());
-  const image = (name: string) => page.screenshot({ path: join(options.images, `${name}.png`) });
+  // Questions left open (the server asks for roots at start) are cleared first: the picture is of the result.
+  const image = async (name: string) => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: 15_000 });
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+    await page.screenshot({ path: join(options.images, `${name}.png`) });
+  };
   const input = page.locator('.quick-input-widget');
   try {
     await page.goto(`${options.serverUrl}/?folder=${encodeURIComponent(options.workspace)}`);
@@ -45,9 +52,9 @@ export async function runContentTests(options: ContentTestOptions): Promise<numb
     await runCommand(page, 'MCP Warden: Get Prompt…');
     await input.locator('input').fill('args-prompt');
     await exactRow(page, 'args-prompt').click({ timeout: 15_000 });
+    // Asking for completions is using the prompt: the gate asks first, before the argument's quick pick opens.
+    await allowPending(page, /prompt.*args-prompt/, 'Allow for Session');
     await input.locator('.quick-input-title', { hasText: 'everything/args-prompt (1/2): city' }).waitFor({ timeout: 15_000 });
-    // Asking for completions is using the prompt: the gate asks first.
-    await answerToast(page, "Server 'everything' asks to use its prompt 'args-prompt'", 'Allow for Session', 30_000);
     await input.locator('input').fill('Paris');
     await exactRow(page, 'Paris').waitFor({ timeout: 15_000 });
     await page.keyboard.press('Enter');
@@ -63,7 +70,7 @@ export async function runContentTests(options: ContentTestOptions): Promise<numb
     await runCommand(page, 'MCP Warden: Open Resource…');
     await input.locator('input').fill('architecture.md');
     await exactRow(page, 'architecture.md').click({ timeout: 15_000 });
-    await answerToast(page, "Server 'everything' asks to read the resource demo://resource/static/document/architecture.md", 'Allow Once', 30_000);
+    await allowPending(page, /architecture\.md/, 'Allow Once');
     await page.locator('.tab', { hasText: 'architecture.md' }).waitFor({ timeout: 30_000 });
     await page.locator('.editor-instance .view-lines', { hasText: /Architecture/ }).first().waitFor({ timeout: 30_000 });
     await image('resource-open');
@@ -74,7 +81,7 @@ export async function runContentTests(options: ContentTestOptions): Promise<numb
     await runCommand(page, 'MCP Warden: Call Tool…', 'everything');
     await input.locator('input').fill('get-tiny-image');
     await exactRow(page, 'get-tiny-image').click({ timeout: 15_000 });
-    await answerToast(page, "Server 'everything' asks to call its tool 'get-tiny-image'", 'Allow Once', 30_000);
+    await allowPending(page, /get-tiny-image/, 'Allow Once');
     const shown = preview(page).locator('img[src^="data:image/png;base64,"]');
     await shown.waitFor({ timeout: 30_000 });
     const size = await shown.evaluate((img: { naturalWidth: number; complete: boolean }) => (img.complete ? img.naturalWidth : 0));
