@@ -3,7 +3,7 @@ import type { AuditInput } from '../../src/core/audit/auditEvent';
 import { completionParams, completionValues } from '../../src/core/content/completions';
 import { contentViews, readResultViews } from '../../src/core/content/contentModel';
 import { promptMarkdown, toolResultMarkdown } from '../../src/core/content/markdown';
-import { structuredView } from '../../src/core/content/structuredContent';
+import { schemaMismatch, structuredView } from '../../src/core/content/structuredContent';
 import { UriTemplate } from '../../src/core/content/uriTemplate';
 import { PermissionDeniedError } from '../../src/core/permissions/permissionDenied';
 import { allow, deny, scriptedPermissions, type ScriptedPermissions } from '../support/scriptedPermissions';
@@ -156,5 +156,37 @@ describe('prompts, resources, completions and tool results', function () {
       assert.deepEqual(p.prompter.questions.slice(-2).map((q) => q.request.permission.kind), ['prompt', 'resource']);
       assert.deepEqual(harness.server('modern').catalog.resourceTemplates, []);
     });
+  });
+});
+
+describe('hostile and broken content (through the real registry)', function () {
+  this.timeout(60_000);
+  const CONTENT = FIXTURE.replace('fixture-server.mjs', 'content-server.mjs');
+
+  it('refuses structured content that breaks its output schema, and says so plainly', async () => {
+    const harness = await startServers({ content: { command: NODE, args: [CONTENT] } });
+    await harness.waitFor('content', running, 'running');
+    const error = await harness.registry.callTool('content', 'weather', {}).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.match(schemaMismatch(error) ?? '', /^Structured content does not match the tool's output schema: .*temperature/);
+  });
+
+  it('shows none of a hostile result: no SVG, no HTML rendered, no local file read, no 6 MiB data URI', async () => {
+    const harness = await startServers({ content: { command: NODE, args: [CONTENT] } });
+    await harness.waitFor('content', running, 'running');
+    const result = await harness.registry.callTool('content', 'hostile', {});
+    const kinds = contentViews(result.content).map((view) => (view.kind === 'resource' ? `resource:${view.view.kind}` : view.kind));
+    assert.deepEqual(kinds, ['binary', 'resource:text', 'link', 'binary']);
+    const markdown = toolResultMarkdown('content', 'hostile', result, undefined);
+    assert.doesNotMatch(markdown, /!\[|data:image/, 'no image is inlined');
+    assert.match(markdown, /declared image\/png, but the bytes are not/);
+    assert.match(markdown, /too large to show inline/);
+    assert.match(markdown, /````?html\n<html><body><script>/, 'the page is shown as HTML source in a fenced block');
+    assert.doesNotMatch(markdown, /root:x:0:0/);
+    assert.ok(markdown.length < 10_000, 'the 6 MiB payload is described, not dumped');
+    const [page] = readResultViews(await harness.registry.request('content', 'resources/read', { uri: 'page://index' }));
+    assert.equal(page?.view.kind === 'text' && page.view.language, 'html');
   });
 });
