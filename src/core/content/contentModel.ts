@@ -73,7 +73,9 @@ export function resourceView(contents: unknown): ResourceView {
   if (base?.startsWith('image/')) return imageView(blob, mimeType);
   if (base?.startsWith('audio/')) return audioView(blob, mimeType);
   if (!isBase64(blob)) return { kind: 'invalid', reason: 'a blob that is not base64' };
-  // A blob the server calls an image-less type may still be an image; it is shown only as what it is: bytes.
+  // A blob of a textual type is shown as text only if it really is UTF-8; otherwise, whatever the type says, bytes.
+  const text = isTextual(base) ? utf8Text(blob) : undefined;
+  if (text !== undefined) return { kind: 'text', text, language: languageFor(mimeType, uri), ...(mimeType !== undefined && { mimeType }) };
   return { kind: 'binary', mimeType: mimeType ?? 'application/octet-stream', bytes: base64ByteLength(blob), note: 'binary content', data: blob };
 }
 
@@ -82,6 +84,26 @@ export function readResultViews(result: unknown): { readonly uri: string; readon
   const contents = isRecord(result) ? result['contents'] : undefined;
   if (!Array.isArray(contents)) return [{ uri: '', view: { kind: 'invalid', reason: 'the result has no contents' } }];
   return contents.map((entry: unknown) => ({ uri: isRecord(entry) && typeof entry['uri'] === 'string' ? entry['uri'] : '', view: resourceView(entry) }));
+}
+
+/** Blobs above this are not decoded to be shown as text. */
+const MAX_TEXT_BLOB_BYTES = 1024 * 1024;
+
+function isTextual(mimeType: string | undefined): boolean {
+  return !!mimeType && (mimeType.startsWith('text/') || /^application\/([\w.+-]+\+)?(json|xml|yaml|x-yaml|javascript|toml|sql)$/.test(mimeType));
+}
+
+/** The blob as text if it is valid UTF-8 without NUL bytes (binary that claims to be text is not), else undefined. */
+function utf8Text(blob: string): string | undefined {
+  if (base64ByteLength(blob) > MAX_TEXT_BLOB_BYTES) return undefined;
+  try {
+    const binary = atob(blob);
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return text.includes('\0') ? undefined : text;
+  } catch {
+    return undefined;
+  }
 }
 
 function textView(text: string): ContentView {

@@ -74,6 +74,13 @@ describe('content model', () => {
     assert.equal(view.kind === 'resource' && view.view.kind === 'binary' && view.view.bytes, 5);
   });
 
+  it('shows a blob of a textual type as text only when it is UTF-8 text', () => {
+    assert.deepEqual(resourceView({ uri: 'demo://x.json', mimeType: 'application/json', blob: btoa('{"a":1}') }), { kind: 'text', text: '{"a":1}', language: 'json', mimeType: 'application/json' });
+    const lying = resourceView({ uri: 'demo://y', mimeType: 'text/plain', blob: btoa(String.fromCharCode(0x89, 0x50, 0x4e, 0x47, 0, 0xff, 0xfe)) });
+    assert.equal(lying.kind, 'binary', 'bytes that are not UTF-8 text stay bytes, whatever the type says');
+    assert.equal(resourceView({ uri: 'demo://z', mimeType: 'text/plain', blob: btoa('a\0b') }).kind, 'binary');
+  });
+
   it('names content of an unknown type and refuses malformed blocks', () => {
     assert.deepEqual(contentView({ type: 'hologram', data: 'x' }), { kind: 'unknown', type: 'hologram' });
     assert.equal(contentView(null).kind, 'invalid');
