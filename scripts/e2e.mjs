@@ -13,8 +13,8 @@ const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const vsix = join(ROOT, `mcp-warden-${version}.vsix`);
 const results = join(ROOT, 'test-results');
 const EXT_TEST_TIMEOUT_MS = 240_000;
-/** E2E_ONLY=ext,ui,audit,permissions,sandbox,elicitation,sampling,multiroot,trust runs only those steps (for focused runs while iterating). */
-const STEPS = ['ext', 'ui', 'audit', 'permissions', 'sandbox', 'elicitation', 'sampling', 'multiroot', 'trust'];
+/** E2E_ONLY=ext,ui,audit,permissions,sandbox,elicitation,sampling,content,multiroot,trust runs only those steps (for focused runs while iterating). */
+const STEPS = ['ext', 'ui', 'audit', 'permissions', 'sandbox', 'elicitation', 'sampling', 'content', 'multiroot', 'trust'];
 const only = process.env.E2E_ONLY ? new Set(process.env.E2E_ONLY.split(',').map((s) => s.trim())) : new Set(STEPS);
 for (const step of only) if (!STEPS.includes(step)) throw new Error(`E2E_ONLY: unknown step '${step}' (steps: ${STEPS.join(', ')})`);
 
@@ -182,6 +182,24 @@ async function main() {
         log,
       });
       failed += await closeEditor(sampling);
+    }
+
+    // 3g: prompts, resources and rich tool results against server-everything over stdio
+    if (only.has('content')) {
+      const contentUi = await import(join(ROOT, 'out/test/e2e/ui/content.ui.js'));
+      const content = await openEditor('content', {
+        detachedGrandchild: false,
+        writeWorkspace: (dir) => contentUi.writeContentWorkspace(dir, { node: host.node24, everything: join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js'), env: { [E2E_MARKER]: '1' } }),
+      });
+      failed += await contentUi.runContentTests({
+        serverUrl: content.server.url,
+        workspace: content.workspace,
+        images: join(ROOT, 'docs', 'images'),
+        results,
+        launchBrowser: content.launchBrowser,
+        log,
+      });
+      failed += await closeEditor(content);
     }
 
     // 3b: a multi-root workspace, opened on its .code-workspace file (its settings live there)

@@ -26,6 +26,10 @@ export const Commands = {
   showAuditRecord: 'mcpWarden.showAuditRecord',
   loadMoreAuditRecords: 'mcpWarden.loadMoreAuditRecords',
   showSandboxProfile: 'mcpWarden.showSandboxProfile',
+  getPrompt: 'mcpWarden.getPrompt',
+  openResource: 'mcpWarden.openResource',
+  subscribeResource: 'mcpWarden.subscribeResource',
+  unsubscribeResource: 'mcpWarden.unsubscribeResource',
 } as const;
 
 /** The Permissions commands: registered on their own by registerPermissionCommands (they need the broker's revoke). */

@@ -8,6 +8,7 @@ import type {
   ReadResourceRequest,
   RequestOptions as SendOptions,
   Resource,
+  ResourceTemplateType,
   SubscribeRequest,
   Tool,
   UnsubscribeRequest,
@@ -17,6 +18,7 @@ import type {
   ClientRequestMethod,
   PromptInfo,
   ResourceInfo,
+  ResourceTemplateInfo,
   ServerCatalog,
   Session,
   SessionEnd,
@@ -47,8 +49,10 @@ export type EndExplainer = () => SessionEnd;
 export class McpSession implements Session {
   private readonly catalogEmitter = new Emitter<ServerCatalog>();
   private readonly endEmitter = new Emitter<SessionEnd>();
+  private readonly resourceEmitter = new Emitter<string>();
   readonly onDidChangeCatalog = this.catalogEmitter.event;
   readonly onDidEnd = this.endEmitter.event;
+  readonly onDidUpdateResource = this.resourceEmitter.event;
   private closing = false;
   private ended = false;
   /** Why close() ended the session for a restart, if it did: calls still running are told. */
@@ -70,7 +74,11 @@ export class McpSession implements Session {
     private readonly requestMeta?: Readonly<Record<string, unknown>>,
     /** Shows the browser steps of a -32042 error (URL elicitation required); without it the error passes as is. */
     private readonly onUrlElicitations?: (elicitations: readonly RequiredUrlElicitation[]) => void,
+    private readonly listTimeoutMs = 30_000,
   ) {
+    client.setNotificationHandler('notifications/resources/updated', (notification) => {
+      if (!this.closing) this.resourceEmitter.fire(notification.params.uri);
+    });
     if (this.info.era === 'legacy' || hasTasksExtension(this.info.capabilities)) {
       this.tasks = {
         era: this.info.era,
@@ -109,6 +117,16 @@ export class McpSession implements Session {
     this._catalog = next;
     this.logger.info(`${part} changed: now ${items.length}`);
     this.catalogEmitter.fire(next);
+    // The SDK re-lists resources on list_changed, not templates, though the notification is about both.
+    if (part === 'resources') void this.refreshTemplates();
+  }
+
+  private async refreshTemplates(): Promise<void> {
+    const templates = await listTemplates(this.client, this.logger, this.listTimeoutMs);
+    if (this.closing) return;
+    this._catalog = { ...this._catalog, resourceTemplates: templates };
+    this.logger.info(`resource templates changed: now ${templates.length}`);
+    this.catalogEmitter.fire(this._catalog);
   }
 
   /** Sends one client request with the SDK's typed method for it, so results are validated as the SDK does. */
@@ -201,6 +219,7 @@ export class McpSession implements Session {
     await this.client.close();
     this.catalogEmitter.dispose();
     this.endEmitter.dispose();
+    this.resourceEmitter.dispose();
   }
 
   /** Ends the session from our side for a reason the transport cannot see, e.g. an oversized HTTP message. */
@@ -232,12 +251,25 @@ export async function fetchCatalog(client: Client, logger: Logger, timeoutMs: nu
     }
   };
   const options = { timeout: timeoutMs };
-  const [tools, prompts, resources] = await Promise.all([
+  const [tools, prompts, resources, resourceTemplates] = await Promise.all([
     list('tools', capabilities.tools, async () => uniqueTools((await client.listTools(undefined, options)).tools, logger)),
     list('prompts', capabilities.prompts, async () => (await client.listPrompts(undefined, options)).prompts.map(toPromptInfo)),
     list('resources', capabilities.resources, async () => (await client.listResources(undefined, options)).resources.map(toResourceInfo)),
+    capabilities.resources ? listTemplates(client, logger, timeoutMs) : Promise.resolve([]),
   ]);
-  return { tools, prompts, resources };
+  return { tools, prompts, resources, resourceTemplates };
+}
+
+/** `resources/templates/list`; a server that offers resources but not this method lists none. */
+async function listTemplates(client: Client, logger: Logger, timeoutMs: number): Promise<ResourceTemplateInfo[]> {
+  try {
+    // Fetched fresh: after list_changed the SDK's cached list would be stale.
+    const { resourceTemplates } = await client.listResourceTemplates(undefined, { timeout: timeoutMs, cacheMode: 'refresh' });
+    return resourceTemplates.map(toTemplateInfo);
+  } catch (error) {
+    logger.warn(`could not list resource templates: ${errorMessage(error)}`);
+    return [];
+  }
 }
 
 /** Writes a server's `notifications/message` to its log, marked as coming from the server. */
@@ -302,6 +334,16 @@ function toPromptInfo(prompt: Prompt): PromptInfo {
     ...(prompt.title !== undefined && { title: prompt.title }),
     ...(prompt.description !== undefined && { description: prompt.description }),
     ...(prompt.arguments !== undefined && { arguments: prompt.arguments }),
+  };
+}
+
+function toTemplateInfo(template: ResourceTemplateType): ResourceTemplateInfo {
+  return {
+    uriTemplate: template.uriTemplate,
+    name: template.name,
+    ...(template.title !== undefined && { title: template.title }),
+    ...(template.description !== undefined && { description: template.description }),
+    ...(template.mimeType !== undefined && { mimeType: template.mimeType }),
   };
 }
 

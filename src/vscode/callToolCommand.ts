@@ -3,17 +3,22 @@ import type { ProgressUpdate } from '../core/lifecycle/session';
 import { callOutcome, type CallOutcome } from '../core/callOutcome';
 import type { ServerRegistry } from '../core/lifecycle/serverRegistry';
 import type { ToolCallResult, ToolInfo } from '../core/lifecycle/session';
+import { schemaMismatch } from '../core/content/structuredContent';
 import { argumentFields, parseArgument, type ArgumentField } from '../core/toolArguments';
+import type { ContentDocuments } from './content/contentDocuments';
+import { callRecordWithoutPayloads, showToolResult } from './content/toolResult';
 import type { ReadOnlyDocuments } from './readOnlyDocuments';
 
 /**
  * `MCP Warden: Call Tool…` by hand: pick a running server and a tool, answer one question per argument, see
- * the result in a read-only editor. The call goes through `registry.callTool`, the path every caller takes.
+ * the result rendered (images as images, structured content with its check) beside its JSON record. The call goes
+ * through `registry.callTool`, the path every caller takes.
  */
 export async function callToolInteractively(
   registry: ServerRegistry,
   documents: ReadOnlyDocuments,
   preset: { readonly serverName?: string; readonly toolName?: string },
+  content?: ContentDocuments,
 ): Promise<ToolCallResult | undefined> {
   const serverName = preset.serverName ?? (await pickServer(registry));
   if (!serverName) return undefined;
@@ -52,11 +57,15 @@ export async function callToolInteractively(
       },
     );
   } catch (error) {
-    showCallOutcome(callOutcome(error, { serverName, toolName: tool.name, cancelRequested, serverState: registry.server(serverName)?.state.kind }));
+    const mismatch = schemaMismatch(error);
+    // Said plainly: the server answered, but not in the shape its tool declares.
+    if (mismatch) void vscode.window.showErrorMessage(`MCP Warden: ${serverName}/${tool.name} returned a result that breaks its output schema, so it was refused: ${mismatch}`);
+    else showCallOutcome(callOutcome(error, { serverName, toolName: tool.name, cancelRequested, serverState: registry.server(serverName)?.state.kind }));
     return undefined;
   }
   const record = { server: serverName, tool: tool.name, arguments: args, durationMs: Date.now() - started, result };
-  await documents.show(`${serverName}-${tool.name}-result.json`, JSON.stringify(record, null, 2), 'json');
+  await documents.show(`${serverName}-${tool.name}-result.json`, JSON.stringify(callRecordWithoutPayloads(record), null, 2), 'json');
+  if (content) await showToolResult(registry, content, serverName, tool, result);
   if (result.isError) void vscode.window.showWarningMessage(`MCP Warden: ${serverName}/${tool.name} reported an error; see the result.`);
   return result;
 }

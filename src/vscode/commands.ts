@@ -9,6 +9,7 @@ import { errorMessage } from '../core/ports';
 import { addServerInteractively } from './addServerCommand';
 import { auditCommandHandlers } from './audit/auditCommands';
 import { callToolInteractively } from './callToolCommand';
+import { contentCommandHandlers, contentDocuments } from './content/contentCommands';
 import { importServersInteractively } from './importServersCommand';
 import type { ServersTreeNode } from './serversTree';
 import type { Warden } from './warden';
@@ -19,6 +20,7 @@ type CommandHandler = (warden: Warden, ...args: unknown[]) => unknown;
 /** Every command, by ID. Each takes a tree node, a server name, or nothing (then it asks). */
 const handlers: Record<(typeof Commands)[keyof typeof Commands], CommandHandler> = {
   ...auditCommandHandlers,
+  ...contentCommandHandlers,
   [Commands.startServer]: async (warden, arg) => {
     const name = await serverArgument(warden, arg, 'Start which server?', ['stopped', 'error']);
     if (!name) return;
@@ -106,14 +108,14 @@ async function callToolCommand(warden: Warden, first: unknown, toolName: unknown
   }
   const node = first as ServersTreeNode | undefined;
   const preset = node?.kind === 'tool' ? { serverName: node.serverName, toolName: node.tool.name } : { ...(typeof first === 'string' && { serverName: first }) };
-  return callToolInteractively(warden.registry, warden.documents, preset);
+  return callToolInteractively(warden.registry, warden.documents, preset, contentDocuments(warden));
 }
 
 function nodeServerName(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
   const node = arg as ServersTreeNode | undefined;
   if (node?.kind === 'server' || node?.kind === 'group') return node.server.name;
-  if (node?.kind === 'tool' || node?.kind === 'prompt' || node?.kind === 'resource' || node?.kind === 'sandbox') return node.serverName;
+  if (node?.kind === 'tool' || node?.kind === 'prompt' || node?.kind === 'resource' || node?.kind === 'resourceTemplate' || node?.kind === 'sandbox') return node.serverName;
   return undefined;
 }
 

@@ -3,7 +3,7 @@ import type { ConfigProblem } from '../core/config/serverDefinition';
 import type { Disposable } from '../core/disposable';
 import type { ServerRegistry, ServerSnapshot } from '../core/lifecycle/serverRegistry';
 import { ServerState } from '../core/lifecycle/serverState';
-import type { PromptInfo, ResourceInfo, ToolInfo } from '../core/lifecycle/session';
+import type { PromptInfo, ResourceInfo, ResourceTemplateInfo, ToolInfo } from '../core/lifecycle/session';
 import type { Event } from '../core/events';
 import type { SandboxStatus } from '../core/sandbox/sandboxProfile';
 
@@ -17,6 +17,7 @@ export type ServersTreeNode =
   | { readonly kind: 'tool'; readonly serverName: string; readonly tool: ToolInfo }
   | { readonly kind: 'prompt'; readonly serverName: string; readonly prompt: PromptInfo }
   | { readonly kind: 'resource'; readonly serverName: string; readonly resource: ResourceInfo }
+  | { readonly kind: 'resourceTemplate'; readonly serverName: string; readonly template: ResourceTemplateInfo }
   | { readonly kind: 'detail'; readonly id: string; readonly label: string; readonly description: string; readonly tooltip?: string }
   | { readonly kind: 'sandbox'; readonly serverName: string; readonly status: SandboxStatus };
 
@@ -101,7 +102,17 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<ServersTreeN
         item.description = node.resource.uri;
         item.tooltip = [node.resource.uri, node.resource.mimeType, node.resource.description].filter(Boolean).join('\n');
         item.iconPath = new vscode.ThemeIcon('file');
+        // Open Resource, Subscribe and Unsubscribe (package.json menus).
         item.contextValue = 'resource';
+        return item;
+      }
+      case 'resourceTemplate': {
+        const item = new vscode.TreeItem(node.template.title ?? node.template.name);
+        item.id = `resourceTemplate:${node.serverName}:${node.template.uriTemplate}`;
+        item.description = node.template.uriTemplate;
+        item.tooltip = [node.template.uriTemplate, node.template.mimeType, node.template.description].filter(Boolean).join('\n');
+        item.iconPath = new vscode.ThemeIcon('file-symlink-file');
+        item.contextValue = 'resourceTemplate';
         return item;
       }
       case 'detail': {
@@ -256,7 +267,7 @@ function serverChildren(server: ServerSnapshot): ServersTreeNode[] {
 }
 
 function groupItem(group: GroupKind, server: ServerSnapshot): vscode.TreeItem {
-  const count = group === 'capabilities' ? undefined : server.catalog[group].length;
+  const count = group === 'capabilities' ? undefined : server.catalog[group].length + (group === 'resources' ? (server.catalog.resourceTemplates?.length ?? 0) : 0);
   const label = { tools: 'Tools', prompts: 'Prompts', resources: 'Resources', capabilities: 'Capabilities' }[group];
   const item = new vscode.TreeItem(label, count === 0 ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `group:${server.name}:${group}`;
@@ -274,7 +285,10 @@ function groupChildren(group: GroupKind, server: ServerSnapshot): ServersTreeNod
     case 'prompts':
       return server.catalog.prompts.map((prompt) => ({ kind: 'prompt', serverName, prompt }));
     case 'resources':
-      return server.catalog.resources.map((resource) => ({ kind: 'resource', serverName, resource }));
+      return [
+        ...server.catalog.resources.map((resource): ServersTreeNode => ({ kind: 'resource', serverName, resource })),
+        ...(server.catalog.resourceTemplates ?? []).map((template): ServersTreeNode => ({ kind: 'resourceTemplate', serverName, template })),
+      ];
     case 'capabilities': {
       if (server.state.kind !== 'running') return [];
       const s = server.state.session;

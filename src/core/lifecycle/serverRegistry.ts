@@ -72,11 +72,14 @@ export class ServerRegistry implements Disposable {
   private readonly disposables = new DisposableStore();
   private readonly changeEmitter = this.disposables.add(new Emitter<string | undefined>());
   private readonly giveUpEmitter = this.disposables.add(new Emitter<{ readonly name: string; readonly message: string }>());
+  private readonly resourceEmitter = this.disposables.add(new Emitter<{ readonly server: string; readonly uri: string }>());
   private readonly pins: PinCache;
 
   /** Fires with a server name when that server changed, or undefined when the set of servers changed. */
   readonly onDidChange = this.changeEmitter.event;
   readonly onDidGiveUp = this.giveUpEmitter.event;
+  /** Fires when a server says a resource subscribed to changed (`notifications/resources/updated`). */
+  readonly onDidUpdateResource = this.resourceEmitter.event;
 
   constructor(private readonly deps: RegistryDeps) {
     this.pins = new PinCache(deps.hasher);
@@ -283,6 +286,7 @@ export class ServerRegistry implements Disposable {
     listeners.add(supervisor.onDidChangeState(() => this.changeEmitter.fire(definition.name)));
     listeners.add(supervisor.onDidChangeCatalog(() => this.changeEmitter.fire(definition.name)));
     listeners.add(supervisor.onDidGiveUp((message) => this.giveUpEmitter.fire({ name: definition.name, message })));
+    listeners.add(supervisor.onDidUpdateResource((uri) => this.resourceEmitter.fire({ server: definition.name, uri })));
     this.supervisors.set(definition.name, supervisor);
     this.supervisorListeners.set(definition.name, listeners);
     return supervisor;

@@ -72,12 +72,15 @@ export class ServerSupervisor implements Disposable {
   private readonly stateEmitter = this.disposables.add(new Emitter<ServerState>());
   private readonly catalogEmitter = this.disposables.add(new Emitter<ServerCatalog>());
   private readonly giveUpEmitter = this.disposables.add(new Emitter<string>());
+  private readonly resourceEmitter = this.disposables.add(new Emitter<string>());
   /** Fires on every state change. */
   readonly onDidChangeState = this.stateEmitter.event;
   /** Fires when the server's tools, prompts or resources change. */
   readonly onDidChangeCatalog = this.catalogEmitter.event;
   /** Fires with the reason when MCP Warden stops restarting a crashing server. */
   readonly onDidGiveUp = this.giveUpEmitter.event;
+  /** Fires with the URI of a subscribed resource the server says changed. */
+  readonly onDidUpdateResource = this.resourceEmitter.event;
 
   constructor(
     private _definition: ServerDefinition,
@@ -316,6 +319,7 @@ export class ServerSupervisor implements Disposable {
   private attach(session: Session): void {
     this.session = session;
     this.sessionListeners.add(session.onDidChangeCatalog((catalog) => this.catalogEmitter.fire(catalog)));
+    if (session.onDidUpdateResource) this.sessionListeners.add(session.onDidUpdateResource((uri) => this.resourceEmitter.fire(uri)));
     this.sessionListeners.add(
       session.onDidEnd((end) => {
         if (this.session !== session) return;

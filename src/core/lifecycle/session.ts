@@ -63,14 +63,25 @@ export interface ResourceInfo {
   readonly mimeType?: string;
 }
 
+/** A resource template (`resources/templates/list`): an RFC 6570 URI template the user fills in to read a resource. */
+export interface ResourceTemplateInfo {
+  readonly uriTemplate: string;
+  readonly name: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly mimeType?: string;
+}
+
 /** What a server offers; refreshed when it sends a list-changed notification. */
 export interface ServerCatalog {
   readonly tools: readonly ToolInfo[];
   readonly prompts: readonly PromptInfo[];
   readonly resources: readonly ResourceInfo[];
+  /** Refreshed with the resources (`notifications/resources/list_changed` covers both); absent means none. */
+  readonly resourceTemplates?: readonly ResourceTemplateInfo[];
 }
 
-export const EMPTY_CATALOG: ServerCatalog = { tools: [], prompts: [], resources: [] };
+export const EMPTY_CATALOG: ServerCatalog = { tools: [], prompts: [], resources: [], resourceTemplates: [] };
 
 /** The result of `tools/call`, as the protocol defines it. */
 export interface ToolCallResult {
@@ -153,6 +164,8 @@ export interface Session {
   readonly onDidChangeCatalog: Event<ServerCatalog>;
   /** Fires once if the session ends on its own (crash, disconnect), never after `close()`. */
   readonly onDidEnd: Event<SessionEnd>;
+  /** Fires with the URI of a subscribed resource the server says changed (`notifications/resources/updated`). */
+  readonly onDidUpdateResource?: Event<string>;
   /**
    * Sends one request and returns the server's result (for `tools/call` a ToolCallResult). Rejects with
    * CallCancelledError when `signal` aborts, SessionStoppedError when the session is closed meanwhile.
