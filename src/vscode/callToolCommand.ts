@@ -50,6 +50,8 @@ export async function callToolInteractively(
         return registry.callTool(serverName, tool.name, args, {
           signal: abort.signal,
           onWaiting: (message) => progress.report({ message }),
+          // The question is answered: the notification must no longer say it waits for one.
+          onAllowed: () => progress.report({ message: 'running…' }),
           onProgress: (update) => progress.report({ message: progressText(update) }),
           // A tool that runs as a task: its status line ("task working: Gathering sources…"); Cancel cancels the task.
           onTaskStatus: (update) => progress.report({ message: update.message.slice(0, 200) }),

@@ -137,6 +137,21 @@ describe('permissions with real servers', function () {
       await assert.rejects(h.registry.callTool('fixture', 'echo', { text: 'b' }), /denied by you this once/);
     });
 
+    it('a call that waited for an answer is told when it is allowed, and not when it is denied', async () => {
+      approveLaunches();
+      const h = await start({ fixture: { command: NODE, args: [FIXTURE] } });
+      await h.waitFor('fixture', running, 'running');
+      const events: string[] = [];
+      const options = { onWaiting: (m: string) => events.push(`waiting: ${m}`), onAllowed: () => events.push('allowed') };
+      p.prompter.answer(allow('once'));
+      await h.registry.callTool('fixture', 'echo', { text: 'a' }, options);
+      assert.deepEqual(events, ["waiting: waiting for your permission: tool:echo of server 'fixture'", 'allowed']);
+      events.length = 0;
+      p.prompter.answer(deny());
+      await assert.rejects(h.registry.callTool('fixture', 'echo', { text: 'b' }, options));
+      assert.deepEqual(events, ["waiting: waiting for your permission: tool:echo of server 'fixture'"]);
+    });
+
     it('a call that waits too long for an answer is denied, naming why', async () => {
       p = scriptedPermissions({ workspaceFolder: ROOT, askTimeoutMs: 300 });
       approveLaunches();

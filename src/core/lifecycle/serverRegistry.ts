@@ -16,6 +16,8 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Told when the request waits for the user's permission: that wait does not count against the request timeout. */
   readonly onWaiting?: (message: string) => void;
+  /** Told when the permission it waited for is granted: the request is sent now. */
+  readonly onAllowed?: () => void;
   /** Told each progress report of the server while the request runs. */
   readonly onProgress?: (update: ProgressUpdate) => void;
   /** Told each new status of a tool call that runs as a task. */
@@ -206,7 +208,10 @@ export class ServerRegistry implements Disposable {
       ...(options.onWaiting && { onWaiting: options.onWaiting }),
       ...(needed.definition !== undefined && { definition: needed.definition }),
     };
-    return this.deps.authorizer.authorize(request, authorizeOptions).then((decision) => this.sendIfAllowed(decision, supervisor, needed, method, params, options));
+    return this.deps.authorizer.authorize(request, authorizeOptions).then((decision) => {
+      if (decision.verdict === 'allow') options.onAllowed?.();
+      return this.sendIfAllowed(decision, supervisor, needed, method, params, options);
+    });
   }
 
   /** The pin of a tool as the server lists it now (for grants made outside a request, e.g. a re-approval). */
