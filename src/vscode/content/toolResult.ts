@@ -8,14 +8,18 @@ import { openResource } from './resourceCommand';
 import { offerToSave } from './saveContent';
 
 /**
- * A tool result as a user reads it, in the markdown preview: text, images shown as images, audio and binary
+ * A tool result as a user reads it, in the markdown preview when it holds more than text: text, images shown as images, audio and binary
  * described (with Save…), resource links listed (with Open Linked Resource…, a gated `resources/read` of the server
  * that sent them: never a read of the link by MCP Warden itself), embedded resources, structured content as JSON
  * with the outcome of its check against the tool's output schema.
  */
 export async function showToolResult(registry: ServerRegistry, documents: ContentDocuments, serverName: string, tool: ToolInfo, result: ToolCallResult): Promise<void> {
-  await documents.showMarkdown(`${serverName}-${tool.name}-result`, toolResultMarkdown(serverName, tool.name, result, tool.outputSchema));
   const views = contentViews(result.content);
+  // Text alone reads well in the call's JSON document: the preview (a second editor, beside it) is opened only for
+  // what that document cannot show (images, audio, links, embedded resources, blocks it does not know).
+  if (views.some((view) => view.kind !== 'text')) {
+    await documents.showMarkdown(`${serverName}-${tool.name}-result`, toolResultMarkdown(serverName, tool.name, result, tool.outputSchema));
+  }
   offerToSave(views, `${serverName}-${tool.name}`);
   offerLinks(registry, documents, serverName, views);
 }
