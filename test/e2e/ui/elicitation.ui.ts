@@ -2,8 +2,8 @@
 // server ask for a profile; the form is a sequence of quick inputs titled with the server's question, defaults
 // filled in, a validation message while typing, Back to the field before, and a last step with Submit. The answer
 // reaches the server and comes back in the tool's result. Every wait is for a state of the page, never a time.
-import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { answerToast, exactRow, pane, runCommand, settled, toast, widenSideBar } from './workbench';
 
@@ -22,19 +22,6 @@ export function writeElicitationWorkspace(dir: string, { node, fixture, env }: {
   const servers = { asker: { command: node, args: [fixture], env } };
   writeFileSync(join(dir, '.vscode', 'settings.json'), `{\n  "mcpWarden.servers": ${JSON.stringify(servers, null, 2).replace(/\n/g, '\n  ')}\n}\n`);
   writeFileSync(join(dir, 'README.md'), '# MCP Warden elicitation e2e workspace\n');
-  // In a git worktree whose node_modules links to another checkout, the OS sandbox does not show the server the
-  // packages it imports (only its own package folder): there, and only there, the user turns the sandbox off. The
-  // sandbox has its own step; this one is about the form.
-  const root = dirname(dirname(dirname(fixture)));
-  // Also as the remote host's own settings (Machine), which the extension host has from its first moment.
-  if (lstatSync(join(root, 'node_modules')).isSymbolicLink()) {
-    for (const scope of ['User', 'Machine']) {
-      const file = join(dir, '..', 'ud', scope, 'settings.json');
-      mkdirSync(dirname(file), { recursive: true });
-      const settings = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-      writeFileSync(file, JSON.stringify({ ...settings, 'mcpWarden.sandbox.mode': 'off' }, null, 2));
-    }
-  }
 }
 
 /** Returns the number of failed steps (0 or 1). */
