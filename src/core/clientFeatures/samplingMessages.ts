@@ -81,14 +81,32 @@ function objectOr(value: unknown): object {
   return typeof value === 'object' && value !== null ? value : {};
 }
 
+/** The tools to give the model, and whether it must call one. */
+export interface ToolPlan {
+  readonly tools: { name: string; description: string; inputSchema: object }[];
+  readonly required: boolean;
+}
+
 /** The tools to give the model and whether it must call one; undefined: none (no tools, or toolChoice `none`). */
-export function toolPlan(params: SamplingParams): { readonly tools: { name: string; description: string; inputSchema: object }[]; readonly required: boolean } | undefined {
+export function toolPlan(params: SamplingParams): ToolPlan | undefined {
   const tools = Array.isArray(params.tools) ? params.tools.filter((t) => typeof t?.name === 'string' && t.name !== '') : [];
   if (tools.length === 0 || params.toolChoice?.mode === 'none') return undefined;
   return {
     tools: tools.map((t) => ({ name: t.name, description: typeof t.description === 'string' ? t.description : '', inputSchema: objectOr(t.inputSchema) })),
     required: params.toolChoice?.mode === 'required',
   };
+}
+
+/**
+ * Tool use where the model supports it: the plan for a model that says whether it can call tools (undefined: it
+ * does not say, and gets the tools). A model that cannot gets none and answers in text, which a request with
+ * toolChoice `auto` allows; one that requires a tool call is refused instead, since the answer could not obey it.
+ */
+export function toolPlanForModel(params: SamplingParams, model: { readonly name: string; readonly callsTools: boolean | undefined }): ToolPlan | undefined {
+  const plan = toolPlan(params);
+  if (plan === undefined || model.callsTools !== false) return plan;
+  if (plan.required) throw new Error(`the language model ${quoted(model.name, 80)} cannot call tools, and the request requires a tool call (toolChoice "required"): choose another model`);
+  return undefined;
 }
 
 /** What the model streamed back: text and tool calls, in order. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { SamplingConsent, SamplingProvider, SamplingRequest } from '../../core/clientFeatures/sampling';
-import { pickModel, toChatMessages, toolPlan, toSamplingResult, ToolCallNotOfferedError, type AnswerPart, type ChatMessage, type ChatPart, type DataPart } from '../../core/clientFeatures/samplingMessages';
+import { pickModel, toChatMessages, toolPlanForModel, toSamplingResult, ToolCallNotOfferedError, type AnswerPart, type ChatMessage, type ChatPart, type DataPart } from '../../core/clientFeatures/samplingMessages';
 import { quoted, samplingDocument, samplingSummary } from '../../core/clientFeatures/samplingText';
 import { errorMessage, type Logger } from '../../core/ports';
 import type { ReadOnlyDocuments } from '../readOnlyDocuments';
@@ -69,7 +69,9 @@ export class VscodeSamplingProvider implements SamplingProvider {
     const model = pickModel(models, request.params.modelPreferences, modelId ?? this.chosen.get(request.server));
     if (!model) throw new Error(NO_MODEL_MESSAGE);
     const { params } = request;
-    const plan = toolPlan(params);
+    // Not in the stable typings, but set by the editor on every model (undefined: an editor that does not say).
+    const callsTools = (model as { capabilities?: { supportsToolCalling?: boolean } }).capabilities?.supportsToolCalling;
+    const plan = toolPlanForModel(params, { name: model.name, callsTools });
     const cancellation = new vscode.CancellationTokenSource();
     const cancel = () => cancellation.cancel();
     signal.addEventListener('abort', cancel, { once: true });

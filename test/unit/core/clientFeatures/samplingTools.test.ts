@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { SamplingParams } from '../../../../src/core/clientFeatures/sampling';
-import { refuseToolUseNotOffered, toChatMessages, ToolCallNotOfferedError, toolPlan, toSamplingResult, type AnswerPart } from '../../../../src/core/clientFeatures/samplingMessages';
+import { refuseToolUseNotOffered, toChatMessages, ToolCallNotOfferedError, toolPlan, toolPlanForModel, toSamplingResult, type AnswerPart } from '../../../../src/core/clientFeatures/samplingMessages';
 
 const WEATHER_TOOL = { name: 'get_weather', description: 'Current weather for a city', inputSchema: { type: 'object', properties: { city: { type: 'string' } } } };
 const question = { role: 'user' as const, content: { type: 'text', text: 'What is the weather in Paris?' } };
@@ -116,5 +116,20 @@ describe('sampling with tools: a tool call only for a tool the request offered',
         },
       ]);
     });
+  });
+});
+
+describe('sampling with tools: where the model supports it (toolPlanForModel)', () => {
+  const auto = params({ tools: [WEATHER_TOOL], toolChoice: { mode: 'auto' } });
+  it('gives the tools to a model that can call tools, or does not say', () => {
+    for (const callsTools of [true, undefined]) assert.deepEqual(toolPlanForModel(auto, { name: 'M', callsTools }), toolPlan(auto));
+  });
+  it('gives none to a model that cannot, for toolChoice auto (a text answer obeys it)', () => {
+    assert.equal(toolPlanForModel(auto, { name: 'M', callsTools: false }), undefined);
+  });
+  it('refuses a request that requires a tool call on a model that cannot make one, naming the model', () => {
+    const required = params({ tools: [WEATHER_TOOL], toolChoice: { mode: 'required' } });
+    assert.throws(() => toolPlanForModel(required, { name: 'Tiny Model', callsTools: false }), /^Error: the language model "Tiny Model" cannot call tools, and the request requires a tool call \(toolChoice "required"\): choose another model$/);
+    assert.equal(toolPlanForModel(params(), { name: 'M', callsTools: false }), undefined);
   });
 });
