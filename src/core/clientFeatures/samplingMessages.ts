@@ -1,4 +1,5 @@
 import type { SamplingParams } from './sampling';
+import { quoted } from './samplingText';
 
 /**
  * The bridge between MCP sampling and a chat model API such as `vscode.lm`: the request's messages in a neutral
@@ -80,14 +81,32 @@ function objectOr(value: unknown): object {
   return typeof value === 'object' && value !== null ? value : {};
 }
 
+/** The tools to give the model, and whether it must call one. */
+export interface ToolPlan {
+  readonly tools: { name: string; description: string; inputSchema: object }[];
+  readonly required: boolean;
+}
+
 /** The tools to give the model and whether it must call one; undefined: none (no tools, or toolChoice `none`). */
-export function toolPlan(params: SamplingParams): { readonly tools: { name: string; description: string; inputSchema: object }[]; readonly required: boolean } | undefined {
+export function toolPlan(params: SamplingParams): ToolPlan | undefined {
   const tools = Array.isArray(params.tools) ? params.tools.filter((t) => typeof t?.name === 'string' && t.name !== '') : [];
   if (tools.length === 0 || params.toolChoice?.mode === 'none') return undefined;
   return {
     tools: tools.map((t) => ({ name: t.name, description: typeof t.description === 'string' ? t.description : '', inputSchema: objectOr(t.inputSchema) })),
     required: params.toolChoice?.mode === 'required',
   };
+}
+
+/**
+ * Tool use where the model supports it: the plan for a model that says whether it can call tools (undefined: it
+ * does not say, and gets the tools). A model that cannot gets none and answers in text, which a request with
+ * toolChoice `auto` allows; one that requires a tool call is refused instead, since the answer could not obey it.
+ */
+export function toolPlanForModel(params: SamplingParams, model: { readonly name: string; readonly callsTools: boolean | undefined }): ToolPlan | undefined {
+  const plan = toolPlan(params);
+  if (plan === undefined || model.callsTools !== false) return plan;
+  if (plan.required) throw new Error(`the language model ${quoted(model.name, 80)} cannot call tools, and the request requires a tool call (toolChoice "required"): choose another model`);
+  return undefined;
 }
 
 /** What the model streamed back: text and tool calls, in order. */
@@ -102,20 +121,56 @@ export interface SamplingResult {
   readonly content: unknown;
 }
 
+/** The model called a tool the request did not offer it: the answer is refused, never passed on as `tool_use`. */
+export class ToolCallNotOfferedError extends Error {
+  constructor(
+    readonly tool: string,
+    readonly offered: readonly string[],
+  ) {
+    super(`MCP Warden refuses the model's answer: it called the tool ${quoted(tool, 80)}, but the request offered ${offered.length === 0 ? 'no tools' : `only ${offered.map((t) => quoted(t, 80)).join(', ')}`}`);
+    this.name = 'ToolCallNotOfferedError';
+  }
+}
+
 /**
- * The model's answer as the server expects it. With tool calls (only possible when the request offered tools):
- * an array of blocks, text first, then `tool_use` blocks, and stop reason `toolUse`. Otherwise one text block;
- * `maxTokens` when the answer used up the limit (`outputTokens` counted by the model), else `endTurn`.
+ * The model's answer as the server expects it. With tool calls: an array of blocks, text first, then `tool_use`
+ * blocks, and stop reason `toolUse` — only for tools the request offered (`tools`: their names, the `toolPlan`'s;
+ * none by default), else `ToolCallNotOfferedError`: a server that offered no tools expects none and may not even
+ * accept the shape. Otherwise one text block; `maxTokens` when the answer used up the limit (`outputTokens`
+ * counted by the model), else `endTurn`.
  */
-export function toSamplingResult(parts: readonly AnswerPart[], model: string, options: { readonly maxTokens?: number; readonly outputTokens?: number } = {}): SamplingResult {
+export function toSamplingResult(
+  parts: readonly AnswerPart[],
+  model: string,
+  options: { readonly maxTokens?: number; readonly outputTokens?: number; readonly tools?: readonly string[] } = {},
+): SamplingResult {
   const text = parts.map((p) => (p.kind === 'text' ? p.text : '')).join('');
   const calls = parts.filter((p): p is Extract<AnswerPart, { kind: 'toolCall' }> => p.kind === 'toolCall');
+  const offered = options.tools ?? [];
+  const stray = calls.find((c) => !offered.includes(c.name));
+  if (stray) throw new ToolCallNotOfferedError(stray.name, offered);
   if (calls.length > 0) {
     const uses = calls.map((c) => ({ type: 'tool_use', id: c.callId, name: c.name, input: c.input }));
     return { role: 'assistant', model, stopReason: 'toolUse', content: text === '' ? uses : [{ type: 'text', text }, ...uses] };
   }
   const full = options.maxTokens !== undefined && options.outputTokens !== undefined && options.outputTokens >= options.maxTokens;
   return { role: 'assistant', model, stopReason: full ? 'maxTokens' : 'endTurn', content: { type: 'text', text } };
+}
+
+/**
+ * The same rule for any provider's result, before it goes to the server: every `tool_use` block must name a tool
+ * the request offered the model (`toolPlan`). The initialize era's SDK checks only the shape, and 2026-07-28's
+ * not even that, so this is the one place that knows what was offered. Returns the result unchanged.
+ */
+export function refuseToolUseNotOffered(params: SamplingParams, result: unknown): unknown {
+  const content = (typeof result === 'object' && result !== null ? (result as { content?: unknown }).content : undefined) ?? [];
+  const blocks = Array.isArray(content) ? (content as unknown[]) : [content];
+  const offered = toolPlan(params)?.tools.map((t) => t.name) ?? [];
+  for (const block of blocks) {
+    const b = (typeof block === 'object' && block !== null ? block : {}) as Record<string, unknown>;
+    if (b['type'] === 'tool_use' && !offered.includes(String(b['name']))) throw new ToolCallNotOfferedError(String(b['name']), offered);
+  }
+  return result;
 }
 
 /** A model as the picker sees it. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { SamplingConsent, SamplingProvider, SamplingRequest } from '../../core/clientFeatures/sampling';
-import { pickModel, toChatMessages, toolPlan, toSamplingResult, type AnswerPart, type ChatMessage, type ChatPart, type DataPart } from '../../core/clientFeatures/samplingMessages';
+import { pickModel, toChatMessages, toolPlanForModel, toSamplingResult, ToolCallNotOfferedError, type AnswerPart, type ChatMessage, type ChatPart, type DataPart } from '../../core/clientFeatures/samplingMessages';
 import { quoted, samplingDocument, samplingSummary } from '../../core/clientFeatures/samplingText';
 import { errorMessage, type Logger } from '../../core/ports';
 import type { ReadOnlyDocuments } from '../readOnlyDocuments';
@@ -69,7 +69,9 @@ export class VscodeSamplingProvider implements SamplingProvider {
     const model = pickModel(models, request.params.modelPreferences, modelId ?? this.chosen.get(request.server));
     if (!model) throw new Error(NO_MODEL_MESSAGE);
     const { params } = request;
-    const plan = toolPlan(params);
+    // Not in the stable typings, but set by the editor on every model (undefined: an editor that does not say).
+    const callsTools = (model as { capabilities?: { supportsToolCalling?: boolean } }).capabilities?.supportsToolCalling;
+    const plan = toolPlanForModel(params, { name: model.name, callsTools });
     const cancellation = new vscode.CancellationTokenSource();
     const cancel = () => cancellation.cancel();
     signal.addEventListener('abort', cancel, { once: true });
@@ -91,7 +93,9 @@ export class VscodeSamplingProvider implements SamplingProvider {
       }
       const text = parts.map((p) => (p.kind === 'text' ? p.text : '')).join('');
       const outputTokens = text === '' ? 0 : await model.countTokens(text, cancellation.token).then(undefined, () => undefined);
-      const result = toSamplingResult(parts, model.id, { maxTokens: params.maxTokens, ...(outputTokens !== undefined && { outputTokens }) });
+      // Only the tools actually given to the model may come back as tool_use (none for toolChoice "none").
+      const tools = plan?.tools.map((t) => t.name) ?? [];
+      const result = toSamplingResult(parts, model.id, { maxTokens: params.maxTokens, tools, ...(outputTokens !== undefined && { outputTokens }) });
       // Never the contents at info level: only their size, the model and how it ended.
       logger.info(
         `sampling: ${quoted(model.name, 80)} answered ${text.length} characters${outputTokens === undefined ? '' : ` (${outputTokens} tokens)`}, ` +
@@ -100,6 +104,10 @@ export class VscodeSamplingProvider implements SamplingProvider {
       return result;
     } catch (error) {
       if (signal.aborted) throw new Error('the sampling request was cancelled', { cause: error });
+      if (error instanceof ToolCallNotOfferedError) {
+        logger.warn(`sampling: ${quoted(model.name, 80)} called a tool the request did not offer (${quoted(error.tool, 80)}): its answer is refused`);
+        throw new Error(`${error.message} (model ${quoted(model.name, 80)})`, { cause: error });
+      }
       const reason = error instanceof vscode.LanguageModelError ? `${error.message} (${error.code})` : errorMessage(error);
       logger.warn(`sampling: ${quoted(model.name, 80)} failed: ${reason}`);
       throw new Error(`the language model ${quoted(model.name, 80)} could not answer: ${reason}`, { cause: error });

@@ -236,6 +236,7 @@ describe('sampling messages: MCP sampling to a chat model and back', () => {
           { kind: 'toolCall', callId: 'c2', name: 'get_time', input: {} },
         ],
         'm',
+        { tools: ['get_weather', 'get_time'] },
       );
       assert.deepEqual(result, {
         role: 'assistant',
@@ -247,7 +248,7 @@ describe('sampling messages: MCP sampling to a chat model and back', () => {
           { type: 'tool_use', id: 'c2', name: 'get_time', input: {} },
         ],
       });
-      assert.deepEqual(toSamplingResult([{ kind: 'toolCall', callId: 'c', name: 'n', input: {} }], 'm').content, [{ type: 'tool_use', id: 'c', name: 'n', input: {} }]);
+      assert.deepEqual(toSamplingResult([{ kind: 'toolCall', callId: 'c', name: 'n', input: {} }], 'm', { tools: ['n'] }).content, [{ type: 'tool_use', id: 'c', name: 'n', input: {} }]);
     });
   });
 
