@@ -194,6 +194,14 @@ describe('sampling with tools: the multi-turn tool loop through the gate (both e
         assert.match(outcome.text, /it called the tool "delete_files", but the request offered only "get_weather"/);
         assert.ok(!JSON.stringify(audited).includes('call-y'));
       });
+
+      it('a provider result with tool_use for a request without tools is refused by the gate', async () => {
+        const session = await launch(era.args);
+        model.raw = { role: 'assistant', model: 'm', stopReason: 'toolUse', content: [{ type: 'tool_use', id: 'call-z', name: 'get_weather', input: {} }] };
+        const outcome = await call(session, 'sample');
+        assert.equal(outcome.ok, false);
+        assert.match(outcome.text, /MCP Warden refuses the model's answer: it called the tool "get_weather", but the request offered no tools/);
+      });
     });
   }
 });

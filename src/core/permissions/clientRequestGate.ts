@@ -6,6 +6,7 @@ import type { PermissionGate } from './permissionGate';
 import type { RequestAuthorizer } from './permissionBroker';
 import { toElicitationRequest, type ElicitationPrompter } from '../clientFeatures/elicitation';
 import type { SamplingParams, SamplingProvider } from '../clientFeatures/sampling';
+import { refuseToolUseNotOffered } from '../clientFeatures/samplingMessages';
 
 export interface Root {
   readonly uri: string;
@@ -67,7 +68,8 @@ export function gatedClientRequests(authorizer: RequestAuthorizer, features: Cli
         // A consent that could not be shown (no model in the editor) says why, not "dismissed".
         if (decision.verdict !== 'allow' && unavailable !== undefined) throw new Error(`MCP Warden cannot sample for server '${server}': ${errorMessage(unavailable)}`);
         if (decision.verdict !== 'allow') throw denied(decision.rule);
-        return sampling.complete(samplingRequest, model, signal);
+        // Whatever the provider: a tool_use only for a tool the request offered (2026-07-28's SDK checks nothing).
+        return refuseToolUseNotOffered(samplingRequest.params, await sampling.complete(samplingRequest, model, signal));
       }
       const decision = await authorizer.authorize(request, { signal });
       const offered = method === 'roots/list';
