@@ -38,6 +38,11 @@ function blockText(block: unknown): string {
   if (typeof block !== 'object' || block === null) return '[unreadable content]';
   const { type, text } = block as { type?: unknown; text?: unknown };
   if (type === 'text' && typeof text === 'string') return text;
+  // A tool loop's follow-up: what the server feeds back to the model is what the user should see.
+  if (type === 'tool_result') {
+    const inner = (block as { content?: unknown }).content;
+    return `[tool result: ${Array.isArray(inner) ? contentText(inner) : ''}]`;
+  }
   return `[${typeof type === 'string' ? oneLine(type).slice(0, 40) : 'unknown content'}]`;
 }
 

@@ -12,6 +12,13 @@ const user = (text: string) => ({ role: 'user' as const, content: { type: 'text'
 
 describe('sampling text: what the user reads before a server uses their model', () => {
   describe('the consent summary', () => {
+    it("shows what a tool loop's follow-up feeds back to the model", () => {
+      const summary = samplingSummary(
+        request({ messages: [{ role: 'user', content: [{ type: 'tool_result', toolUseId: 'c1', content: [{ type: 'text', text: 'Weather in Paris: 18°C' }] }] }], maxTokens: 50 }),
+      );
+      assert.match(summary, /Last user message: "\[tool result: Weather in Paris: 18°C\]"/);
+    });
+
     it('names the server, counts the messages, quotes the last user message and the system prompt, and gives the limit', () => {
       const summary = samplingSummary(
         request({
