@@ -383,9 +383,11 @@ describe('grants enforced by the OS sandbox (real bubblewrap)', function () {
     const h = await start({ a: { command: NODE, args: [SANDBOX_FIXTURE] }, b: { command: NODE, args: [SANDBOX_FIXTURE] } });
     const a = await h.waitFor('a', running, 'running');
     await h.waitFor('b', running, 'running');
-    const [runOfB] = readdirSync(folderRoot).filter((name) => name.startsWith('b-'));
-    writeFileSync(join(folderRoot, runOfB!, 'temp', 'b-only.txt'), 'B');
-    assert.match(textOf(await call(h, 'a', 'read_file', { path: join(folderRoot, runOfB!, 'temp', 'b-only.txt') })), /^error ENOENT/);
+    // b's run folder: its own, or the spare session's it took (named spare-…), whichever it got.
+    const statusOfB = sandboxes!.status('b');
+    assert.ok(statusOfB?.kind === 'sandboxed' && statusOfB.privateTemp.startsWith(folderRoot), 'b runs sandboxed, its temp folder among the runs');
+    writeFileSync(join(statusOfB.privateTemp, 'b-only.txt'), 'B');
+    assert.match(textOf(await call(h, 'a', 'read_file', { path: join(statusOfB.privateTemp, 'b-only.txt') })), /^error ENOENT/);
     assert.ok(!(await call(h, 'a', 'read_file', { path: join(base, 'granted/a.txt') }).then(isError)));
     // b's run folder goes away; a's next run must not depend on it.
     await h.registry.stop('b');
