@@ -1,6 +1,7 @@
 // Resource subscriptions with a server of the 2026-07-28 era, which has no resources/subscribe: the same requests
 // through the real registry, gate and supervisor become a subscriptions/listen stream of the subscribed URIs.
 import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { AuditInput } from '../../src/core/audit/auditEvent';
 import type { PermissionRequest } from '../../src/core/permissions/permission';
 import { PermissionDeniedError } from '../../src/core/permissions/permissionDenied';
@@ -20,7 +21,30 @@ describe('resource subscriptions in the 2026-07-28 era (subscriptions/listen)', 
   /** The gate's answer to a resource permission (subscribe, read); everything else is allowed. */
   let resourceVerdict: 'allow' | 'deny';
 
-  async function start(args: string[] = [], options: HarnessOptions = {}): Promise<void> {
+  let httpServer: ChildProcess | undefined;
+
+  afterEach(() => {
+    httpServer?.kill();
+    httpServer = undefined;
+  });
+
+  /** The fixture over Streamable HTTP on a free port: its URL. */
+  async function startHttp(): Promise<string> {
+    const child = spawn(NODE, [SERVER, '--transport', 'http', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    httpServer = child;
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const match = /listening on (\d+)/.exec(out);
+        if (match) resolve(Number(match[1]));
+      });
+      child.once('exit', (code) => reject(new Error(`the fixture exited with ${code}`)));
+    });
+    return `http://127.0.0.1:${port}/mcp`;
+  }
+
+  async function start(args: string[] = [], options: HarnessOptions = {}, definition?: Record<string, unknown>): Promise<void> {
     audited = [];
     asked = [];
     updates = [];
@@ -32,7 +56,7 @@ describe('resource subscriptions in the 2026-07-28 era (subscriptions/listen)', 
       },
     };
     harness = await startServers(
-      { notes: { command: NODE, args: [SERVER, ...args] } },
+      { notes: definition ?? { command: NODE, args: [SERVER, ...args] } },
       { ...options, audit: { record: (e) => audited.push(typeof e === 'function' ? e() : e) }, permissions: { authorizer, authorizeLaunch: approveEveryLaunch } },
     );
     assert.equal(sessionOf(await harness.waitFor('notes', running, 'running')).era, 'modern');
@@ -72,6 +96,16 @@ describe('resource subscriptions in the 2026-07-28 era (subscriptions/listen)', 
     // One more round trip on the channel the update would have come on, before the count is read.
     await harness.registry.request('notes', 'resources/read', { uri: NOTE });
     assert.deepEqual(updates, [`notes ${NOTE}`], 'no update after unsubscribe');
+  });
+
+  it('over Streamable HTTP too: the update comes on the listen stream', async () => {
+    await start([], {}, { url: await startHttp() });
+    assert.equal(sessionOf(harness.server('notes')).transport, 'streamable-http');
+    await harness.registry.request('notes', 'resources/subscribe', { uri: NOTE });
+    assert.deepEqual(listenAcks(), [[NOTE]]);
+    await edit('over http');
+    await waitUntil(() => updates.length === 1, 'the update over HTTP');
+    assert.deepEqual(updates, [`notes ${NOTE}`]);
   });
 
   it('a subscribe the gate denies opens no stream; allowed later, it does', async () => {
