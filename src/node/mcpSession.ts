@@ -30,6 +30,7 @@ import type {
 import { errorMessage, type Logger } from '../core/ports';
 import { TASKS_EXTENSION_ID } from '../core/tasks/taskWire';
 import { CallCancelledError, SessionStoppedError } from './callErrors';
+import { ListenedResources } from './resourceSubscriptions';
 import { hostsOf, UrlElicitationNeededError, urlElicitationsOf, type RequiredUrlElicitation } from './urlElicitationRequired';
 import { callToolAsTask, type TaskCallDeps } from './tasks/taskCall';
 import { answerTaskInput } from './tasks/taskInput';
@@ -76,9 +77,13 @@ export class McpSession implements Session {
     private readonly onUrlElicitations?: (elicitations: readonly RequiredUrlElicitation[]) => void,
     private readonly listTimeoutMs = 30_000,
   ) {
+    // Both eras: unsolicited in the initialize era, on the subscriptions/listen stream in 2026-07-28.
     client.setNotificationHandler('notifications/resources/updated', (notification) => {
       if (!this.closing) this.resourceEmitter.fire(notification.params.uri);
     });
+    if (this.info.era === 'modern') {
+      this.listened = new ListenedResources((filter, options) => client.listen(filter, options), subscribesToResources(this.info.capabilities), logger);
+    }
     if (this.info.era === 'legacy' || hasTasksExtension(this.info.capabilities)) {
       this.tasks = {
         era: this.info.era,
@@ -92,6 +97,8 @@ export class McpSession implements Session {
 
   /** How tool calls run as tasks on this connection; undefined when the server cannot run them. */
   private readonly tasks: TaskCallDeps | undefined;
+  /** 2026-07-28: the subscribed resources, held as a subscriptions/listen stream; undefined in the initialize era. */
+  private readonly listened: ListenedResources | undefined;
 
   /** The connection closed (the launcher wires the client's onclose here from the first byte). */
   connectionClosed(): void {
@@ -198,9 +205,12 @@ export class McpSession implements Session {
       case 'resources/read':
         // Never served from the SDK's response cache: every read is a request the gate has decided.
         return this.client.readResource(params as ReadResourceRequest['params'], { ...options, cacheMode: 'bypass' });
+      // 2026-07-28 has no such methods: the URI joins or leaves the filter of a subscriptions/listen stream.
       case 'resources/subscribe':
+        if (this.listened) return this.listened.subscribe((params as SubscribeRequest['params']).uri, options.timeout ?? this.listTimeoutMs);
         return this.client.subscribeResource(params as SubscribeRequest['params'], options);
       case 'resources/unsubscribe':
+        if (this.listened) return this.listened.unsubscribe((params as UnsubscribeRequest['params']).uri, options.timeout ?? this.listTimeoutMs);
         return this.client.unsubscribeResource(params as UnsubscribeRequest['params'], options);
       case 'completion/complete':
         return this.client.complete(params as CompleteRequest['params'], options);
@@ -212,6 +222,7 @@ export class McpSession implements Session {
     this.closing = true;
     this.stopped = true;
     this.restartReason = restartReason;
+    this.listened?.close();
     const transport = this.client.transport as { terminateSession?: () => Promise<void>; sessionId?: string } | undefined;
     if (transport?.sessionId && transport.terminateSession) {
       await transport.terminateSession().catch((error: unknown) => this.logger.debug(`session not terminated on the server: ${errorMessage(error)}`));
@@ -228,8 +239,15 @@ export class McpSession implements Session {
     this.ended = true;
     this.endEmitter.fire(end);
     this.closing = true;
+    this.listened?.close();
     void this.client.close().catch(() => undefined);
   }
+}
+
+/** The server declares `resources.subscribe`: it sends updates of the resources a client subscribed to. */
+function subscribesToResources(capabilities: Readonly<Record<string, unknown>>): boolean {
+  const resources = capabilities['resources'];
+  return typeof resources === 'object' && resources !== null && (resources as { subscribe?: unknown }).subscribe === true;
 }
 
 /** The server runs tool calls as tasks of the 2026-07-28 tasks extension (declared under `capabilities.extensions`). */
