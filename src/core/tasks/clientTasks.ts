@@ -46,7 +46,7 @@ export class ClientTaskStore {
   /** A new working task; refused when the server already has too many unfinished. */
   create(requestedTtlMs: unknown, now: number): ClientTask {
     this.expire(now);
-    const open = [...this.tasks.values()].filter((task) => task.status === 'working' || task.status === 'input_required').length;
+    const open = [...this.tasks.values()].filter(isOpen).length;
     if (open >= MAX_OPEN_CLIENT_TASKS) throw new ClientTaskError(INVALID_PARAMS, `too many tasks at once (${open}); finish or cancel some first`);
     const ttlMs = typeof requestedTtlMs === 'number' && requestedTtlMs > 0 ? Math.min(requestedTtlMs, MAX_CLIENT_TASK_TTL_MS) : MAX_CLIENT_TASK_TTL_MS;
     const task: ClientTask = { taskId: this.newId(), status: 'working', ttlMs, createdAt: now, lastUpdatedAt: now };
@@ -91,10 +91,17 @@ export class ClientTaskStore {
     return cancelled;
   }
 
-  /** Forgets tasks past their ttl (counted from creation, as the spec does). */
+  /**
+   * Forgets finished tasks past their ttl (counted from creation, as the spec does). An unfinished one is kept, and
+   * counted against the cap, until it ends: else a server asking for a 1 ms ttl would never reach the cap.
+   */
   private expire(now: number): void {
-    for (const [id, task] of this.tasks) if (now - task.createdAt >= task.ttlMs) this.tasks.delete(id);
+    for (const [id, task] of this.tasks) if (!isOpen(task) && now - task.createdAt >= task.ttlMs) this.tasks.delete(id);
   }
+}
+
+function isOpen(task: ClientTask): boolean {
+  return task.status === 'working' || task.status === 'input_required';
 }
 
 /** The 2025-11-25 wire form of a task (`tasks/get`, `tasks/list`, the CreateTaskResult's `task`). */
