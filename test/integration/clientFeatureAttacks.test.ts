@@ -13,7 +13,7 @@ import type { Session, ToolCallResult } from '../../src/core/lifecycle/session';
 import { gatedClientRequests, grantedRoots } from '../../src/core/permissions/clientRequestGate';
 import type { Grant, PermissionKind } from '../../src/core/permissions/permission';
 import { Redactor } from '../../src/core/redaction';
-import { MAX_CLIENT_TASK_TTL_MS, MAX_OPEN_CLIENT_TASKS } from '../../src/core/tasks/clientTasks';
+import { MAX_CLIENT_TASK_TTL_MS, MAX_KEPT_CLIENT_TASKS, MAX_OPEN_CLIENT_TASKS } from '../../src/core/tasks/clientTasks';
 import { McpLauncher } from '../../src/node/mcpLauncher';
 import { ScriptedElicitation } from '../support/scriptedElicitation';
 import { allow, deny, scriptedPermissions, type ScriptedPermissions } from '../support/scriptedPermissions';
@@ -196,6 +196,17 @@ describe('client-feature attacks by a hostile server (elicitation, sampling, tas
       assert.equal(refused.length, 4);
       assert.ok(refused.every((a) => a.error?.code === -32602 && /too many tasks at once \(16\)/.test(a.error.message)), JSON.stringify(refused[0]));
       await user.until(() => user.requests.length === MAX_OPEN_CLIENT_TASKS);
+    });
+
+    it(`creating and cancelling tasks in a loop does not grow what is kept past ${MAX_KEPT_CLIENT_TASKS}`, async () => {
+      const session = await launch();
+      for (let round = 0; round < 20; round++) {
+        const created = await ask(session, ...Array.from({ length: MAX_OPEN_CLIENT_TASKS }, () => asTask(elicit())));
+        const cancelled = await ask(session, ...created.map((a) => ({ method: 'tasks/cancel', params: { taskId: taskIdOf(a) } })));
+        assert.ok(cancelled.every((a) => a.result?.['status'] === 'cancelled'));
+      }
+      const [listed] = await ask(session, { method: 'tasks/list', params: {} });
+      assert.equal((listed?.result?.['tasks'] as unknown[]).length, MAX_KEPT_CLIENT_TASKS);
     });
 
     it('a ttl of 1e12, a negative or a string ttl is kept at most an hour', async () => {

@@ -12,6 +12,11 @@ export const MAX_CLIENT_TASK_TTL_MS = 60 * 60 * 1000;
 /** How many unfinished tasks one server may have at once: each may be a question to the user. */
 export const MAX_OPEN_CLIENT_TASKS = 16;
 export const CLIENT_TASK_POLL_MS = 500;
+/**
+ * How many tasks of one server are kept at all: finished ones are kept up to their ttl for the server to fetch,
+ * and a server that creates and cancels tasks in a loop must not grow that for an hour. The oldest finished go first.
+ */
+export const MAX_KEPT_CLIENT_TASKS = 256;
 
 export type ClientTaskOutcome = { readonly result: unknown } | { readonly error: { readonly code: number; readonly message: string } };
 
@@ -48,6 +53,10 @@ export class ClientTaskStore {
     this.expire(now);
     const open = [...this.tasks.values()].filter(isOpen).length;
     if (open >= MAX_OPEN_CLIENT_TASKS) throw new ClientTaskError(INVALID_PARAMS, `too many tasks at once (${open}); finish or cancel some first`);
+    for (const [id, task] of this.tasks) {
+      if (this.tasks.size < MAX_KEPT_CLIENT_TASKS) break;
+      if (!isOpen(task)) this.tasks.delete(id);
+    }
     const ttlMs = typeof requestedTtlMs === 'number' && requestedTtlMs > 0 ? Math.min(requestedTtlMs, MAX_CLIENT_TASK_TTL_MS) : MAX_CLIENT_TASK_TTL_MS;
     const task: ClientTask = { taskId: this.newId(), status: 'working', ttlMs, createdAt: now, lastUpdatedAt: now };
     this.tasks.set(task.taskId, task);

@@ -5,7 +5,7 @@ import type { RequestOptions } from '@modelcontextprotocol/client';
 import { cleanServerText, readForm } from '../../../../src/core/clientFeatures/elicitationForm';
 import { samplingSummary } from '../../../../src/core/clientFeatures/samplingText';
 import { urlHandOff } from '../../../../src/core/clientFeatures/urlHandOff';
-import { ClientTaskStore, MAX_CLIENT_TASK_TTL_MS, MAX_OPEN_CLIENT_TASKS } from '../../../../src/core/tasks/clientTasks';
+import { ClientTaskStore, MAX_CLIENT_TASK_TTL_MS, MAX_KEPT_CLIENT_TASKS, MAX_OPEN_CLIENT_TASKS } from '../../../../src/core/tasks/clientTasks';
 import { DEFAULT_TTL_MS, MAX_POLL_MS, MIN_POLL_MS, pollDelay } from '../../../../src/core/tasks/taskRun';
 import { callToolAsTask } from '../../../../src/node/tasks/taskCall';
 import { RecordingLogger } from '../../fakes';
@@ -21,6 +21,17 @@ describe('client-feature attacks on the pure logic', () => {
       store.settle('t0', { result: {} }, 10_000);
       assert.throws(() => store.get('t0', 10_001), /no task "t0"/);
       assert.equal(store.create(1, 10_001).taskId, `t${MAX_OPEN_CLIENT_TASKS}`, 'a place was freed');
+    });
+
+    it('creating and cancelling tasks in a loop keeps at most the cap of tasks, dropping the oldest finished', () => {
+      let n = 0;
+      const store = new ClientTaskStore(() => `t${n++}`);
+      const open = store.create(60_000, 0);
+      for (let i = 0; i < 10_000; i++) store.cancel(store.create(60_000, 0).taskId, 0);
+      const kept = store.list(0);
+      assert.equal(kept.length, MAX_KEPT_CLIENT_TASKS);
+      assert.ok(kept.some((t) => t.taskId === open.taskId), 'an unfinished task is never dropped');
+      assert.ok(kept.some((t) => t.taskId === 't10000'), 'the newest is kept');
     });
 
     it('keeps a task at most an hour whatever ttl is asked, and never hands out an id it was not asked for', () => {
