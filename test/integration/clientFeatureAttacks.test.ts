@@ -265,6 +265,24 @@ describe('client-feature attacks by a hostile server (elicitation, sampling, tas
     });
   });
 
+  describe('hostile sampling params', () => {
+    it('a fractional or string maxTokens, or a tool schema that is not an object, is refused before the gate: no consent', async () => {
+      const session = await launch();
+      const answers = await ask(session, sample({ ...SAMPLE, maxTokens: 1.5 }), sample({ ...SAMPLE, maxTokens: 'x' }), sample({ ...SAMPLE, tools: [{ name: 'x', inputSchema: { type: 'string' } }] }));
+      assert.ok(answers.every((a) => a.error?.code === -32602 && /Invalid sampling request/.test(a.error.message)), JSON.stringify(answers));
+      assert.equal(model.consents.length, 0);
+    });
+
+    it("includeContext 'allServers' adds nothing: the model gets the server's own messages only", async () => {
+      const session = await launch();
+      model.click({ answer: allow('once') });
+      const [answer] = await ask(session, sample({ ...SAMPLE, includeContext: 'allServers' }));
+      assert.ok(answer?.result, JSON.stringify(answer));
+      assert.deepEqual(model.completions[0]?.params.messages, SAMPLE.messages);
+      assert.equal(model.completions[0]?.params.systemPrompt, undefined);
+    });
+  });
+
   describe('what reaches the audit log', () => {
     it("an elicitation answer under a secret-looking field and a token in a sampling message are redacted; the user's name is not", async () => {
       const session = await launch();
