@@ -265,6 +265,32 @@ describe('client-feature attacks by a hostile server (elicitation, sampling, tas
     });
   });
 
+  describe('URL elicitations', () => {
+    it('a -32042 error with 1,000 pages shows three; the error names only hosts that would be opened', async () => {
+      const session = await launch();
+      const page = (url: string, i: number) => ({ url, elicitationId: `e${i}`, message: 'Sign in\u202e' });
+      const elicitations = ['javascript:alert(1)', 'https://github.com@evil.example/', 'https://login.example.com/a', ...Array.from({ length: 997 }, (_, i) => `https://h${i}.example/`)].map(page);
+      await assert.rejects(session.callTool('need_browser', { elicitations }, OPTIONS), (error: Error) => {
+        assert.equal(error.message, "'need_browser' needs you to finish a step in your browser first (login.example.com): open it from MCP Warden's notification, then call it again");
+        return true;
+      });
+      await user.until(() => user.requests.length === 3);
+      assert.deepEqual(
+        user.requests.map((r) => r.mode === 'url' && r.url),
+        ['javascript:alert(1)', 'https://github.com@evil.example/', 'https://login.example.com/a'],
+        'the prompter gets them to refuse (urlHandOff), through the gate',
+      );
+    });
+
+    it('elicitation/complete for an id never given, or unknown, reaches the prompter only under this server\'s name', async () => {
+      const session = await launch();
+      await session.callTool('notify', { method: 'notifications/elicitation/complete', params: { elicitationId: 'other-servers-id' } }, OPTIONS);
+      await session.callTool('notify', { method: 'notifications/elicitation/complete', params: {} }, OPTIONS);
+      await user.until(() => user.completions.length >= 1);
+      assert.deepEqual(user.completions, [{ server: 'hostile', elicitationId: 'other-servers-id' }], 'a malformed one is dropped by the SDK');
+    });
+  });
+
   describe('hostile sampling params', () => {
     it('a fractional or string maxTokens, or a tool schema that is not an object, is refused before the gate: no consent', async () => {
       const session = await launch();
