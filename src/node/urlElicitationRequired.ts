@@ -1,4 +1,5 @@
 import type { ClientRequestHandler } from '../core/lifecycle/session';
+import { urlHandOff } from '../core/clientFeatures/urlHandOff';
 import { errorMessage, type Logger } from '../core/ports';
 
 /** The MCP error a server answers any request with when the user must first finish a step in the browser. */
@@ -46,16 +47,13 @@ export function askUrlElicitations(handler: ClientRequestHandler, elicitations: 
   }
 }
 
-/** The hosts of the pages, for the error message (the notification shows the full URLs). */
+/** The hosts of the pages, for the error message (the notification shows the full URLs); only what would be opened. */
 export function hostsOf(elicitations: readonly RequiredUrlElicitation[]): string[] {
   return [
     ...new Set(
       elicitations.slice(0, MAX_SHOWN).flatMap((e) => {
-        try {
-          return [new URL(e.url).host];
-        } catch {
-          return [];
-        }
+        const url = urlHandOff(e.url);
+        return url.ok ? [url.host] : [];
       }),
     ),
   ];

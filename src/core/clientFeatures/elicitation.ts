@@ -56,3 +56,30 @@ export function toElicitationRequest(server: string, params: unknown): Elicitati
   const schema = (p['requestedSchema'] ?? { type: 'object', properties: {} }) as ElicitationSchema;
   return { mode: 'form', server, message, requestedSchema: schema };
 }
+
+/** How many elicitations of one server may wait for the user at once; shown one at a time, more is a flood. */
+export const MAX_WAITING_ELICITATIONS = 4;
+
+/**
+ * Refuses a server's elicitation while `max` of its own already wait for the user, without showing it: the
+ * prompter shows one at a time, so a server sending hundreds would otherwise queue hundreds of forms, one after
+ * another, each dismissed by hand. The server gets an error it can act on (answer the first ones, then ask again).
+ */
+export function limitWaitingElicitations(prompter: ElicitationPrompter, max = MAX_WAITING_ELICITATIONS): ElicitationPrompter {
+  const waiting = new Map<string, number>();
+  return {
+    async elicit(request, signal) {
+      const count = waiting.get(request.server) ?? 0;
+      if (count >= max) throw new Error(`MCP Warden did not show this question: server '${request.server}' already has ${count} waiting for the user`);
+      waiting.set(request.server, count + 1);
+      try {
+        return await prompter.elicit(request, signal);
+      } finally {
+        const left = (waiting.get(request.server) ?? 1) - 1;
+        if (left > 0) waiting.set(request.server, left);
+        else waiting.delete(request.server);
+      }
+    },
+    ...(prompter.completed && { completed: (server: string, elicitationId: string) => prompter.completed?.(server, elicitationId) }),
+  };
+}

@@ -283,13 +283,16 @@ export function countRule(field: MultiChoiceField): string {
 
 /**
  * Text written by a server, made safe to show: control and formatting characters (bidirectional overrides
- * included) removed, whitespace collapsed, at most `max` characters.
+ * included) removed, whitespace collapsed, straight double quotes made curly (MCP Warden quotes server text in
+ * straight ones, which the text must not be able to close: `Its reason: "x". URL: https://github.com/ …"`), at
+ * most `max` characters.
  */
 export function cleanServerText(text: string, max: number): string {
   const cleaned = text
     .replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ')
     .replace(/\p{Cf}+/gu, '')
     .replace(/\s+/g, ' ')
+    .replace(/"/g, '\u201d')
     .trim();
   const chars = [...cleaned];
   return chars.length > max ? `${chars.slice(0, Math.max(0, max - 1)).join('')}…` : cleaned;
@@ -399,8 +402,8 @@ function labelOf(name: string, property: unknown): string {
 
 function describeType(type: unknown): string {
   if (type === undefined) return '(none given)';
-  const text = JSON.stringify(type) ?? String(type);
-  return cleanServerText(text, 40);
+  // JSON quotes every string in it and escapes the server's own quotes (\"): its straight quotes are ours.
+  return cleanServerText(JSON.stringify(type) ?? String(type), 40).replace(/\u201d/g, '"');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

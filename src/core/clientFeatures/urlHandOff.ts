@@ -24,6 +24,8 @@ export function urlHandOff(text: string): UrlHandOff {
     return { ok: false, reason: `"${cleanServerText(text, 100)}" is not a valid URL` };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: `"${cleanServerText(text, 100)}" is a ${url.protocol} link, not a web page` };
+  // https://github.com@evil.example/ reads as github.com but goes to evil.example; no sign-in page needs it.
+  if (url.username !== '' || url.password !== '') return { ok: false, reason: `the URL carries a user name or password before its host (${cleanServerText(url.host, 100)})` };
   if (url.href.length > URL_HAND_OFF_MAX) return { ok: false, reason: `the URL is longer than ${URL_HAND_OFF_MAX} characters` };
   return { ok: true, href: url.href, host: url.host, international: url.hostname.split('.').some((label) => label.startsWith('xn--')) };
 }

@@ -12,6 +12,11 @@ export const MAX_CLIENT_TASK_TTL_MS = 60 * 60 * 1000;
 /** How many unfinished tasks one server may have at once: each may be a question to the user. */
 export const MAX_OPEN_CLIENT_TASKS = 16;
 export const CLIENT_TASK_POLL_MS = 500;
+/**
+ * How many tasks of one server are kept at all: finished ones are kept up to their ttl for the server to fetch,
+ * and a server that creates and cancels tasks in a loop must not grow that for an hour. The oldest finished go first.
+ */
+export const MAX_KEPT_CLIENT_TASKS = 256;
 
 export type ClientTaskOutcome = { readonly result: unknown } | { readonly error: { readonly code: number; readonly message: string } };
 
@@ -46,8 +51,12 @@ export class ClientTaskStore {
   /** A new working task; refused when the server already has too many unfinished. */
   create(requestedTtlMs: unknown, now: number): ClientTask {
     this.expire(now);
-    const open = [...this.tasks.values()].filter((task) => task.status === 'working' || task.status === 'input_required').length;
+    const open = [...this.tasks.values()].filter(isOpen).length;
     if (open >= MAX_OPEN_CLIENT_TASKS) throw new ClientTaskError(INVALID_PARAMS, `too many tasks at once (${open}); finish or cancel some first`);
+    for (const [id, task] of this.tasks) {
+      if (this.tasks.size < MAX_KEPT_CLIENT_TASKS) break;
+      if (!isOpen(task)) this.tasks.delete(id);
+    }
     const ttlMs = typeof requestedTtlMs === 'number' && requestedTtlMs > 0 ? Math.min(requestedTtlMs, MAX_CLIENT_TASK_TTL_MS) : MAX_CLIENT_TASK_TTL_MS;
     const task: ClientTask = { taskId: this.newId(), status: 'working', ttlMs, createdAt: now, lastUpdatedAt: now };
     this.tasks.set(task.taskId, task);
@@ -91,10 +100,17 @@ export class ClientTaskStore {
     return cancelled;
   }
 
-  /** Forgets tasks past their ttl (counted from creation, as the spec does). */
+  /**
+   * Forgets finished tasks past their ttl (counted from creation, as the spec does). An unfinished one is kept, and
+   * counted against the cap, until it ends: else a server asking for a 1 ms ttl would never reach the cap.
+   */
   private expire(now: number): void {
-    for (const [id, task] of this.tasks) if (now - task.createdAt >= task.ttlMs) this.tasks.delete(id);
+    for (const [id, task] of this.tasks) if (!isOpen(task) && now - task.createdAt >= task.ttlMs) this.tasks.delete(id);
   }
+}
+
+function isOpen(task: ClientTask): boolean {
+  return task.status === 'working' || task.status === 'input_required';
 }
 
 /** The 2025-11-25 wire form of a task (`tasks/get`, `tasks/list`, the CreateTaskResult's `task`). */

@@ -44,6 +44,14 @@ export function serveTaskAugmentedRequests(client: Client, methods: readonly Ser
     });
   }
 
+  // A task outlives the request that started it, so the SDK does not abort it when the connection closes: without
+  // this, a server that exits right after sending one would leave its question open to the user (or its model run).
+  const closed = client.onclose;
+  client.onclose = () => {
+    for (const { abort } of running.values()) abort.abort(new Error('the server closed the connection'));
+    closed?.();
+  };
+
   const previous = client.fallbackRequestHandler;
   client.fallbackRequestHandler = async (request, ctx) => {
     const taskId = (request.params as { taskId?: unknown } | undefined)?.taskId;

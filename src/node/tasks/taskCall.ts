@@ -94,7 +94,8 @@ export async function callToolAsTask(deps: TaskCallDeps, params: Readonly<Record
           await cancelTask(step.message);
           throw new TaskFailedError(step.message);
         case 'fetchResult': {
-          const left = maxTotalMs !== undefined ? startedAt + maxTotalMs - now() : (task.ttlMs ?? DEFAULT_TTL_MS);
+          // A server's ttl of 1e12 would overflow the timer (Node fires it at once): it waits no longer than the client asked.
+          const left = maxTotalMs !== undefined ? startedAt + maxTotalMs - now() : Math.min(task.ttlMs ?? DEFAULT_TTL_MS, DEFAULT_TTL_MS);
           try {
             return readToolResult(await requests.result(task.taskId, sendOptions(Math.max(1, left))), 'tasks/result');
           } catch (error) {

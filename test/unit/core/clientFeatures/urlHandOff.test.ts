@@ -14,10 +14,9 @@ describe('urlHandOff', () => {
     assert.ok(lookalike.ok && lookalike.host.startsWith('xn--') && lookalike.international);
   });
 
-  it('names the real host when the URL hides it behind user info', () => {
-    const hidden = urlHandOff('https://accounts.example.com@evil.example/login');
-    assert.ok(hidden.ok);
-    assert.equal(hidden.host, 'evil.example');
+  it('refuses a URL that hides its host behind user info, naming the real host', () => {
+    assert.deepEqual(urlHandOff('https://accounts.example.com@evil.example/login'), { ok: false, reason: 'the URL carries a user name or password before its host (evil.example)' });
+    assert.equal(urlHandOff('https://user:pw@example.com/').ok, false);
   });
 
   it('refuses what is not a web page, or too long to check, saying why', () => {

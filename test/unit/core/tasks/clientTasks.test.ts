@@ -37,9 +37,10 @@ describe('client tasks: what MCP Warden runs for a server', function () {
     assert.throws(() => tasks.cancel(a.taskId, 3), (e: Error) => e instanceof ClientTaskError && e.code === -32602 && /already cancelled/.test(e.message));
   });
 
-  it('forgets a task once its ttl has passed; an unknown task is -32602', function () {
+  it('forgets a finished task once its ttl has passed; an unknown task is -32602', function () {
     const tasks = store();
     const a = tasks.create(1000, 0);
+    tasks.settle(a.taskId, { result: {} }, 10);
     assert.equal(tasks.list(999).length, 1);
     assert.throws(() => tasks.get(a.taskId, 1000), (e: Error) => e instanceof ClientTaskError && e.code === -32602);
     assert.deepEqual(tasks.list(1000), []);
