@@ -176,7 +176,10 @@ export class McpLauncher implements SessionLauncher {
     // Wired before the transport starts, so a close at any moment is seen: one during the handshake fails
     // connect(); one while the lists are fetched fails the start below; one later ends the session.
     let closedBeforeSession = false;
+    // Browser steps of a -32042 error still waiting for the user are withdrawn when the connection closes.
+    const connection = new AbortController();
     client.onclose = () => {
+      connection.abort();
       if (session) session.connectionClosed();
       else closedBeforeSession = true;
     };
@@ -242,7 +245,7 @@ export class McpLauncher implements SessionLauncher {
         (error) => kind !== 'stdio' && isConnectionLoss(error),
         // 2026-07-28 dropped logging/setLevel: the level travels with each request instead.
         client.getProtocolEra() === 'modern' ? { [LOG_LEVEL_META_KEY]: limits.serverLogLevel } : undefined,
-        clientRequests && request.offered?.elicitationUrl ? (elicitations) => askUrlElicitations(clientRequests, elicitations, logger) : undefined,
+        clientRequests && request.offered?.elicitationUrl ? (elicitations) => askUrlElicitations(clientRequests, elicitations, logger, connection.signal) : undefined,
       );
       for (const apply of pendingCatalog) apply();
       return session;

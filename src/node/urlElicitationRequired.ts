@@ -39,9 +39,9 @@ export function urlElicitationsOf(error: unknown): RequiredUrlElicitation[] | un
  * `elicitation/create` (so the gate, the prompter and the audit log). Not awaited by the failed request: the user
  * answers the notification whenever they like, then calls again.
  */
-export function askUrlElicitations(handler: ClientRequestHandler, elicitations: readonly RequiredUrlElicitation[], logger: Logger): void {
+export function askUrlElicitations(handler: ClientRequestHandler, elicitations: readonly RequiredUrlElicitation[], logger: Logger, signal: AbortSignal): void {
   for (const elicitation of elicitations.slice(0, MAX_SHOWN)) {
-    handler({ method: 'elicitation/create', params: { mode: 'url', ...elicitation } }, new AbortController().signal).catch((error: unknown) =>
+    handler({ method: 'elicitation/create', params: { mode: 'url', ...elicitation } }, signal).catch((error: unknown) =>
       logger.info(`the browser step the server asked for was not shown: ${errorMessage(error)}`),
     );
   }

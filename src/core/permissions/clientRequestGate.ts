@@ -4,7 +4,7 @@ import type { PermissionKind } from './permission';
 import { PermissionDeniedError } from './permissionDenied';
 import type { PermissionGate } from './permissionGate';
 import type { RequestAuthorizer } from './permissionBroker';
-import { toElicitationRequest, type ElicitationPrompter } from '../clientFeatures/elicitation';
+import { limitWaitingElicitations, toElicitationRequest, type ElicitationPrompter } from '../clientFeatures/elicitation';
 import type { SamplingParams, SamplingProvider } from '../clientFeatures/sampling';
 import { refuseToolUseNotOffered } from '../clientFeatures/samplingMessages';
 
@@ -37,19 +37,28 @@ export interface ClientFeatures {
  * A server that asks for what is not offered gets a clear error after the gate.
  */
 export function gatedClientRequests(authorizer: RequestAuthorizer, features: ClientFeatures): (server: string, session: string) => ClientRequestHandler {
-  return (server, session) =>
-    async ({ method, params }, signal) => {
+  // A server flooding questions gets an error past a few waiting, not hundreds of forms queued one after another.
+  const elicitation = features.elicitation && limitWaitingElicitations(features.elicitation);
+  return (server, session) => {
+    /** Sampling consents the user denied in this run: after two, the run is not asked again. */
+    let samplingRefusals = 0;
+    // Requests waiting on one question share its decision: one refusal, however many requests it answered.
+    const refusalsCounted = new WeakSet<object>();
+    return async ({ method, params }, signal) => {
       const permission = { kind: KINDS[method], target: '' };
       const request = { server, session, permission, method };
       const denied = (rule: string) => new PermissionDeniedError(server, permission, rule, `its request ${method}`);
-      if (method === 'elicitation/create' && features.elicitation) {
+      if (method === 'elicitation/create' && elicitation) {
         const decision = authorizer.decideWithoutAsking?.(request);
         if (decision?.verdict === 'deny') throw denied(decision.rule);
-        return features.elicitation.elicit(toElicitationRequest(server, params), signal);
+        return elicitation.elicit(toElicitationRequest(server, params), signal);
       }
       if (method === 'sampling/createMessage' && features.sampling) {
         const sampling = features.sampling;
         const samplingRequest = { server, session, params: params as SamplingParams };
+        // Nothing to ask the user about: a request for at most 0 (or -5) tokens can only be a mistake or a probe.
+        const maxTokens = samplingRequest.params.maxTokens;
+        if (!(typeof maxTokens === 'number' && maxTokens >= 1)) throw new Error(`MCP Warden refuses the sampling request of server '${server}': maxTokens must be at least 1 (it is ${String(maxTokens)})`);
         let model: string | undefined;
         let unavailable: unknown;
         const decision = await authorizer.authorize(request, {
@@ -67,7 +76,15 @@ export function gatedClientRequests(authorizer: RequestAuthorizer, features: Cli
         });
         // A consent that could not be shown (no model in the editor) says why, not "dismissed".
         if (decision.verdict !== 'allow' && unavailable !== undefined) throw new Error(`MCP Warden cannot sample for server '${server}': ${errorMessage(unavailable)}`);
-        if (decision.verdict !== 'allow') throw denied(decision.rule);
+        if (decision.verdict !== 'allow') {
+          // A server that asks again after each Deny would nag for ever: the user's second Deny stands for the run.
+          // Only a Deny clicked counts (it made a once grant), not a consent dismissed, timed out or withdrawn.
+          const clicked = decision.grant?.decision === 'deny' && decision.grant.scope === 'once';
+          if (clicked && !refusalsCounted.has(decision) && (refusalsCounted.add(decision), ++samplingRefusals) === 2) {
+            authorizer.keepForSession?.(request, 'deny', 'sampling was denied twice in this run: not asked again until the server stops');
+          }
+          throw denied(decision.rule);
+        }
         // Whatever the provider: a tool_use only for a tool the request offered (2026-07-28's SDK checks nothing).
         return refuseToolUseNotOffered(samplingRequest.params, await sampling.complete(samplingRequest, model, signal));
       }
@@ -81,6 +98,7 @@ export function gatedClientRequests(authorizer: RequestAuthorizer, features: Cli
       if (offered) return { roots: features.rootsOf(server).map((r) => ({ ...r })) };
       throw new Error(`MCP Warden does not offer ${method} to servers`);
     };
+  };
 }
 
 /** A `file://` URI for an absolute path, POSIX or Windows (core has no node:url). */

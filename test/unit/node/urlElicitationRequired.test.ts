@@ -19,8 +19,12 @@ describe('urlElicitationRequired', () => {
   it('asks through the handler as URL elicitations, at most three, and names their hosts in the error', async () => {
     const seen: ServerRequest[] = [];
     const list = urlElicitationsOf({ code: -32042, data: { elicitations: [1, 2, 3, 4, 5].map(step) } }) ?? [];
-    askUrlElicitations(async (request) => void seen.push(request), list, nullLogger);
+    const connection = new AbortController();
+    const signals: AbortSignal[] = [];
+    askUrlElicitations(async (request, signal) => void (seen.push(request), signals.push(signal)), list, nullLogger, connection.signal);
     await Promise.resolve();
+    connection.abort();
+    assert.ok(signals.length === 3 && signals.every((s) => s.aborted), 'the steps are withdrawn when the connection closes');
     assert.deepEqual(seen.map((r) => [r.method, (r.params as { mode: string; url: string }).mode, (r.params as { url: string }).url]), [
       ['elicitation/create', 'url', 'https://auth1.example.com/x'],
       ['elicitation/create', 'url', 'https://auth2.example.com/x'],

@@ -104,6 +104,23 @@ describe('gatedClientRequests', () => {
       assert.equal(ran, 0);
     });
 
+    it('refuses a request for fewer than one token before asking', async () => {
+      let consents = 0;
+      const { handler } = setup({ sampling: { consent: async () => (consents++, undefined), complete: async () => ({}) } });
+      await assert.rejects(handler({ method: 'sampling/createMessage', params: { ...params, maxTokens: -5 } }, signal), /maxTokens must be at least 1 \(it is -5\)/);
+      assert.equal(consents, 0);
+    });
+
+    it('after two Deny clicks in a run, the run is not asked again', async () => {
+      let consents = 0;
+      const { handler, audited } = setup({
+        sampling: { consent: async () => (consents++, { answer: { verdict: 'deny', scope: 'once' } }), complete: async () => ({}) },
+      });
+      for (let i = 0; i < 4; i++) await assert.rejects(handler({ method: 'sampling/createMessage', params }, signal), /denied its request sampling\/createMessage/);
+      assert.equal(consents, 2, 'asked twice, then refused without asking');
+      assert.ok(audited.some((a) => a.type === 'permission' && a.action === 'granted' && /denied twice in this run/.test(a.rule)));
+    });
+
     it('a workspace allow grant runs without asking', async () => {
       let consents = 0;
       const { handler } = setup(
