@@ -2,7 +2,9 @@
 // (server-everything, server-filesystem and the v2 fixture), with real processes and sockets. No editor.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { AuditSink } from '../../src/core/audit/auditEvent';
+import type { AuditInput, AuditSink } from '../../src/core/audit/auditEvent';
+import type { LaunchSpec } from '../../src/core/config/launchSpec';
+import type { ClientRequestHandler, OfferedFeatures, Session } from '../../src/core/lifecycle/session';
 import { resolveLaunchSpec } from '../../src/core/config/launchSpec';
 import { parseServers } from '../../src/core/config/parseServers';
 import type { RestartPolicyOptions } from '../../src/core/lifecycle/restartPolicy';
@@ -250,4 +252,26 @@ async function stopChild(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/**
+ * One session of server `srv` (run `s1`) straight from the real launcher, for tests of what a server asks of the
+ * client: the registry does not take `offered` (the editor offers everything).
+ */
+export function launchSession(spec: LaunchSpec, options: { audited: AuditInput[]; clientRequests: ClientRequestHandler; offered: OfferedFeatures }): Promise<Session> {
+  const launcher = new McpLauncher({
+    clientInfo: { name: 'mcp-warden-tests', version: '0.0.0' },
+    audit: { record: (e) => options.audited.push(typeof e === 'function' ? e() : e) },
+  });
+  return launcher.launch({
+    serverName: 'srv',
+    sessionId: 's1',
+    keyPath: 'mcpWarden.servers.srv',
+    spec,
+    limits: { startupTimeoutMs: 20_000, maxMessageBytes: 16 * 1024 * 1024, serverLogLevel: 'info' },
+    logger: new RecordingLogger(),
+    signal: new AbortController().signal,
+    clientRequests: options.clientRequests,
+    offered: options.offered,
+  });
 }

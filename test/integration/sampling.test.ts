@@ -11,10 +11,8 @@ import type { LaunchSpec } from '../../src/core/config/launchSpec';
 import type { Session, ToolCallResult } from '../../src/core/lifecycle/session';
 import { gatedClientRequests, grantedRoots } from '../../src/core/permissions/clientRequestGate';
 import type { Grant } from '../../src/core/permissions/permission';
-import { McpLauncher } from '../../src/node/mcpLauncher';
 import { allow, deny, scriptedPermissions, type ScriptedPermissions } from '../support/scriptedPermissions';
-import { RecordingLogger } from '../unit/fakes';
-import { EVERYTHING, NODE, ROOT } from './harness';
+import { EVERYTHING, launchSession, NODE, ROOT } from './harness';
 
 const PERMISSIONS_FIXTURE = join(ROOT, 'test/fixtures/permissions-server.mjs');
 const OPTIONS = { timeoutMs: 20_000 };
@@ -66,21 +64,8 @@ describe('sampling with real servers through the gate (both eras)', function () 
   });
 
   async function launch(spec: LaunchSpec, offered: { sampling?: boolean; samplingTools?: boolean } = { sampling: true, samplingTools: true }): Promise<Session> {
-    const launcher = new McpLauncher({
-      clientInfo: { name: 'mcp-warden-tests', version: '0.0.0' },
-      audit: { record: (e) => audited.push(typeof e === 'function' ? e() : e) },
-    });
-    const session = await launcher.launch({
-      serverName: 'srv',
-      sessionId: 's1',
-      keyPath: 'mcpWarden.servers.srv',
-      spec,
-      limits: { startupTimeoutMs: 20_000, maxMessageBytes: 16 * 1024 * 1024, serverLogLevel: 'info' },
-      logger: new RecordingLogger(),
-      signal: new AbortController().signal,
-      clientRequests: gatedClientRequests(p.broker, { rootsOf: (server) => grantedRoots(p.gate, server), sampling: model })('srv', 's1'),
-      offered,
-    });
+    const clientRequests = gatedClientRequests(p.broker, { rootsOf: (server) => grantedRoots(p.gate, server), sampling: model })('srv', 's1');
+    const session = await launchSession(spec, { audited, clientRequests, offered: offered });
     sessions.push(session);
     return session;
   }

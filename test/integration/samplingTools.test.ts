@@ -12,10 +12,8 @@ import { samplingSummary } from '../../src/core/clientFeatures/samplingText';
 import type { LaunchSpec } from '../../src/core/config/launchSpec';
 import type { Session, ToolCallResult } from '../../src/core/lifecycle/session';
 import { gatedClientRequests, grantedRoots } from '../../src/core/permissions/clientRequestGate';
-import { McpLauncher } from '../../src/node/mcpLauncher';
 import { allow, scriptedPermissions, type ScriptedPermissions } from '../support/scriptedPermissions';
-import { RecordingLogger } from '../unit/fakes';
-import { NODE, ROOT } from './harness';
+import { launchSession, NODE, ROOT } from './harness';
 
 const PERMISSIONS_FIXTURE = join(ROOT, 'test/fixtures/permissions-server.mjs');
 const OPTIONS = { timeoutMs: 20_000 };
@@ -90,22 +88,9 @@ describe('sampling with tools: the multi-turn tool loop through the gate (both e
   });
 
   async function launch(args: readonly string[]): Promise<Session> {
-    const launcher = new McpLauncher({
-      clientInfo: { name: 'mcp-warden-tests', version: '0.0.0' },
-      audit: { record: (e) => audited.push(typeof e === 'function' ? e() : e) },
-    });
     const spec: LaunchSpec = { type: 'stdio', command: NODE, args: [PERMISSIONS_FIXTURE, ...args], env: {}, secrets: [] };
-    const session = await launcher.launch({
-      serverName: 'srv',
-      sessionId: 's1',
-      keyPath: 'mcpWarden.servers.srv',
-      spec,
-      limits: { startupTimeoutMs: 20_000, maxMessageBytes: 16 * 1024 * 1024, serverLogLevel: 'info' },
-      logger: new RecordingLogger(),
-      signal: new AbortController().signal,
-      clientRequests: gatedClientRequests(p.broker, { rootsOf: (server) => grantedRoots(p.gate, server), sampling: model })('srv', 's1'),
-      offered: { sampling: true, samplingTools: true },
-    });
+    const clientRequests = gatedClientRequests(p.broker, { rootsOf: (server) => grantedRoots(p.gate, server), sampling: model })('srv', 's1');
+    const session = await launchSession(spec, { audited, clientRequests, offered: { sampling: true, samplingTools: true } });
     sessions.push(session);
     return session;
   }

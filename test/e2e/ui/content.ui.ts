@@ -2,31 +2,20 @@
 // server-everything over stdio: Get Prompt… with an argument → the messages in the markdown preview; Open
 // Resource… → the text resource in a read-only editor; Call Tool… get-tiny-image → the image shown as an image.
 // Every wait is for a state of the page, never a fixed time.
-import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
-import { allowPending, answerToast, exactRow, pane, runCommand, widenSideBar } from './workbench';
-
-export interface ContentTestOptions {
-  readonly serverUrl: string;
-  readonly workspace: string;
-  readonly images: string;
-  readonly results: string;
-  readonly launchBrowser: () => Promise<BrowserContext>;
-  readonly log: (message: string) => void;
-}
+import type { FrameLocator, Page } from 'playwright-core';
+import { allowPending, answerToast, exactRow, pane, runCommand, widenSideBar, type UiStepOptions, writeServersWorkspace } from './workbench';
 
 /** The workspace: server-everything over stdio as server "everything". */
 export function writeContentWorkspace(dir: string, { node, everything, env }: { node: string; everything: string; env: Record<string, string> }): void {
-  mkdirSync(join(dir, '.vscode'), { recursive: true });
   // Real paths: the OS sandbox exposes a program's real location, not a symlink to it (a worktree's node_modules).
   const servers = { everything: { command: realpathSync(node), args: [realpathSync(everything), 'stdio'], env } };
-  writeFileSync(join(dir, '.vscode', 'settings.json'), `{\n  "mcpWarden.servers": ${JSON.stringify(servers, null, 2).replace(/\n/g, '\n  ')}\n}\n`);
-  writeFileSync(join(dir, 'README.md'), '# MCP Warden content e2e workspace\n');
+  writeServersWorkspace(dir, servers, 'content');
 }
 
 /** Returns the number of failed steps (0 or 1). */
-export async function runContentTests(options: ContentTestOptions): Promise<number> {
+export async function runContentTests(options: UiStepOptions): Promise<number> {
   const browser = await options.launchBrowser();
   const page = browser.pages()[0] ?? (await browser.newPage());
   // Questions left open (the server asks for roots at start) are cleared first: the picture is of the result.

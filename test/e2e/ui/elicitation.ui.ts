@@ -2,30 +2,17 @@
 // server ask for a profile; the form is a sequence of quick inputs titled with the server's question, defaults
 // filled in, a validation message while typing, Back to the field before, and a last step with Submit. The answer
 // reaches the server and comes back in the tool's result. Every wait is for a state of the page, never a time.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
-import { answerToast, exactRow, pane, runCommand, settled, toast, widenSideBar } from './workbench';
-
-export interface ElicitationTestOptions {
-  readonly serverUrl: string;
-  readonly workspace: string;
-  readonly images: string;
-  readonly results: string;
-  readonly launchBrowser: () => Promise<BrowserContext>;
-  readonly log: (message: string) => void;
-}
+import { answerToast, exactRow, pane, runCommand, settled, toast, widenSideBar, type UiStepOptions, writeServersWorkspace } from './workbench';
 
 /** The workspace: the elicitation fixture (initialize era) as server "asker". */
 export function writeElicitationWorkspace(dir: string, { node, fixture, env }: { node: string; fixture: string; env: Record<string, string> }): void {
-  mkdirSync(join(dir, '.vscode'), { recursive: true });
   const servers = { asker: { command: node, args: [fixture], env } };
-  writeFileSync(join(dir, '.vscode', 'settings.json'), `{\n  "mcpWarden.servers": ${JSON.stringify(servers, null, 2).replace(/\n/g, '\n  ')}\n}\n`);
-  writeFileSync(join(dir, 'README.md'), '# MCP Warden elicitation e2e workspace\n');
+  writeServersWorkspace(dir, servers, 'elicitation');
 }
 
 /** Returns the number of failed steps (0 or 1). */
-export async function runElicitationTests(options: ElicitationTestOptions): Promise<number> {
+export async function runElicitationTests(options: UiStepOptions): Promise<number> {
   const browser = await options.launchBrowser();
   const page = browser.pages()[0] ?? (await browser.newPage());
   const input = page.locator('.quick-input-widget');

@@ -4,22 +4,11 @@
 // there makes the next call ask again; a tool whose definition changes after it was allowed asks again, with the
 // diff of its definitions. Screenshots of each step go to docs/images. Every wait is for a state of the page or
 // the file, never a fixed time.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'jsonc-parser';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { answerToast, exactRow, pane, runCommand, settled, toast, widenSideBar } from './workbench';
-
-interface PermissionsTestOptions {
-  readonly serverUrl: string;
-  readonly workspace: string;
-  /** Where the README's screenshots live (docs/images). */
-  readonly images: string;
-  /** Where failure screenshots go (test-results). */
-  readonly results: string;
-  readonly launchBrowser: () => Promise<BrowserContext>;
-  readonly log: (message: string) => void;
-}
+import type { Locator, Page } from 'playwright-core';
+import { answerToast, exactRow, pane, runCommand, settled, toast, widenSideBar, type UiStepOptions, writeServersWorkspace } from './workbench';
 
 const COMMENT = '// Permissions e2e: this comment must survive the grant being written.';
 
@@ -28,13 +17,11 @@ const COMMENT = '// Permissions e2e: this comment must survive the grant being w
  * hand, the permissions fixture (its tool `mutate` changes the definition of its tool `target`).
  */
 export function writePermissionsWorkspace(dir: string, { node, fixture, env }: { node: string; fixture: string; env: Record<string, string> }): void {
-  mkdirSync(join(dir, '.vscode'), { recursive: true });
   const servers = {
     files: { command: node, args: [fixture], env },
     site: { command: node, args: [join(dirname(fixture), 'permissions-server.mjs'), '--declare-under', 'none'], env, autostart: false },
   };
-  writeFileSync(join(dir, '.vscode', 'settings.json'), `${COMMENT}\n{\n  "mcpWarden.servers": ${JSON.stringify(servers, null, 2).replace(/\n/g, '\n  ')}\n}\n`);
-  writeFileSync(join(dir, 'README.md'), '# MCP Warden permissions e2e workspace\n');
+  writeServersWorkspace(dir, servers, 'permissions', `${COMMENT}\n`);
 }
 
 interface WrittenGrant {
@@ -48,7 +35,7 @@ interface WrittenGrant {
 }
 
 /** Returns the number of failed steps (0 or 1). */
-export async function runPermissionsTests(options: PermissionsTestOptions): Promise<number> {
+export async function runPermissionsTests(options: UiStepOptions): Promise<number> {
   const browser = await options.launchBrowser();
   const page = browser.pages()[0] ?? (await browser.newPage());
   const settingsFile = join(options.workspace, '.vscode', 'settings.json');
@@ -178,7 +165,6 @@ async function callTool(page: Page, server: string, tool: string, value?: string
   await input.locator('input').fill(value);
   await page.keyboard.press('Enter');
 }
-
 
 /** Views of a container may start collapsed: open this one. */
 async function expandPane(view: Locator): Promise<void> {

@@ -3,32 +3,19 @@
 // Details opens all of it and asks again; Allow runs it on the editor's language model and the server's answer, with the model's text, is the call's result.
 // code-server has no language model offline: the test-only extension test/e2e/fixtures/lm-provider provides
 // "Warden Test Model" (vscode.lm.registerLanguageModelChatProvider), which answers "echo: <last user text>".
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
-import { answerToast, exactRow, pane, runCommand, settled, toast, widenSideBar } from './workbench';
-
-export interface SamplingTestOptions {
-  readonly serverUrl: string;
-  readonly workspace: string;
-  readonly images: string;
-  readonly results: string;
-  readonly launchBrowser: () => Promise<BrowserContext>;
-  readonly log: (message: string) => void;
-}
+import { answerToast, exactRow, pane, runCommand, settled, toast, widenSideBar, type UiStepOptions, writeServersWorkspace } from './workbench';
 
 const PROMPT = 'name a colour';
 
 /** The workspace: server-everything over stdio as server "everything". */
 export function writeSamplingWorkspace(dir: string, { node, everything, env }: { node: string; everything: string; env: Record<string, string> }): void {
-  mkdirSync(join(dir, '.vscode'), { recursive: true });
   const servers = { everything: { command: node, args: [everything, 'stdio'], env } };
-  writeFileSync(join(dir, '.vscode', 'settings.json'), `{\n  "mcpWarden.servers": ${JSON.stringify(servers, null, 2).replace(/\n/g, '\n  ')}\n}\n`);
-  writeFileSync(join(dir, 'README.md'), '# MCP Warden sampling e2e workspace\n');
+  writeServersWorkspace(dir, servers, 'sampling');
 }
 
 /** Returns the number of failed steps (0 or 1). */
-export async function runSamplingTests(options: SamplingTestOptions): Promise<number> {
+export async function runSamplingTests(options: UiStepOptions): Promise<number> {
   const browser = await options.launchBrowser();
   const page = browser.pages()[0] ?? (await browser.newPage());
   try {

@@ -1,31 +1,20 @@
 // The OS sandbox as a user meets it in the real editor (code-server, real bubblewrap): a server's write outside
 // its grants is blocked, the block becomes a notification, Allow for Workspace restarts the server with the wider
 // profile, and the retried call works. Also the Sandbox row of the Servers view and Show Sandbox Profile.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { answerToast, exactRow, pane, runCommand, settled, toast, widenSideBar } from './workbench';
-
-export interface SandboxTestOptions {
-  readonly serverUrl: string;
-  readonly workspace: string;
-  readonly images: string;
-  readonly results: string;
-  readonly launchBrowser: () => Promise<BrowserContext>;
-  readonly log: (message: string) => void;
-}
+import type { Page } from 'playwright-core';
+import { answerToast, exactRow, pane, runCommand, settled, toast, widenSideBar, type UiStepOptions, writeServersWorkspace } from './workbench';
 
 /** The workspace: the sandbox fixture as server "probe", and a folder `out` it is not granted. */
 export function writeSandboxWorkspace(dir: string, { node, fixture, env }: { node: string; fixture: string; env: Record<string, string> }): void {
-  mkdirSync(join(dir, '.vscode'), { recursive: true });
   mkdirSync(join(dir, 'out'), { recursive: true });
   const servers = { probe: { command: node, args: [fixture], env } };
-  writeFileSync(join(dir, '.vscode', 'settings.json'), `{\n  "mcpWarden.servers": ${JSON.stringify(servers, null, 2).replace(/\n/g, '\n  ')}\n}\n`);
-  writeFileSync(join(dir, 'README.md'), '# MCP Warden sandbox e2e workspace\n');
+  writeServersWorkspace(dir, servers, 'sandbox');
 }
 
 /** Returns the number of failed steps (0 or 1). */
-export async function runSandboxTests(options: SandboxTestOptions): Promise<number> {
+export async function runSandboxTests(options: UiStepOptions): Promise<number> {
   const browser = await options.launchBrowser();
   const page = browser.pages()[0] ?? (await browser.newPage());
   const image = (name: string) => page.screenshot({ path: join(options.images, `${name}.png`) });
@@ -100,5 +89,4 @@ export async function runSandboxTests(options: SandboxTestOptions): Promise<numb
     await on.keyboard.press('Enter');
   }
 }
-
 

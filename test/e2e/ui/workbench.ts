@@ -1,5 +1,26 @@
 // Driving the workbench the way a user does, shared by the UI tests: the command palette and its rows.
-import type { Locator, Page } from 'playwright-core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+
+/** What scripts/e2e.mjs hands a UI step that runs in an editor of its own. */
+export interface UiStepOptions {
+  readonly serverUrl: string;
+  readonly workspace: string;
+  /** Where the README's screenshots live (docs/images). */
+  readonly images: string;
+  /** Where failure screenshots go (test-results). */
+  readonly results: string;
+  readonly launchBrowser: () => Promise<BrowserContext>;
+  readonly log: (message: string) => void;
+}
+
+/** A step's workspace: `servers` as mcpWarden.servers in .vscode/settings.json (after `header`) and a README. */
+export function writeServersWorkspace(dir: string, servers: Record<string, unknown>, title: string, header = ''): void {
+  mkdirSync(join(dir, '.vscode'), { recursive: true });
+  writeFileSync(join(dir, '.vscode', 'settings.json'), `${header}{\n  "mcpWarden.servers": ${JSON.stringify(servers, null, 2).replace(/\n/g, '\n  ')}\n}\n`);
+  writeFileSync(join(dir, 'README.md'), `# MCP Warden ${title} e2e workspace\n`);
+}
 
 /** F1, the command's title; then, if given, the quick pick item whose label is exactly `item`. */
 export async function runCommand(page: Page, title: string, item?: string): Promise<void> {
