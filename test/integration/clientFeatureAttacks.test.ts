@@ -14,11 +14,9 @@ import { gatedClientRequests, grantedRoots } from '../../src/core/permissions/cl
 import type { Grant, PermissionKind } from '../../src/core/permissions/permission';
 import { Redactor } from '../../src/core/redaction';
 import { MAX_CLIENT_TASK_TTL_MS, MAX_KEPT_CLIENT_TASKS, MAX_OPEN_CLIENT_TASKS } from '../../src/core/tasks/clientTasks';
-import { McpLauncher } from '../../src/node/mcpLauncher';
 import { ScriptedElicitation } from '../support/scriptedElicitation';
 import { allow, deny, scriptedPermissions, type ScriptedPermissions } from '../support/scriptedPermissions';
-import { RecordingLogger } from '../unit/fakes';
-import { NODE, ROOT, waitUntil } from './harness';
+import { NODE, ROOT, waitUntil, launchSession } from './harness';
 
 const HOSTILE = join(ROOT, 'test/fixtures/hostile-features-server.mjs');
 const OPTIONS = { timeoutMs: 30_000 };
@@ -86,22 +84,17 @@ describe('client-feature attacks by a hostile server (elicitation, sampling, tas
   let arrived = 0;
 
   async function launch(sessionId = 's1', elicitation: ElicitationPrompter = user): Promise<Session> {
-    const launcher = new McpLauncher({ clientInfo: { name: 'mcp-warden-tests', version: '0.0.0' }, audit: { record: (e) => audited.push(typeof e === 'function' ? e() : e) } });
     const gated = gatedClientRequests(p.broker, { rootsOf: (server) => grantedRoots(p.gate, server), elicitation, sampling: model })('hostile', sessionId);
     const spec: LaunchSpec = { type: 'stdio', command: NODE, args: [HOSTILE], env: {}, secrets: [] };
-    const session = await launcher.launch({
-      serverName: 'hostile',
-      sessionId,
-      keyPath: 'mcpWarden.servers.hostile',
-      spec,
-      limits: { startupTimeoutMs: 20_000, maxMessageBytes: 16 * 1024 * 1024, serverLogLevel: 'info' },
-      logger: new RecordingLogger(),
-      signal: new AbortController().signal,
+    const session = await launchSession(spec, {
+      audited,
       clientRequests: (request, signal) => {
         arrived++;
         return gated(request, signal);
       },
       offered: { sampling: true, samplingTools: true, elicitation: true, elicitationUrl: true },
+      server: 'hostile',
+      session: sessionId,
       onElicitationComplete: (id) => elicitation.completed?.('hostile', id),
     });
     sessions.push(session);

@@ -7,11 +7,9 @@ import { checkContent, formContent, readForm } from '../../src/core/clientFeatur
 import type { LaunchSpec } from '../../src/core/config/launchSpec';
 import type { Session, ToolCallResult } from '../../src/core/lifecycle/session';
 import { gatedClientRequests, grantedRoots } from '../../src/core/permissions/clientRequestGate';
-import { McpLauncher } from '../../src/node/mcpLauncher';
 import { ScriptedElicitation } from '../support/scriptedElicitation';
 import { scriptedPermissions, type ScriptedPermissions } from '../support/scriptedPermissions';
-import { RecordingLogger } from '../unit/fakes';
-import { EVERYTHING, NODE, ROOT } from './harness';
+import { EVERYTHING, NODE, ROOT, launchSession } from './harness';
 
 const PERMISSIONS_FIXTURE = join(ROOT, 'test/fixtures/permissions-server.mjs');
 const ELICITATION_FIXTURE = join(ROOT, 'test/fixtures/elicitation-server.mjs');
@@ -36,16 +34,10 @@ describe('elicitation: forms and URLs from real servers, through the gate', func
     const user = new ScriptedElicitation();
     const clientRequests = gatedClientRequests(permissions.broker, { rootsOf: (server) => grantedRoots(permissions.gate, server), elicitation: user })('test', 's1');
     const spec: LaunchSpec = { type: 'stdio', command: NODE, args, env: {}, secrets: [] };
-    const session = await new McpLauncher({ clientInfo: { name: 'mcp-warden-tests', version: '0.0.0' } }).launch({
-      serverName: 'test',
-      sessionId: 's1',
-      keyPath: 'mcpWarden.servers.test',
-      spec,
-      limits: { startupTimeoutMs: 20_000, maxMessageBytes: 16 * 1024 * 1024, serverLogLevel: 'debug' },
-      logger: new RecordingLogger(),
-      signal: new AbortController().signal,
+    const session = await launchSession(spec, {
       clientRequests,
       offered: { elicitation: true, elicitationUrl: true },
+      server: 'test',
       onElicitationComplete: (id) => user.completed('test', id),
     });
     sessions.push(session);

@@ -255,23 +255,36 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
- * One session of server `srv` (run `s1`) straight from the real launcher, for tests of what a server asks of the
- * client: the registry does not take `offered` (the editor offers everything).
+ * One session straight from the real launcher (server `srv`, run `s1` unless named), for tests of what a server asks
+ * of the client: the registry does not take `offered` (the editor offers everything).
  */
-export function launchSession(spec: LaunchSpec, options: { audited: AuditInput[]; clientRequests: ClientRequestHandler; offered: OfferedFeatures }): Promise<Session> {
+export function launchSession(
+  spec: LaunchSpec,
+  options: {
+    readonly audited?: AuditInput[];
+    readonly clientRequests: ClientRequestHandler;
+    readonly offered: OfferedFeatures;
+    readonly server?: string;
+    readonly session?: string;
+    readonly onElicitationComplete?: (elicitationId: string) => void;
+  },
+): Promise<Session> {
+  const { audited } = options;
   const launcher = new McpLauncher({
     clientInfo: { name: 'mcp-warden-tests', version: '0.0.0' },
-    audit: { record: (e) => options.audited.push(typeof e === 'function' ? e() : e) },
+    ...(audited && { audit: { record: (e) => audited.push(typeof e === 'function' ? e() : e) } }),
   });
+  const server = options.server ?? 'srv';
   return launcher.launch({
-    serverName: 'srv',
-    sessionId: 's1',
-    keyPath: 'mcpWarden.servers.srv',
+    serverName: server,
+    sessionId: options.session ?? 's1',
+    keyPath: `mcpWarden.servers.${server}`,
     spec,
     limits: { startupTimeoutMs: 20_000, maxMessageBytes: 16 * 1024 * 1024, serverLogLevel: 'info' },
     logger: new RecordingLogger(),
     signal: new AbortController().signal,
     clientRequests: options.clientRequests,
     offered: options.offered,
+    ...(options.onElicitationComplete && { onElicitationComplete: options.onElicitationComplete }),
   });
 }

@@ -7,9 +7,7 @@ import type { AuditInput } from '../../src/core/audit/auditEvent';
 import type { LaunchSpec } from '../../src/core/config/launchSpec';
 import type { ClientRequestHandler, LaunchRequest, ProgressUpdate, RequestOptions, ServerRequest, Session, TaskStatusUpdate, ToolCallResult } from '../../src/core/lifecycle/session';
 import type { RequestAuthorizer } from '../../src/core/permissions/permissionBroker';
-import { McpLauncher } from '../../src/node/mcpLauncher';
-import { RecordingLogger } from '../unit/fakes';
-import { EVERYTHING, NODE, ROOT, running, startServers, type Harness } from './harness';
+import { EVERYTHING, NODE, ROOT, running, startServers, type Harness, launchSession } from './harness';
 
 const TASKS_FIXTURE = join(ROOT, 'test/fixtures/tasks-server.mjs');
 
@@ -27,19 +25,7 @@ describe('tool calls that run as tasks', function () {
   /** A session with an audit sink and a handler for the server's requests (elicitation offered). */
   async function launch(spec: LaunchSpec, handler: ClientRequestHandler = rootsOnly, offered: LaunchRequest['offered'] = { elicitation: true }) {
     const audited: AuditInput[] = [];
-    const audit = { record: (e: AuditInput | (() => AuditInput)) => audited.push(typeof e === 'function' ? e() : e) };
-    const launcher = new McpLauncher({ clientInfo: { name: 'mcp-warden-tests', version: '0.0.0' }, audit });
-    const session = await launcher.launch({
-      serverName: 'tasks',
-      sessionId: 's1',
-      keyPath: 'mcpWarden.servers.tasks',
-      spec,
-      limits: { startupTimeoutMs: 20_000, maxMessageBytes: 16 * 1024 * 1024, serverLogLevel: 'info' },
-      logger: new RecordingLogger(),
-      signal: new AbortController().signal,
-      clientRequests: handler,
-      offered,
-    });
+    const session = await launchSession(spec, { audited, clientRequests: handler, offered: offered ?? {}, server: 'tasks' });
     sessions.push(session);
     const requests = (method: string) => audited.filter((e): e is RequestRecord => e.type === 'request' && e.request.method === method);
     return { session, requests };
