@@ -106,6 +106,8 @@ export class SocketListener {
       if (rest.length > 0) socket.unshift(rest);
       socket.write(`${JSON.stringify({ ok: true, agent: agent.id })}\n`);
       this.serve(socket, agent.id);
+      // serveStdio has its reader on the socket now (StdioServerTransport.start attaches it synchronously).
+      socket.resume();
     };
     socket.on('data', onData);
   }
