@@ -37,9 +37,21 @@ function protocolError(error: unknown, message: string, call: FailedRequest): Pr
   if (error instanceof ProtocolError) return error;
   const text = errorMessage(error);
   if (REFUSED_BEFORE_SENDING.test(text)) return new ProtocolError(ProtocolErrorCode.InvalidParams, `MCP Warden: ${text}`);
-  const restarting = call.serverState === 'waiting' || call.serverState === 'starting';
-  const note = restarting ? `; server '${call.server}' stopped unexpectedly and MCP Warden is restarting it, so call again in a moment` : '';
-  return new ProtocolError(ProtocolErrorCode.InternalError, `MCP Warden: ${message}${note}`);
+  // The server went away on its own (not stopped by the user): the supervisor restarts it, unless it gave up.
+  if (connectionLost(error) && call.serverState !== 'stopping' && call.serverState !== 'stopped') {
+    const next = call.serverState === 'error' ? 'MCP Warden gave up restarting it; see its output' : 'MCP Warden is restarting it, so call again in a moment';
+    return new ProtocolError(ProtocolErrorCode.InternalError, `MCP Warden: server '${call.server}' stopped while '${call.what}' was running; ${next}`);
+  }
+  return new ProtocolError(ProtocolErrorCode.InternalError, `MCP Warden: ${message}`);
+}
+
+/** The SDK's words for a connection that closed under a request, or the process transport's for a dead server. */
+function connectionLost(error: unknown): boolean {
+  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (code === 'CONNECTION_CLOSED' || code === 'NOT_CONNECTED' || message === 'the server process is not running') return true;
+  }
+  return false;
 }
 
 function isDenial(error: unknown): boolean {
