@@ -32,6 +32,7 @@ import { TASKS_EXTENSION_ID } from '../core/tasks/taskWire';
 import { CallCancelledError, SessionStoppedError } from './callErrors';
 import { ListenedResources } from './resourceSubscriptions';
 import { hostsOf, UrlElicitationNeededError, urlElicitationsOf, type RequiredUrlElicitation } from './urlElicitationRequired';
+import { sendingFor } from './callerContext';
 import { callToolAsTask, type TaskCallDeps } from './tasks/taskCall';
 import { answerTaskInput } from './tasks/taskInput';
 import { taskRequests } from './tasks/taskRequests';
@@ -149,7 +150,7 @@ export class McpSession implements Session {
     };
     const meta = this.requestMeta;
     const sent = meta ? { ...params, _meta: { ...(params['_meta'] as Record<string, unknown> | undefined), ...meta } } : { ...params };
-    const answer = this.runsAsTask(method, params) ? this.callAsTask(sent, options, sdkOptions) : this.send(method, sent, sdkOptions);
+    const answer = sendingFor(options.caller, () => (this.runsAsTask(method, params) ? this.callAsTask(sent, options, sdkOptions) : this.send(method, sent, sdkOptions)));
     return answer.catch((error: unknown) => {
       const what = requestLabel(method, params);
       if (options.signal?.aborted) throw new CallCancelledError(what, error);

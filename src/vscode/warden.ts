@@ -26,6 +26,7 @@ import { gatedClientRequests, grantedRoots } from '../core/permissions/clientReq
 import { launchConsent } from '../core/permissions/launchConsent';
 import { PermissionBroker } from '../core/permissions/permissionBroker';
 import { PermissionGate } from '../core/permissions/permissionGate';
+import { GrantUsage } from '../core/permissions/grantUsage';
 import { declarationsOf, SessionWatcher } from '../core/permissions/sessionWatcher';
 import type { VariableContext } from '../core/config/variables';
 import { HmacGrantSealer } from '../node/permissions/grantSealer';
@@ -41,6 +42,9 @@ import { SandboxSession } from '../node/sandbox/sandboxSession';
 import { ServerSandboxes } from '../node/sandbox/serverSandboxes';
 import { editorStoragePaths, sandboxMode } from './sandbox/sandboxSettings';
 import { QuickInputElicitationPrompter } from './clientFeatures/elicitationPrompter';
+
+/** Workspace state key of which gateway agents used each grant (GrantUsage). */
+const GRANT_USAGE_KEY = 'mcpWarden.grantUsage';
 
 /**
  * Owns everything MCP Warden runs for one window: the registry of servers, their output channels, the view,
@@ -62,6 +66,7 @@ export class Warden implements vscode.Disposable {
   readonly gate: PermissionGate;
   readonly permissions: WorkspacePermissions;
   readonly broker: PermissionBroker;
+  readonly grantUsage: GrantUsage;
   readonly sandboxes: ServerSandboxes;
   private inputDefinitions: readonly InputDefinition[] = [];
   private warnedUnsandboxed = false;
@@ -82,6 +87,11 @@ export class Warden implements vscode.Disposable {
     const permissions = (this.permissions = this.disposables.add(
       new WorkspacePermissions(context, this.gate, this.logger, { makeSealer: (key, workspaceId) => new HmacGrantSealer(key, workspaceId) }),
     ));
+    // Which agents each grant decided for, kept across reloads in this workspace's state (a view hint, not a record).
+    const usage = (this.grantUsage = new GrantUsage());
+    usage.restore(context.workspaceState.get(GRANT_USAGE_KEY));
+    this.disposables.add(usage.onDidChange(() => void context.workspaceState.update(GRANT_USAGE_KEY, usage.toJSON())));
+    this.disposables.add(usage);
     const broker = (this.broker = new PermissionBroker({
       gate: this.gate,
       prompter: permissions.prompter,
@@ -95,6 +105,7 @@ export class Warden implements vscode.Disposable {
       clock: systemClock,
       logger: this.logger,
       askTimeoutMs,
+      usage,
     }));
     this.disposables.add(permissions.onDidFindTampered((grant) => broker.recordGrant('tampered', grant, 'a sealed grant was changed by hand: ignored')));
     this.disposables.add(permissions.onDidConfirm((grants) => grants.forEach((grant) => broker.recordGrant('confirmed', grant, 'a proposed grant, confirmed by you'))));
@@ -189,6 +200,7 @@ export class Warden implements vscode.Disposable {
         this.gate,
         (server, kind, target) => (kind === 'tool' ? this.registry.toolPin(server, target) : undefined),
         (server, kind) => enforcementOf(kind, sandboxes.status(server)?.kind),
+        usage,
       ),
     );
     this.disposables.add(sandboxes.onDidChange(() => permissionsTree.refresh()));

@@ -59,6 +59,9 @@ export type AuditInput =
       readonly responseMessage?: unknown;
       /** The call never reached the server: MCP Warden refused it (e.g. the server was restarting). */
       readonly refused?: boolean;
+      /** The gateway agent the request came from, and who caused it before (delegation). */
+      readonly agent?: string;
+      readonly chain?: readonly string[];
     }
   | {
       readonly type: 'notification';
@@ -97,6 +100,11 @@ export type AuditInput =
       /** True when the user was asked; `waitedMs`: how long the request waited for the answer. */
       readonly asked?: boolean;
       readonly waitedMs?: number;
+      /** The gateway agent the request came from (see Caller), and who caused it before (delegation). */
+      readonly agent?: string;
+      readonly chain?: readonly string[];
+      /** Grant events: the agents the grant covers. */
+      readonly agents?: readonly string[];
     }
   | {
       readonly type: 'audit';
@@ -112,7 +120,15 @@ export interface AuditSink {
 }
 
 /** A request MCP Warden refused before it reached the server (no such server, not running, denied by the gate). */
-export function refusedRequest(server: string, session: string, method: string, params: Readonly<Record<string, unknown>>, reason: string, now: number): AuditInput {
+export function refusedRequest(
+  server: string,
+  session: string,
+  method: string,
+  params: Readonly<Record<string, unknown>>,
+  reason: string,
+  now: number,
+  caller?: { readonly agent: string; readonly chain?: readonly string[] },
+): AuditInput {
   return {
     type: 'request',
     server,
@@ -123,6 +139,8 @@ export function refusedRequest(server: string, session: string, method: string, 
     startedAt: now,
     endedAt: now,
     refused: true,
+    ...(caller && { agent: caller.agent }),
+    ...(caller?.chain?.length && { chain: caller.chain }),
   };
 }
 

@@ -58,9 +58,11 @@ export function finalizeEvent(input: AuditInput, context: FinalizeContext): Reco
       // Built member by member, in sorted order (the canonical order): this runs for every call, and object spreads
       // of optional members cost more here than all the rest of the record.
       const fields: Record<string, unknown> = {};
+      if (input.agent !== undefined) fields['agent'] = capped(input.agent, DETAIL_CHARS);
       // Nothing to hide (the usual case): the text already made for the digest is the preview.
       fields['args'] = truncate(redactedArgs === args ? argsJson : canonicalJson(redactedArgs));
       fields['argsDigest'] = digester.digest(argsJson);
+      if (input.chain?.length) fields['chain'] = input.chain.map((c) => capped(c, DETAIL_CHARS));
       fields['direction'] = input.direction;
       fields['durationMs'] = Math.max(0, input.endedAt - input.startedAt);
       if (response.error) {
@@ -115,7 +117,10 @@ export function finalizeEvent(input: AuditInput, context: FinalizeContext): Reco
       // so the writer never sorts a copy.
       const fields: Record<string, unknown> = {};
       fields['action'] = input.action;
+      if (input.agent !== undefined) fields['agent'] = capped(input.agent, DETAIL_CHARS);
+      if (input.agents !== undefined) fields['agents'] = input.agents.map((a) => capped(a, DETAIL_CHARS));
       if (input.asked !== undefined) fields['asked'] = input.asked;
+      if (input.chain?.length) fields['chain'] = input.chain.map((c) => capped(c, DETAIL_CHARS));
       if (input.method !== undefined) fields['method'] = input.method;
       fields['outcome'] = input.verdict === 'deny' || input.action === 'tampered' ? 'error' : 'info';
       fields['permission'] = capped(redactor.text(input.permission), DETAIL_CHARS);

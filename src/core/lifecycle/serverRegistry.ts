@@ -9,6 +9,7 @@ import { PermissionDeniedError } from '../permissions/permissionDenied';
 import type { AuthorizeOptions, RequestAuthorizer } from '../permissions/permissionBroker';
 import { PinCache, permissionForRequest, type RequestPermission } from '../permissions/requestPermissions';
 import type { GateDecision, Hasher, PermissionRequest } from '../permissions/permission';
+import type { Caller } from '../gateway/caller';
 import { EMPTY_CATALOG, type ClientRequestMethod, type ProgressUpdate, type ServerCatalog, type TaskStatusUpdate, type ToolCallResult } from './session';
 
 /** What a caller of `request` may pass besides the request. */
@@ -22,6 +23,8 @@ export interface RequestOptions {
   readonly onProgress?: (update: ProgressUpdate) => void;
   /** Told each new status of a tool call that runs as a task. */
   readonly onTaskStatus?: (update: TaskStatusUpdate) => void;
+  /** The gateway agent the request comes from: part of the permission's subject and of the audit record. */
+  readonly caller?: Caller;
 }
 
 /** What the configuration says right now: the servers to run, and what was found but not run. */
@@ -183,12 +186,12 @@ export class ServerRegistry implements Disposable {
 
   private requestNow(serverName: string, method: ClientRequestMethod, params: Readonly<Record<string, unknown>>, options: RequestOptions): Promise<unknown> {
     const supervisor = this.supervisors.get(serverName);
-    if (!supervisor) return Promise.reject(this.refuseUnknown(serverName, method, params));
-    if (supervisor.state.kind !== 'running') return supervisor.request(method, params, { timeoutMs: this.deps.requestTimeoutMs() });
+    if (!supervisor) return Promise.reject(this.refuseUnknown(serverName, method, params, options.caller));
+    if (supervisor.state.kind !== 'running') return supervisor.request(method, params, { timeoutMs: this.deps.requestTimeoutMs(), ...(options.caller && { caller: options.caller }) });
     const catalog = supervisor.catalog;
     if (method === 'tools/call' && !this.pins.hasTool(catalog, params['name'])) {
       const reason = `server '${serverName}' has no tool named '${String(params['name'])}'`;
-      supervisor.recordRefused(method, params, reason);
+      supervisor.recordRefused(method, params, reason, options.caller);
       return Promise.reject(new Error(reason));
     }
     const needed = permissionForRequest(method, params, catalog, this.pins);
@@ -200,6 +203,8 @@ export class ServerRegistry implements Disposable {
       method,
       ...(needed.pin !== undefined && { pin: needed.pin }),
       ...(needed.annotations && { annotations: needed.annotations }),
+      ...(options.caller && { agent: options.caller.agent }),
+      ...(options.caller?.chain && { chain: options.caller.chain }),
     };
     const decided = this.deps.authorizer.decideWithoutAsking?.(request);
     if (decided) return this.sendIfAllowed(decided, supervisor, needed, method, params, options);
@@ -240,7 +245,7 @@ export class ServerRegistry implements Disposable {
   ): Promise<unknown> {
     if (decision.verdict === 'allow') return this.send(supervisor, method, params, options);
     const denied = new PermissionDeniedError(supervisor.name, needed.permission, decision.rule, `${method} of ${needed.what}`);
-    supervisor.recordRefused(method, params, denied.message);
+    supervisor.recordRefused(method, params, denied.message, options.caller);
     return Promise.reject(denied);
   }
 
@@ -253,11 +258,12 @@ export class ServerRegistry implements Disposable {
       ...(options.signal && { signal: options.signal }),
       ...(options.onProgress && { onProgress: options.onProgress }),
       ...(options.onTaskStatus && { onTaskStatus: options.onTaskStatus }),
+      ...(options.caller && { caller: options.caller }),
     });
   }
 
   /** A request for a server that is not (usably) configured: audited, and the error says why. */
-  private refuseUnknown(serverName: string, method: string, params: Readonly<Record<string, unknown>>): Error {
+  private refuseUnknown(serverName: string, method: string, params: Readonly<Record<string, unknown>>, caller: Caller | undefined): Error {
     let reason: string;
     try {
       this.supervisor(serverName);
@@ -265,7 +271,7 @@ export class ServerRegistry implements Disposable {
     } catch (error) {
       reason = errorMessage(error);
     }
-    this.deps.supervisor.audit?.record(refusedRequest(serverName, 'none', method, params, reason, Date.now()));
+    this.deps.supervisor.audit?.record(refusedRequest(serverName, 'none', method, params, reason, Date.now(), caller));
     return new Error(reason);
   }
 

@@ -7,6 +7,7 @@ import { errorMessage, type Clock, type Logger } from '../ports';
 import { CrashHistory, DEFAULT_RESTART_POLICY, type RestartPolicyOptions } from './restartPolicy';
 import { ServerState } from './serverState';
 import { isPermanentLaunchError } from './launchError';
+import type { Caller } from '../gateway/caller';
 import { EMPTY_CATALOG, type ClientRequestHandler, type ClientRequestMethod, type LaunchLimits, type OfferedFeatures, type RequestOptions, type ServerCatalog, type Session, type SessionLauncher } from './session';
 
 /** What a launch consent check is told: the run it is for, and how to show that the user is being asked. */
@@ -68,6 +69,8 @@ export class ServerSupervisor implements Disposable {
   private readonly audit: AuditSink;
   /** The audit name of the current (or last) run of the server. */
   private sessionId = '';
+  /** Requests in flight to the current run, with the gateway agent that made each (undefined: MCP Warden's own). */
+  private readonly inFlight = new Map<object, Caller | undefined>();
 
   private readonly stateEmitter = this.disposables.add(new Emitter<ServerState>());
   private readonly catalogEmitter = this.disposables.add(new Emitter<ServerCatalog>());
@@ -157,10 +160,10 @@ export class ServerSupervisor implements Disposable {
     const session = this.session;
     if (!session || this._state.kind !== 'running') {
       const message = `server '${this.name}' is not running (${ServerState.label(this._state)})`;
-      this.recordRefused(method, params, message);
+      this.recordRefused(method, params, message, options.caller);
       return Promise.reject(new Error(message));
     }
-    const sent = session.request(method, params, options);
+    const sent = this.track(session.request(method, params, options), options.caller);
     if (method !== 'resources/subscribe' && method !== 'resources/unsubscribe') return sent;
     const uri = params['uri'];
     if (typeof uri !== 'string') return sent;
@@ -175,6 +178,25 @@ export class ServerSupervisor implements Disposable {
     if (this._state.kind === 'running') this.session?.notifyRootsChanged();
   }
 
+  /** Keeps count of the requests in flight and who made them, so a request of the server can be attributed. */
+  private track(sent: Promise<unknown>, caller: Caller | undefined): Promise<unknown> {
+    const token = {};
+    this.inFlight.set(token, caller);
+    const done = () => void this.inFlight.delete(token);
+    sent.then(done, done);
+    return sent;
+  }
+
+  /**
+   * The caller a request of the server belongs to: certain only while exactly one request is in flight (nothing
+   * in an initialize-era server request names the call it serves). Two calls at once: nobody, and MCP Warden's
+   * own interface answers.
+   */
+  private attributedCaller(): Caller | undefined {
+    if (this.inFlight.size !== 1) return undefined;
+    return this.inFlight.values().next().value;
+  }
+
   /** The audit name of the current run, or `none` before the first. */
   get currentSession(): string {
     return this.sessionId || 'none';
@@ -184,8 +206,8 @@ export class ServerSupervisor implements Disposable {
    * Records a request that never reached the server: the transport saw nothing, so without this record a
    * call made while the server restarts, or one the gate denied, would leave no trace.
    */
-  recordRefused(method: string, params: Readonly<Record<string, unknown>>, reason: string): void {
-    this.audit.record(refusedRequest(this.name, this.sessionId || 'none', method, params, reason, this.deps.clock.now()));
+  recordRefused(method: string, params: Readonly<Record<string, unknown>>, reason: string, caller?: Caller): void {
+    this.audit.record(refusedRequest(this.name, this.sessionId || 'none', method, params, reason, this.deps.clock.now(), caller));
   }
 
   /** Stops the server and releases everything; await `stop()` first for a clean shutdown. */
@@ -229,7 +251,11 @@ export class ServerSupervisor implements Disposable {
       );
       if (asked) this.setState({ kind: 'starting', since: this.deps.clock.now() });
       const spec = await untilAborted(this.deps.resolveSpec(definition, this.keyPath, abort.signal), abort.signal);
-      const clientRequests = this.deps.clientRequests?.(this.name, sessionId);
+      const gated = this.deps.clientRequests?.(this.name, sessionId);
+      const clientRequests: ClientRequestHandler | undefined = gated && ((request, signal) => {
+        const caller = this.attributedCaller();
+        return gated(request, signal, caller && { caller });
+      });
       const session = await this.deps.launcher.launch({
         serverName: this.name,
         sessionId,

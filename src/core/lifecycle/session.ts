@@ -1,6 +1,7 @@
 import type { Event } from '../events';
 import type { LaunchSpec } from '../config/launchSpec';
 import type { Logger } from '../ports';
+import type { Caller } from '../gateway/caller';
 
 /** Which family of protocol versions a session speaks: the initialize handshake (2024–2025) or stateless discovery (2026-07-28). */
 export type ProtocolEra = 'legacy' | 'modern';
@@ -119,6 +120,8 @@ export interface RequestOptions {
   readonly onProgress?: (update: ProgressUpdate) => void;
   /** Told each new status of a `tools/call` that runs as a task (created, working, waiting for input…). */
   readonly onTaskStatus?: (update: TaskStatusUpdate) => void;
+  /** The gateway agent the request comes from: the audit record of the request names it. */
+  readonly caller?: Caller;
 }
 
 /** A status of a tool call that runs as a task, as the server last reported it. */
@@ -155,7 +158,16 @@ export interface ServerRequest {
  * fails the client request that carried the input request (2026-07-28). `signal` aborts when the server cancels
  * or the originating call is cancelled.
  */
-export type ClientRequestHandler = (request: ServerRequest, signal: AbortSignal) => Promise<unknown>;
+export type ClientRequestHandler = (request: ServerRequest, signal: AbortSignal, context?: ServerRequestContext) => Promise<unknown>;
+
+/** What is known about why a server made a request of the client. */
+export interface ServerRequestContext {
+  /**
+   * The gateway agent whose call the request belongs to, when that is certain enough: the only call in flight to
+   * the server (a server's request names no call of ours). Absent: MCP Warden's own call, or nobody can tell.
+   */
+  readonly caller?: Caller;
+}
 
 /** A live connection to one server. */
 export interface Session {

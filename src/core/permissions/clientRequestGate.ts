@@ -1,6 +1,6 @@
 import type { ClientRequestHandler } from '../lifecycle/session';
 import { errorMessage } from '../ports';
-import type { PermissionKind } from './permission';
+import type { PermissionKind, PermissionRequest } from './permission';
 import { PermissionDeniedError } from './permissionDenied';
 import type { PermissionGate } from './permissionGate';
 import type { RequestAuthorizer } from './permissionBroker';
@@ -44,10 +44,27 @@ export function gatedClientRequests(authorizer: RequestAuthorizer, features: Cli
     let samplingRefusals = 0;
     // Requests waiting on one question share its decision: one refusal, however many requests it answered.
     const refusalsCounted = new WeakSet<object>();
-    return async ({ method, params }, signal) => {
+    return async ({ method, params }, signal, context) => {
       const permission = { kind: KINDS[method], target: '' };
-      const request = { server, session, permission, method };
+      const caller = context?.caller;
+      const request: PermissionRequest = {
+        server,
+        session,
+        permission,
+        method,
+        ...(caller && { agent: caller.agent }),
+        ...(caller?.chain && { chain: caller.chain }),
+      };
       const denied = (rule: string) => new PermissionDeniedError(server, permission, rule, `its request ${method}`);
+      const forward = method !== 'roots/list' ? caller?.forward?.[method] : undefined;
+      if (forward) {
+        // The agent that made the call answers (its own form, its own model and consent); a deny grant still stops
+        // the request before it leaves, and the decision is audited with the agent.
+        const decision = authorizer.decideWithoutAsking?.(request);
+        if (decision?.verdict === 'deny') throw denied(decision.rule);
+        if (method === 'sampling/createMessage') return refuseToolUseNotOffered(params as SamplingParams, await forward({ method, params }, signal));
+        return forward({ method, params }, signal);
+      }
       if (method === 'elicitation/create' && elicitation) {
         const decision = authorizer.decideWithoutAsking?.(request);
         if (decision?.verdict === 'deny') throw denied(decision.rule);

@@ -1,4 +1,5 @@
 /** The sentences a gate decision carries: the rule that decided (audit log, notifications) and why asking is modal. */
+import { delegatingServerOf } from '../gateway/caller';
 import { displayText } from './declarations';
 import type { Grant, GrantStatus, PermissionRequest, ToolAnnotations } from './permission';
 import { matchSpecificity, type CompiledTarget } from './targetMatching';
@@ -16,7 +17,7 @@ const shown = (text: string) => displayText(text, MAX_SHOWN_CHARS);
 /** e.g. "allowed for this workspace on 2026-12-02 (sealed grant)", "denied for this session (grant for *.github.com)". */
 export function grantRule(grant: Grant, level: GrantLevel, status: GrantStatus | undefined, requestTarget: string): string {
   const covers = grant.target !== requestTarget ? ` for ${shown(grant.target)}` : '';
-  const verb = VERB[grant.decision];
+  const verb = grant.agents ? `${VERB[grant.decision]} to ${grant.agents.map(shown).join(', ')}` : VERB[grant.decision];
   switch (level) {
     case 'once':
       return `${verb} once${covers && ` (grant${covers})`}`;
@@ -64,6 +65,8 @@ export function risksOf(
 ): string[] {
   const risks = [...extra];
   const kind = request.permission.kind;
+  const delegating = delegatingServerOf(request.agent);
+  if (delegating !== undefined) risks.push(`server '${shown(delegating)}' calls another server through the gateway`);
   const text = shown(request.permission.target);
   if (kind === 'fs.write') {
     if (target.type !== 'path') risks.push(`writes to '${text}', which is not an absolute path`);

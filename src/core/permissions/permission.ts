@@ -3,6 +3,8 @@
  * grants that keep those decisions. Pure data; the gate (permissionGate.ts) decides with it.
  */
 
+import { isDelegatingServer } from '../gateway/caller';
+
 export const PERMISSION_KINDS = [
   'launch',
   'fs.read',
@@ -52,6 +54,12 @@ export interface Grant {
   readonly pin?: string;
   /** `hmac-sha256:<keyId>:<mac>`: set on grants made on a machine; see grantSeal.ts. */
   readonly seal?: string;
+  /**
+   * The gateway agents the grant covers (their ids, e.g. `claude-code`, `server:notes`); absent: every caller but a
+   * delegating server, which only a grant naming it covers (a deny without `agents` denies every caller). See
+   * `grantCovers`.
+   */
+  readonly agents?: readonly string[];
 }
 
 /**
@@ -98,6 +106,10 @@ export interface PermissionRequest {
   readonly method?: string;
   /** Why the server says it needs it (from a declaration). */
   readonly reason?: string;
+  /** The gateway agent the request comes from (see Caller); absent: MCP Warden's own user interface. */
+  readonly agent?: string;
+  /** Delegation: who caused the request before `agent`, outermost first. */
+  readonly chain?: readonly string[];
 }
 
 /** The gate's answer, and the rule that gave it (shown to the user and written to the audit log). */
@@ -142,3 +154,14 @@ export interface GrantSealer {
 
 /** Per tool annotation that is `true`: what to do when no grant decides (user settings only, never a grant by itself). */
 export type AnnotationDefaults = Readonly<Partial<Record<keyof ToolAnnotations, Verdict | 'ask'>>>;
+
+/**
+ * Whether a grant covers a request's caller. A grant naming agents covers exactly those. One naming none covers MCP
+ * Warden's own user interface and every gateway agent, except a server delegating through the gateway: a server
+ * calling another server's tools is a new subject, allowed only by a grant that names it. A deny naming none covers
+ * every caller: deny when unsure.
+ */
+export function grantCovers(grant: Pick<Grant, 'agents' | 'decision'>, agent: string | undefined): boolean {
+  if (grant.agents !== undefined) return agent !== undefined && grant.agents.includes(agent);
+  return grant.decision === 'deny' || !isDelegatingServer(agent);
+}

@@ -1,6 +1,8 @@
 import type { AuditSink } from '../audit/auditEvent';
+import { callerLabel } from '../gateway/caller';
 import { errorMessage, type Clock, type Logger } from '../ports';
 import { permissionLabel, type GateDecision, type Grant, type GrantSealer, type PermissionRequest, type UserAnswer } from './permission';
+import type { GrantUsage } from './grantUsage';
 import type { PermissionGate } from './permissionGate';
 
 /** One question for the user. */
@@ -76,6 +78,8 @@ export interface BrokerDeps {
   readonly logger: Logger;
   /** How long a request waits for an answer before it is denied (`mcpWarden.permissions.askTimeoutSeconds`). */
   readonly askTimeoutMs: () => number;
+  /** Told which agent each grant decided for (the Permissions view shows it). */
+  readonly usage?: GrantUsage;
 }
 
 /**
@@ -203,6 +207,7 @@ export class PermissionBroker implements RequestAuthorizer {
   }
 
   private recordDecision(request: PermissionRequest, decision: GateDecision, asked: boolean, waitedMs?: number): void {
+    if (request.agent !== undefined && decision.grant) this.deps.usage?.used(decision.grant, request.agent);
     this.deps.audit.record(() => ({
       type: 'permission',
       server: request.server,
@@ -215,6 +220,8 @@ export class PermissionBroker implements RequestAuthorizer {
       ...(request.method !== undefined && { method: request.method }),
       asked,
       ...(waitedMs !== undefined && { waitedMs }),
+      ...(request.agent !== undefined && { agent: request.agent }),
+      ...(request.chain?.length && { chain: request.chain }),
     }));
   }
 
@@ -228,16 +235,17 @@ export class PermissionBroker implements RequestAuthorizer {
       verdict: grant.decision,
       rule,
       scope: grant.scope,
+      ...(grant.agents && { agents: grant.agents }),
     });
   }
 }
 
 function questionKey(request: PermissionRequest): string {
-  return [request.server, request.session, request.permission.kind, request.permission.target, request.pin ?? ''].join('\0');
+  return [request.server, request.session, request.permission.kind, request.permission.target, request.pin ?? '', request.agent ?? ''].join('\0');
 }
 
 function sameTarget(a: Grant, b: Grant): boolean {
-  return a.server === b.server && a.kind === b.kind && a.target === b.target && a.decision === b.decision;
+  return a.server === b.server && a.kind === b.kind && a.target === b.target && a.decision === b.decision && (a.agents ?? []).join('\0') === (b.agents ?? []).join('\0');
 }
 
 function scopePhrase(scope: UserAnswer['scope']): string {
@@ -245,5 +253,6 @@ function scopePhrase(scope: UserAnswer['scope']): string {
 }
 
 function waitingMessage(request: PermissionRequest): string {
-  return `waiting for your permission: ${permissionLabel(request.permission)} of server '${request.server}'`;
+  const by = request.agent !== undefined ? ` (asked by ${callerLabel({ agent: request.agent, ...(request.chain && { chain: request.chain }) })})` : '';
+  return `waiting for your permission: ${permissionLabel(request.permission)} of server '${request.server}'${by}`;
 }

@@ -1,5 +1,7 @@
 import { Emitter, type Event } from '../events';
 import { annotationRule, grantRule, NO_GRANT_RULE, proposedRule, risksOf, suspendedRule, type GrantLevel } from './gateRules';
+import { isDelegatingServer } from '../gateway/caller';
+import { grantCovers } from './permission';
 import type {
   AnnotationDefaults,
   GateDecision,
@@ -140,7 +142,7 @@ export class PermissionGate {
   decide(request: PermissionRequest, extraRisks: readonly string[] = []): GateDecision {
     const { server, session, permission } = request;
     const cacheable = !RESOLVED_KINDS.has(permission.kind);
-    const cacheKey = cacheable ? `${server}\u0000${session}\u0000${permission.kind}\u0000${request.pin ?? ''}\u0000${permission.target}` : '';
+    const cacheKey = cacheable ? `${server}\u0000${session}\u0000${permission.kind}\u0000${request.pin ?? ''}\u0000${request.agent ?? ''}\u0000${permission.target}` : '';
     if (cacheable) {
       const known = this.decisions.get(cacheKey);
       if (known) return known;
@@ -201,6 +203,8 @@ export class PermissionGate {
       scope: answer.scope,
       grantedAt,
       ...(request.pin !== undefined && { pin: request.pin }),
+      // An answer to an agent's request is about that agent: another agent asking the same is asked itself.
+      ...(request.agent !== undefined && { agents: [request.agent] }),
     };
     if (answer.scope === 'workspace') return grant;
     // An answer that came after its run ended (the server crashed while the user was asked) would otherwise stay
@@ -209,7 +213,7 @@ export class PermissionGate {
     const key = indexKey(server, permission.kind);
     // A new session answer replaces the one it contradicts or repeats; once grants each serve their own request.
     const entries = (this.memoryIndex.get(key) ?? []).filter(
-      (e) => answer.scope === 'once' || !(e.level === 'session' && e.session === session && e.grant.target === permission.target),
+      (e) => answer.scope === 'once' || !(e.level === 'session' && e.session === session && e.grant.target === permission.target && sameAgents(e.grant.agents, grant.agents)),
     );
     entries.push({ grant, level: answer.scope, target: compileTarget(permission.kind, permission.target, this.matchOptions), session, status: undefined });
     this.memoryIndex.set(key, entries);
@@ -287,6 +291,8 @@ export class PermissionGate {
   /** Deny over ask over allow, among the hints that are explicitly true and have a default. */
   private annotationDefault(request: PermissionRequest): { hint: keyof ToolAnnotations; verdict: 'allow' | 'deny' } | undefined {
     if (request.permission.kind !== 'tool' || !request.annotations) return undefined;
+    // A server's own hints never let another server call it: delegation needs a grant that names the caller.
+    if (isDelegatingServer(request.agent)) return undefined;
     let allowedBy: keyof ToolAnnotations | undefined;
     for (const hint of HINTS) {
       if (request.annotations[hint] !== true) continue;
@@ -325,7 +331,7 @@ function scanEntries(entries: readonly Entry[] | undefined, target: CompiledTarg
   const scan: Scan = { denyExists: false };
   if (!entries) return scan;
   for (const entry of entries) {
-    if (!filter(entry)) continue;
+    if (!filter(entry) || !grantCovers(entry.grant, request.agent)) continue;
     const specificity = matchSpecificity(entry.target, target);
     if (specificity < 0) continue;
     const { grant } = entry;
@@ -347,10 +353,19 @@ function scanEntries(entries: readonly Entry[] | undefined, target: CompiledTarg
   return scan;
 }
 
-/** More specific first; between equally specific grants, deny beats allow. */
+/**
+ * More specific first: the target, then whether the grant names the calling agent (the user's answer for that agent
+ * over one for every caller); between equally specific grants, deny beats allow.
+ */
 function beats(entry: Entry, specificity: number, current: { entry: Entry; specificity: number }): boolean {
   if (specificity !== current.specificity) return specificity > current.specificity;
+  const named = entry.grant.agents !== undefined;
+  if (named !== (current.entry.grant.agents !== undefined)) return named;
   return entry.grant.decision === 'deny' && current.entry.grant.decision === 'allow';
+}
+
+function sameAgents(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : a.length === b.length && a.every((x) => b.includes(x));
 }
 
 function indexKey(server: string, kind: PermissionKind): string {

@@ -1,12 +1,16 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/client';
 import type { AuditDirection, AuditSink } from '../../core/audit/auditEvent';
 import type { TransportObserver } from '../transportTap';
+import type { Caller } from '../../core/gateway/caller';
+import { callerContext } from '../callerContext';
 
 type Id = string | number;
 
 interface Pending {
   readonly message: { method: string; params?: unknown };
   readonly startedAt: number;
+  /** The gateway agent the request was sent for (requests to the server only). */
+  readonly caller?: Caller | undefined;
 }
 
 /**
@@ -46,7 +50,8 @@ export class AuditTap implements TransportObserver {
     const requests = direction === 'to-server' ? this.ours : this.theirs;
     const answered = direction === 'to-server' ? this.theirs : this.ours;
     if (m.method !== undefined && m.id !== undefined) {
-      requests.set(m.id, { message: m as { method: string; params?: unknown }, startedAt: this.now() });
+      const caller = direction === 'to-server' ? callerContext.getStore() : undefined;
+      requests.set(m.id, { message: m as { method: string; params?: unknown }, startedAt: this.now(), caller });
     } else if (m.method !== undefined) {
       this.recordNotification(direction, m.method, m.params);
     } else if (m.id !== undefined) {
@@ -96,6 +101,8 @@ export class AuditTap implements TransportObserver {
         endedAt,
         requestMessage: pending.message,
         ...(response !== undefined && { responseMessage: response }),
+        ...(pending.caller && { agent: pending.caller.agent }),
+        ...(pending.caller?.chain?.length && { chain: pending.caller.chain }),
       };
     });
   }

@@ -79,13 +79,13 @@ export function editGrantsText(text: string, inWorkspaceFile: boolean, change: G
 
 /** A grant as it is written: its fields in a fixed, readable order. */
 function grantValue(grant: Grant): Record<string, unknown> {
-  const { server, kind, target, decision, scope, grantedAt, pin, seal } = grant;
-  return { server, kind, target, decision, scope, grantedAt, ...(pin !== undefined && { pin }), ...(seal !== undefined && { seal }) };
+  const { server, kind, target, decision, scope, grantedAt, pin, seal, agents } = grant;
+  return { server, kind, target, decision, scope, grantedAt, ...(agents !== undefined && { agents }), ...(pin !== undefined && { pin }), ...(seal !== undefined && { seal }) };
 }
 
 function lastPerSlot(grants: readonly Grant[]): Grant[] {
   const bySlot = new Map<string, Grant>();
-  for (const grant of grants) bySlot.set(JSON.stringify([grant.server, grant.kind, grant.target]), grant);
+  for (const grant of grants) bySlot.set(JSON.stringify([grant.server, grant.kind, grant.target, agentsKey(grant.agents)]), grant);
   return [...bySlot.values()];
 }
 
@@ -93,8 +93,19 @@ function field(item: unknown, name: string): unknown {
   return typeof item === 'object' && item !== null ? (item as Record<string, unknown>)[name] : undefined;
 }
 
+/** A slot holds one grant: a grant naming agents sits next to the one for every caller, not in its place. */
 function sameSlot(item: unknown, grant: Grant): boolean {
-  return field(item, 'server') === grant.server && field(item, 'kind') === grant.kind && field(item, 'target') === grant.target;
+  const agents = field(item, 'agents');
+  return (
+    field(item, 'server') === grant.server &&
+    field(item, 'kind') === grant.kind &&
+    field(item, 'target') === grant.target &&
+    agentsKey(Array.isArray(agents) ? (agents as unknown[]).map(String) : undefined) === agentsKey(grant.agents)
+  );
+}
+
+function agentsKey(agents: readonly string[] | undefined): string {
+  return agents ? [...agents].sort().join('\0') : '';
 }
 
 function sameGrant(item: unknown, grant: Grant): boolean {

@@ -36,11 +36,13 @@ function grantOf(item: unknown): Grant | undefined {
   // Own members only: a `__proto__` member in the JSON becomes the object's prototype, and what it holds is no
   // member of the grant.
   const own = (key: string): unknown => (Object.hasOwn(item, key) ? (item as Record<string, unknown>)[key] : undefined);
-  const [server, kind, target, decision, scope, grantedAt, pin, seal] = ['server', 'kind', 'target', 'decision', 'scope', 'grantedAt', 'pin', 'seal'].map(own);
+  const [server, kind, target, decision, scope, grantedAt, pin, seal, agents] = ['server', 'kind', 'target', 'decision', 'scope', 'grantedAt', 'pin', 'seal', 'agents'].map(own);
   if (typeof server !== 'string' || typeof target !== 'string' || typeof grantedAt !== 'string') return undefined;
   if (typeof kind !== 'string' || !(PERMISSION_KINDS as readonly string[]).includes(kind)) return undefined;
   if ((decision !== 'allow' && decision !== 'deny') || scope !== 'workspace') return undefined;
   if ((pin !== undefined && typeof pin !== 'string') || (seal !== undefined && typeof seal !== 'string')) return undefined;
+  // A grant naming agents covers only them: a malformed list must not widen it to every caller.
+  if (agents !== undefined && !isAgentList(agents)) return undefined;
   return {
     server,
     kind: kind as PermissionKind,
@@ -50,5 +52,10 @@ function grantOf(item: unknown): Grant | undefined {
     grantedAt,
     ...(typeof pin === 'string' && { pin }),
     ...(typeof seal === 'string' && { seal }),
+    ...(agents !== undefined && { agents: agents as string[] }),
   };
+}
+
+function isAgentList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.length > 0 && value.length <= 64 && value.every((a) => typeof a === 'string' && a.length > 0 && a.length <= 128);
 }

@@ -3,6 +3,7 @@ import type { Disposable } from '../../core/disposable';
 import type { Grant, PermissionKind } from '../../core/permissions/permission';
 import type { ListedGrant, PermissionGate } from '../../core/permissions/permissionGate';
 import type { Enforcement } from '../../core/sandbox/enforcement';
+import type { GrantUsage } from '../../core/permissions/grantUsage';
 
 /** The elements of the Permissions view. */
 export type PermissionsTreeNode =
@@ -22,14 +23,16 @@ export type CurrentPin = (server: string, kind: PermissionKind, target: string) 
 export class PermissionsTreeProvider implements vscode.TreeDataProvider<PermissionsTreeNode>, Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private readonly subscription: Disposable;
+  private readonly subscriptions: Disposable[];
 
   constructor(
     private readonly gate: PermissionGate,
     private readonly currentPin: CurrentPin = () => undefined,
     private readonly enforcement: EnforcementOf = () => 'advisory',
+    private readonly usage?: GrantUsage,
   ) {
-    this.subscription = gate.onDidChange(() => this.changeEmitter.fire());
+    this.subscriptions = [gate.onDidChange(() => this.changeEmitter.fire())];
+    if (usage) this.subscriptions.push(usage.onDidChange(() => this.changeEmitter.fire()));
   }
 
   /** Redraws (e.g. when a server's tools changed, so a grant may now be suspended). */
@@ -58,17 +61,18 @@ export class PermissionsTreeProvider implements vscode.TreeDataProvider<Permissi
     }
     const { grant, status } = node.listed;
     const item = new vscode.TreeItem(grant.target === '' ? grant.kind : `${grant.kind}: ${grant.target}`);
-    item.id = `permissions:${grant.server}:${grant.kind}:${grant.target}:${grant.scope}:${grant.decision}:${grant.grantedAt}`;
+    item.id = `permissions:${grant.server}:${grant.kind}:${grant.target}:${grant.scope}:${grant.decision}:${grant.grantedAt}:${(grant.agents ?? []).join(',')}`;
     const enforcement = this.enforcement(grant.server, grant.kind);
-    item.description = grantDescription(node.listed, node.suspended, enforcement);
-    item.tooltip = grantTooltip(node.listed, node.suspended, enforcement);
+    const usedBy = this.usage?.agentsOf(grant) ?? [];
+    item.description = `${grantDescription(node.listed, node.suspended, enforcement)}${agentsDescription(grant, usedBy)}`;
+    item.tooltip = grantTooltip(node.listed, node.suspended, enforcement, usedBy);
     item.iconPath = grantIcon(node.listed, node.suspended);
     item.contextValue = `grant.${status}`;
     return item;
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.changeEmitter.dispose();
   }
 
@@ -88,11 +92,19 @@ export function grantDescription({ grant, status }: ListedGrant, suspended: bool
   return `${decided} · ${grant.scope}${confirmed}${enforcement ? ` · ${enforcement}` : ''}`;
 }
 
-function grantTooltip({ grant, status }: ListedGrant, suspended: boolean, enforcement: Enforcement): vscode.MarkdownString {
+/** " · for claude-code · used by claude-code, vscode": whom the grant covers and whom it decided for. */
+function agentsDescription(grant: Grant, usedBy: readonly string[]): string {
+  const covers = grant.agents ? ` · for ${grant.agents.join(', ')}` : '';
+  return `${covers}${usedBy.length > 0 ? ` · used by ${usedBy.join(', ')}` : ''}`;
+}
+
+function grantTooltip({ grant, status }: ListedGrant, suspended: boolean, enforcement: Enforcement, usedBy: readonly string[]): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${grant.decision === 'allow' ? 'Allowed' : 'Denied'}** for ${grant.scope === 'workspace' ? 'this workspace' : grant.scope === 'session' ? 'this session' : 'the next request'}\n\n`);
   md.appendText(`Server: ${grant.server}\nPermission: ${grant.kind}${grant.target === '' ? '' : ` ${grant.target}`}\nGranted: ${grant.grantedAt}\n`);
   if (grant.pin) md.appendText(`Pinned to: ${grant.pin}\n`);
+  md.appendText(`Covers: ${grant.agents ? `the gateway agents ${grant.agents.join(', ')} only` : 'MCP Warden and every gateway agent (not servers delegating)'}\n`);
+  if (usedBy.length > 0) md.appendText(`Used through the gateway by: ${usedBy.join(', ')}\n`);
   md.appendMarkdown('\n');
   md.appendMarkdown(`${STATUS_TEXT[status]}\n\n`);
   if (suspended) md.appendMarkdown('$(debug-pause) The definition changed since it was allowed: the next use asks again.\n\n');

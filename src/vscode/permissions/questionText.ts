@@ -56,6 +56,14 @@ export function kindNoun(kind: PermissionKind): string {
 
 /** The one-line text of a question, as the single notification or a modal shows it. */
 export function questionMessage(question: PermissionQuestion): string {
+  const { request } = question;
+  const message = serverQuestion(question);
+  if (request.agent === undefined) return message;
+  const chain = [...(request.chain ?? []), request.agent].map((a) => `'${shown(a)}'`).join(' → ');
+  return `${message} (for agent ${chain}, through the MCP Warden gateway)`;
+}
+
+function serverQuestion(question: PermissionQuestion): string {
   const { request, decision, launch } = question;
   const server = shown(request.server);
   if (request.permission.kind === 'launch') {
