@@ -139,6 +139,16 @@ export class Gateway implements Disposable {
     this.disposables.dispose();
   }
 
+  /**
+   * Tells every connected agent that the tool, prompt and resource lists changed, for changes the registry does not
+   * see (e.g. which servers are exposed directly).
+   */
+  listsChanged(): void {
+    this.indexes.clear();
+    const servers = new Map(this.deps.registry.servers.map((s) => [s.name, new Set<ListKind>(['tools', 'prompts', 'resources'])]));
+    this.announce(servers);
+  }
+
   private index(view: GatewayView): CatalogIndex {
     const key = view.kind === 'aggregate' ? '' : view.server;
     let index = this.indexes.get(key);
@@ -149,7 +159,10 @@ export class Gateway implements Disposable {
   private onRegistryChange(): void {
     this.indexes.clear();
     const changed = this.changes.update(this.deps.registry.servers);
-    if (changed.size === 0) return;
+    if (changed.size > 0) this.announce(changed);
+  }
+
+  private announce(changed: ReadonlyMap<string, ReadonlySet<ListKind>>): void {
     const all = new Set<ListKind>([...changed.values()].flatMap((kinds) => [...kinds]));
     if (this.http) {
       for (const kind of all) this.http.notify[NOTIFY[kind]]();

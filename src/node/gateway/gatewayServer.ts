@@ -19,7 +19,7 @@ import type { ServerRegistry } from '../../core/lifecycle/serverRegistry';
 import type { ClientRequestMethod, ToolInfo } from '../../core/lifecycle/session';
 import { progressReporter } from './agentProgress';
 import type { CatalogIndex, GatewayView, Qualified } from './catalogAdapter';
-import { withCaller, type Caller, type ForwardHandler } from './gatewayCaller';
+import type { Caller, ForwardHandler } from '../../core/gateway/caller';
 import { failedRequest, failedToolCall } from './gatewayErrors';
 import { CALL_TOOL, META_TOOLS, SEARCH_TOOLS, callToolArguments, searchArguments, searchResult } from './metaTools';
 import type { ModernInputs } from './modernInputs';
@@ -171,7 +171,7 @@ class GatewayHandlers {
     if (modern) {
       const inputs = this.context.modernInputs;
       if (inputs && method === 'tools/call') return inputs.run(ctx, this.connection.agent, client.capabilities, (forward, signal, report) =>
-        this.context.registry.request(serverName, method, params, withCaller({ signal, onProgress: report }, { ...caller, ...(forward && { forward }) })),
+        this.context.registry.request(serverName, method, params, { signal, onProgress: report, caller: { ...caller, ...(forward && { forward }) } }),
       );
     }
     const forward = modern ? undefined : legacyForward(ctx, client.capabilities);
@@ -179,7 +179,7 @@ class GatewayHandlers {
       serverName,
       method,
       params,
-      withCaller({ signal: ctx.mcpReq.signal, ...(onProgress && { onProgress }) }, { ...caller, ...(forward && { forward }) }),
+      { signal: ctx.mcpReq.signal, ...(onProgress && { onProgress }), caller: { ...caller, ...(forward && { forward }) } },
     );
   }
 

@@ -5,7 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { ProtocolError, ProtocolErrorCode, createRequestStateCodec, inputRequired, type ClientCapabilities, type InputRequests, type InputRequiredResult, type RequestStateCodec, type ServerContext } from '@modelcontextprotocol/server';
 import type { Disposable } from '../../core/disposable';
 import type { ProgressUpdate, ServerRequest } from '../../core/lifecycle/session';
-import type { Caller, ForwardHandler } from './gatewayCaller';
+import type { Caller, ForwardHandler } from '../../core/gateway/caller';
 import { progressReporter } from './agentProgress';
 
 /** Starts the backing call with where its questions go, its own signal and a progress sink. */
