@@ -1,10 +1,9 @@
 // The gateway with real servers and real agents (SDK clients over HTTP) in both protocol eras: one list of
 // namespaced tools, calls through the registry, refusals at the door that never reach a server.
 import * as assert from 'node:assert/strict';
-import { request } from 'node:http';
 import type { AuditInput } from '../../src/core/audit/auditEvent';
 import { EVERYTHING, FIXTURE, NODE } from './harness';
-import { LEGACY, MODERN, disposeGateways, sentTo, startGateway, textOf, type Era, type GatewayRun } from './gatewayHarness';
+import { LEGACY, MODERN, disposeGateways, post, sentTo, startGateway, textOf, type Era } from './gatewayHarness';
 
 /** What a call asked for, without the envelope MCP Warden adds on its way to the server. */
 function nameAndArguments(event: AuditInput): unknown {
@@ -95,22 +94,6 @@ describe('gateway: the door (Host, Origin, token)', function () {
 
   const INITIALIZE = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: LEGACY, capabilities: {}, clientInfo: { name: 'x', version: '1' } } });
   const LIST = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: { _meta: { 'io.modelcontextprotocol/protocolVersion': MODERN, 'io.modelcontextprotocol/clientCapabilities': {}, 'io.modelcontextprotocol/clientInfo': { name: 'x', version: '1' } } } });
-
-  /** A raw POST (node:http, so that Host can be anything). */
-  function post(run: GatewayRun, headers: Record<string, string>, body: string, path = '/mcp'): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-    return new Promise((resolve, reject) => {
-      const req = request(
-        { host: '127.0.0.1', port: run.endpoint.port, path, method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } },
-        (res) => {
-          let text = '';
-          res.on('data', (d: Buffer) => (text += d.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
 
   it('no token, a wrong token, a foreign Origin or a foreign Host are refused, 401/401/403/403, and reach no server', async () => {
     const run = await startGateway({ fixture: { command: NODE, args: [FIXTURE] } });

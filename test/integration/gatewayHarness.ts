@@ -1,6 +1,7 @@
 // The gateway with real parts: a real registry running real servers (harness.ts), the real Gateway listening on
 // 127.0.0.1, and agents that are real SDK clients over HTTP. Only the tokens are made up here.
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,8 @@ export interface AgentOptions {
   readonly url?: string;
   readonly clientName?: string;
   readonly capabilities?: ClientCapabilities;
+  /** `autoFulfill: false`: input_required results surface to the test instead of being answered by the handlers. */
+  readonly inputRequired?: { readonly autoFulfill: boolean };
   readonly listChanged?: { readonly tools?: (names: string[]) => void };
   /** Install handlers before connecting. */
   readonly setup?: (client: Client) => void;
@@ -78,6 +81,7 @@ export async function startGateway(
         { name: agentOptions.clientName ?? 'test-agent', version: '1.0.0' },
         {
           ...(agentOptions.capabilities && { capabilities: agentOptions.capabilities }),
+          ...(agentOptions.inputRequired && { inputRequired: agentOptions.inputRequired }),
           versionNegotiation: { mode: era === LEGACY ? 'legacy' : { pin: MODERN } },
           ...(agentOptions.listChanged?.tools && {
             listChanged: { tools: { debounceMs: 0, onChanged: (_e: Error | null, items: { name: string }[] | null) => items && agentOptions.listChanged?.tools?.(items.map((t) => t.name)) } },
@@ -114,11 +118,33 @@ export function sentTo(audited: readonly AuditInput[], server: string): AuditInp
 }
 
 /**
- * Makes the harness's registry offer elicitation to the servers it starts from now on. harness.ts does not take
- * `offered` (the editor offers everything); until it does, the shared launcher is told here, before any start.
+ * Makes the harness's registry offer elicitation and sampling to the servers it starts from now on. harness.ts does
+ * not take `offered` (the editor offers everything); until it does, the shared launcher is told here, before any start.
  */
-export function offerElicitation(harness: Harness): void {
+export function offerQuestions(harness: Harness): void {
   const launcher = (harness.registry as unknown as { deps: { supervisor: { launcher: SessionLauncher } } }).deps.supervisor.launcher;
   const launch = launcher.launch.bind(launcher);
-  launcher.launch = (request) => launch({ ...request, offered: { ...request.offered, elicitation: true } });
+  launcher.launch = (request) => launch({ ...request, offered: { ...request.offered, elicitation: true, sampling: true } });
+}
+
+export interface RawAnswer {
+  readonly status: number;
+  readonly headers: Record<string, unknown>;
+  readonly body: string;
+}
+
+/** A raw request to the gateway (node:http, so that Host can be anything). */
+export function post(run: GatewayRun, headers: Record<string, string>, body: string, path = '/mcp', method = 'POST'): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: run.endpoint.port, path, method, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -8,10 +8,13 @@ import { gatedClientRequests } from '../../src/core/permissions/clientRequestGat
 import type { ElicitationAnswer } from '../../src/core/clientFeatures/elicitation';
 import { ScriptedElicitation } from '../support/scriptedElicitation';
 import { allow, deny, scriptedPermissions, type ScriptedPermissions } from '../support/scriptedPermissions';
-import { FIXTURE, NODE, ROOT, running } from './harness';
-import { LEGACY, MODERN, disposeGateways, offerElicitation, startGateway, textOf, type Era, type GatewayRun } from './gatewayHarness';
+import type { Client, InputRequiredResult } from '@modelcontextprotocol/client';
+import type { GatewayLimits } from '../../src/node/gateway/gateway';
+import { FIXTURE, NODE, ROOT, running, waitUntil } from './harness';
+import { LEGACY, MODERN, disposeGateways, offerQuestions, startGateway, textOf, type Era, type GatewayRun } from './gatewayHarness';
 
 const ELICITATION_SERVER = join(ROOT, 'test/fixtures/elicitation-server.mjs');
+const PERMISSIONS_SERVER = join(ROOT, 'test/fixtures/permissions-server.mjs');
 
 describe('gateway: permissions and questions, per agent', function () {
   this.timeout(60_000);
@@ -22,12 +25,13 @@ describe('gateway: permissions and questions, per agent', function () {
   afterEach(disposeGateways);
 
   /** A gateway whose servers need approval, under the scripted user; launches are approved. */
-  async function start(servers: Record<string, unknown>, elicitation?: ScriptedElicitation): Promise<GatewayRun> {
+  /** With `elicitation`, MCP Warden offers servers elicitation (answered by that script unless an agent answers) and sampling. */
+  async function start(servers: Record<string, unknown>, elicitation?: ScriptedElicitation, limits?: Partial<GatewayLimits>): Promise<GatewayRun> {
     for (let i = 0; i < Object.keys(servers).length; i++) p.prompter.answer(allow('workspace'));
     const clientRequests = gatedClientRequests(p.broker, { rootsOf: () => [], ...(elicitation && { elicitation }) });
-    const run = await startGateway(servers, { permissions: { ...p.harness, clientRequests }, autostart: !elicitation });
+    const run = await startGateway(servers, { permissions: { ...p.harness, clientRequests }, autostart: !elicitation, ...(limits && { gateway: { limits } }) });
     if (elicitation) {
-      offerElicitation(run.harness);
+      offerQuestions(run.harness);
       for (const name of Object.keys(servers)) await run.harness.registry.start(name);
     }
     for (const name of Object.keys(servers)) await run.harness.waitFor(name, running, 'running');
@@ -101,6 +105,59 @@ describe('gateway: permissions and questions, per agent', function () {
       assert.equal(warden.requests.length, 0, "MCP Warden's own form was not shown");
     });
   }
+
+  for (const era of [LEGACY, MODERN] as Era[]) {
+    it(`a server's sampling request during a ${era} agent's call goes to that agent's model when it declared sampling`, async () => {
+      const run = await start({ perms: { command: NODE, args: [PERMISSIONS_SERVER] } }, new ScriptedElicitation());
+      const asked: unknown[] = [];
+      const agent = await run.agent(era, {
+        capabilities: { sampling: {} },
+        setup: (client) =>
+          client.setRequestHandler('sampling/createMessage', async (request) => {
+            asked.push(request.params);
+            return { role: 'assistant', content: { type: 'text', text: "the agent's model says hello" }, model: 'agent-model' };
+          }),
+      });
+      p.prompter.answer(allow('workspace'));
+      const result = await agent.callTool({ name: 'perms__sample', arguments: {} });
+      assert.equal(textOf(result), "the agent's model says hello");
+      assert.deepEqual((asked[0] as { messages?: unknown }).messages, [{ role: 'user', content: { type: 'text', text: 'Say hello' } }]);
+    });
+  }
+
+  it("a 2026-07-28 agent's answers resume only its own parked call: a forged state or another agent's is refused", async () => {
+    const run = await start({ elicit: { command: NODE, args: [ELICITATION_SERVER] } }, new ScriptedElicitation());
+    const manual = { capabilities: { elicitation: { form: {} } }, inputRequired: { autoFulfill: false } } as const;
+    const cursor = await run.agent(MODERN, { agent: 'cursor', ...manual });
+    const claude = await run.agent(MODERN, { agent: 'claude-code', ...manual });
+    p.prompter.answer(allow('workspace'));
+    const first = (await cursor.callTool({ name: 'elicit__profile', arguments: {} }, { allowInputRequired: true })) as unknown as InputRequiredResult;
+    assert.equal(first.resultType, 'input_required');
+    const [key, question] = Object.entries(first.inputRequests ?? {})[0]!;
+    assert.equal(question.method, 'elicitation/create');
+    const answers = { [key]: { action: 'accept', content: { nickname: 'Ada', age: 36 } } };
+    const retry = (client: Client, requestState: string) =>
+      client.callTool({ name: 'elicit__profile', arguments: {}, inputResponses: answers, requestState } as never, { allowInputRequired: true });
+
+    await assert.rejects(retry(cursor, 'v1.forged.state'), /a request state MCP Warden did not issue, or it expired/);
+    await assert.rejects(retry(claude, first.requestState!), /no longer waiting/);
+    const done = await retry(cursor, first.requestState!);
+    assert.equal((JSON.parse(textOf(done)) as { content: { nickname: string } }).content.nickname, 'Ada');
+    // Resumed once: the same state cannot resume it again.
+    await assert.rejects(retry(cursor, first.requestState!), /no longer waiting/);
+  });
+
+  it("a parked call the agent never comes back for is cancelled after the input timeout", async () => {
+    const run = await start({ elicit: { command: NODE, args: [ELICITATION_SERVER] } }, new ScriptedElicitation(), { inputTimeoutMs: 300 });
+    const agent = await run.agent(MODERN, { capabilities: { elicitation: { form: {} } }, inputRequired: { autoFulfill: false } });
+    p.prompter.answer(allow('workspace'));
+    const first = (await agent.callTool({ name: 'elicit__profile', arguments: {} }, { allowInputRequired: true })) as unknown as InputRequiredResult;
+    await waitUntil(
+      () => run.audited.some((e) => e.type === 'request' && e.server === 'elicit' && e.request.method === 'tools/call' && e.response.error !== undefined),
+      'the backing call to end',
+    );
+    await assert.rejects(agent.callTool({ name: 'elicit__profile', arguments: {}, inputResponses: {}, requestState: first.requestState } as never, { allowInputRequired: true }), /no longer waiting|expired/);
+  });
 
   it("an agent that did not declare elicitation: MCP Warden's own form answers the server", async () => {
     const warden = new ScriptedElicitation();
