@@ -131,6 +131,7 @@ export class Gateway implements Disposable {
     this.http = undefined;
     this.socket = undefined;
     this.current = undefined;
+    this.modernInputs.cancelAll();
     await Promise.all([http?.close(), socket?.close()]);
   }
 

@@ -43,9 +43,14 @@ export class ModernInputs implements Disposable {
     return this.drive(call, ctx, agent);
   }
 
-  dispose(): void {
+  /** Cancels every parked call (the gateway stops): their agents' retries are refused as no longer waiting. */
+  cancelAll(): void {
     for (const call of this.parked.values()) call.cancel(new Error('MCP Warden stopped its gateway'));
     this.parked.clear();
+  }
+
+  dispose(): void {
+    this.cancelAll();
   }
 
   /** Waits for the call to end or to ask something; in the second case parks it and asks the agent. */
