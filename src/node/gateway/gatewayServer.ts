@@ -16,7 +16,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/server';
 import type { ServerRegistry } from '../../core/lifecycle/serverRegistry';
-import type { ClientRequestMethod, ToolInfo } from '../../core/lifecycle/session';
+import type { ClientRequestMethod, ProgressUpdate, ToolInfo } from '../../core/lifecycle/session';
 import { progressReporter } from './agentProgress';
 import type { CatalogIndex, GatewayView, Qualified } from './catalogAdapter';
 import type { Caller, ForwardHandler } from '../../core/gateway/caller';
@@ -161,26 +161,16 @@ class GatewayHandlers {
    * cancellation as signal and its progress token fed by the server's progress.
    */
   private send(serverName: string, method: ClientRequestMethod, params: Record<string, unknown>, ctx: ServerContext): Promise<unknown> {
-    const modern = ctx.mcpReq.envelope !== undefined;
     const client = this.clientOf(ctx);
-    const caller: Caller = {
-      agent: this.connection.agent,
-      ...(client.name !== undefined && { clientName: client.name }),
+    const request = (signal: AbortSignal, onProgress: ((update: ProgressUpdate) => void) | undefined, forward: Caller['forward']) => {
+      const caller: Caller = { agent: this.connection.agent, ...(client.name !== undefined && { clientName: client.name }), ...(forward && { forward }) };
+      return this.context.registry.request(serverName, method, params, { signal, ...(onProgress && { onProgress }), caller });
     };
-    const onProgress = progressReporter(ctx);
-    if (modern) {
-      const inputs = this.context.modernInputs;
-      if (inputs && method === 'tools/call') return inputs.run(ctx, this.connection.agent, client.capabilities, (forward, signal, report) =>
-        this.context.registry.request(serverName, method, params, { signal, onProgress: report, caller: { ...caller, ...(forward && { forward }) } }),
-      );
-    }
-    const forward = modern ? undefined : legacyForward(ctx, client.capabilities);
-    return this.context.registry.request(
-      serverName,
-      method,
-      params,
-      { signal: ctx.mcpReq.signal, ...(onProgress && { onProgress }), caller: { ...caller, ...(forward && { forward }) } },
-    );
+    if (ctx.mcpReq.envelope === undefined) return request(ctx.mcpReq.signal, progressReporter(ctx), legacyForward(ctx, client.capabilities));
+    // 2026-07-28: the agent answers a server's questions by retrying its call; the call waits for it, parked.
+    const inputs = this.context.modernInputs;
+    if (inputs && method === 'tools/call') return inputs.run(ctx, this.connection.agent, client.capabilities, (forward, signal, report) => request(signal, report, forward));
+    return request(ctx.mcpReq.signal, progressReporter(ctx), undefined);
   }
 
   /** What the agent says about itself: per request in 2026-07-28, from `initialize` before. */
