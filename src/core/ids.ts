@@ -77,6 +77,10 @@ export const Settings = {
   annotationDefaults: 'permissions.annotationDefaults',
   askTimeoutSeconds: 'permissions.askTimeoutSeconds',
   sandboxMode: 'sandbox.mode',
+  gatewayEnabled: 'gateway.enabled',
+  gatewayPort: 'gateway.port',
+  gatewayExposeDirectly: 'gateway.exposeDirectly',
+  gatewayEditorDefinitions: 'gateway.editorDefinitions',
 } as const;
 
 /** The full key of a setting, e.g. `mcpWarden.servers`. */
