@@ -204,7 +204,8 @@ async function main() {
 
     // 3h: the gateway and VS Code's own MCP client: MCP Warden's provider offers "MCP Warden"; VS Code lists its
     // tools and invokes one (through a test-only extension: code-server has no chat offline); MCP Warden asks for
-    // agent 'vscode', and the call is audited with that agent
+    // agent 'vscode', and the call is audited with that agent; VS Code's cache holds no token; one definition per
+    // server when the setting says so
     if (only.has('gateway')) {
       const gatewayUi = await import(join(ROOT, 'out/test/e2e/ui/gateway.ui.js'));
       const clientReport = 'warden-test-mcp-client.jsonl'; // in the run's home folder

@@ -2,13 +2,14 @@
 // offers "MCP Warden" to VS Code; VS Code's MCP client (driven by a test-only extension, since code-server has no
 // chat offline) starts it and lists the tools of the server MCP Warden runs; invoking one passes VS Code's own
 // "Run" confirmation if it asks, then MCP Warden's permission question for agent 'vscode', answered Allow Once;
-// the result comes back; the call is in the audit log with its decision and agent "vscode"; and the definitions VS Code cached
-// in its storage carry no token. Screenshots go to docs/images. Every wait is for a state of the page or a file.
+// the result comes back; the call is in the audit log with its decision and agent "vscode"; the definitions VS Code
+// cached in its storage carry no token; and the setting for one definition per server reaches VS Code. Screenshots
+// go to docs/images. Every wait is for a state of the page or a file.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { auditFolder } from './audit.ui';
-import { pane, runCommand, settled, toast, type UiStepOptions, widenSideBar, writeServersWorkspace } from './workbench';
+import { answerToast, exactRow, pane, runCommand, settled, toast, type UiStepOptions, widenSideBar, writeServersWorkspace } from './workbench';
 
 /** What the test client invokes (WARDEN_TEST_TOOL and WARDEN_TEST_INPUT in its environment), and what it returns. */
 export const GATEWAY_TOOL = { pattern: 'everything__echo$', input: { message: 'hello from VS Code through the gateway' } } as const;
@@ -54,6 +55,8 @@ export async function runGatewayTests(options: GatewayUiOptions): Promise<number
     await launch.locator('.monaco-button', { hasText: /^Approve$/ }).click({ timeout: 60_000 });
     const servers = pane(page, 'Servers');
     await servers.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: /^everything$/ }) }).locator('.label-description', { hasText: / · stdio/ }).waitFor({ timeout: 60_000 });
+    // server-everything asks for the roots as soon as it runs: allowed, so its question does not stay open.
+    await answerToast(page, "Server 'everything' asks to see your workspace folders (roots)", 'Allow Once', 30_000);
     options.log('UI: MCP Warden runs server everything');
 
     // VS Code lists the definition MCP Warden provides.
@@ -102,6 +105,12 @@ export async function runGatewayTests(options: GatewayUiOptions): Promise<number
     // VS Code caches the definition it was given, never the token it was given when it started it.
     const cached = await cachedDefinitionsCarryNoToken(page, 'MCP Warden');
     options.log(`UI: VS Code cached the gateway's definition without the token: ${cached}`);
+
+    // One definition per server instead, as the user's setting asks: VS Code is told, and lists "Warden: everything".
+    await chooseInSettingsEditor(page, 'mcpWarden.gateway.editorDefinitions', 'Editor Definitions', 'perServer');
+    const listed = await listedByVsCode(page, 'Warden: everything');
+    if (listed.includes('MCP Warden')) throw new Error(`VS Code still lists the aggregate definition: ${listed.join(', ')}`);
+    options.log(`UI: with mcpWarden.gateway.editorDefinitions "perServer", VS Code lists ${listed.join(', ')}`);
     return 0;
   } catch (error) {
     options.log(`gateway UI test failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -112,11 +121,41 @@ export async function runGatewayTests(options: GatewayUiOptions): Promise<number
   }
 }
 
-/** "MCP: List Servers" (VS Code's own) has a row for the definition `label`. */
-export async function listedByVsCode(page: Page, label: string): Promise<void> {
-  await runCommand(page, 'MCP: List Servers');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 30_000 });
-  await page.keyboard.press('Escape');
+/**
+ * "MCP: List Servers" (VS Code's own) has a row labelled `label`; returns the labels of its rows. The list shows what
+ * VS Code knew when it opened, so it is opened again until the row is there.
+ */
+export async function listedByVsCode(page: Page, label: string, timeoutMs = 60_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await runCommand(page, 'MCP: List Servers');
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ timeout: 15_000 });
+    const found = await exactRow(page, label)
+      .waitFor({ timeout: 2_000 })
+      .then(() => true, () => false);
+    const labels = (await rows.locator('.label-name').allInnerTexts()).map((text) => text.trim());
+    await page.keyboard.press('Escape');
+    if (found) return labels;
+    if (Date.now() > deadline) throw new Error(`"MCP: List Servers" did not list "${label}" within ${timeoutMs} ms: ${labels.join(', ')}`);
+  }
+}
+
+/** In the Settings editor (User), the enumeration setting `key` set to `value`, as a user picks it from its list. */
+async function chooseInSettingsEditor(page: Page, key: string, title: string, value: string): Promise<void> {
+  await runCommand(page, 'Preferences: Open User Settings');
+  await page.locator('.settings-header .suggest-input-container .view-lines').click({ timeout: 15_000 });
+  await page.keyboard.type(key);
+  const item = page.locator('.setting-item', { has: page.locator('.setting-item-label', { hasText: title }) });
+  await item.locator('select').selectOption(value, { timeout: 15_000 });
+  // Written (a moment after the choice): the setting shows as configured.
+  await page.locator(`.is-configured[data-key="${key}"]`).waitFor({ timeout: 15_000 });
+  // The Settings editor opens as a modal here: Escape clears the search, then closes it.
+  for (let i = 0; i < 3 && (await item.count()) > 0; i++) {
+    await page.keyboard.press('Escape');
+    await item.waitFor({ state: 'detached', timeout: 2_000 }).catch(() => undefined);
+  }
+  await item.waitFor({ state: 'detached', timeout: 5_000 });
 }
 
 /**
