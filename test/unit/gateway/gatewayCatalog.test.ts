@@ -43,6 +43,13 @@ describe('gateway catalog', () => {
     assert.equal(buildGatewayView([github, fs], { exposedDirectly: new Set() }).listedTools.length, 0);
   });
 
+  it('offers a tool or prompt a server lists twice once', () => {
+    const twice = buildGatewayView([server('dup', { tools: [tool('a', 'first'), tool('a', 'second')], prompts: [{ name: 'p' }, { name: 'p' }] })]);
+    assert.deepEqual(twice.listedTools.map((t) => t.description), ['first']);
+    assert.equal(twice.tool('dup__a')?.tool.description, 'first');
+    assert.deepEqual(twice.prompts, [{ name: 'dup__p' }]);
+  });
+
   it('does not depend on the order of the servers', () => {
     const a = buildGatewayView([github, fs]);
     const b = buildGatewayView([fs, github]);

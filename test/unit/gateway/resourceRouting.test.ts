@@ -38,6 +38,9 @@ describe('gateway resources', () => {
     // What an agent gets by expanding the prefixed template with path = "a/b c".
     assert.deepEqual(view.resolveResource('mcp-warden://docs/file:///a/b%20c'), { server: 'docs', uri: 'file:///a/b%20c' });
     assert.equal(view.resolveResource('file:///shared/readme.md'), undefined);
+    const shared = buildGatewayView([server('a', ['x://shared'], ['x://{id}']), server('b', ['x://shared'])]);
+    assert.equal(shared.resolveResource('x://shared'), undefined, 'not sent to a by its template');
+    assert.deepEqual(shared.resolveResource('x://other'), { server: 'a', uri: 'x://other' });
     assert.equal(view.resolveResource('mcp-warden://nobody/x%3Ay'), undefined);
     assert.equal(view.resolveResource('mcp-warden://docs/'), undefined);
     assert.equal(view.resolveResource('mcp-warden://docs/%E0%A4%A'), undefined, 'bad percent-encoding');

@@ -59,17 +59,50 @@ describe('tool search', () => {
     assert.equal(names(index, 'fs__write_file')[0], 'fs__write_file');
     assert.equal(names(index, 'GIT__STASH_POP')[0], 'git__stash_pop');
     assert.equal(names(index, 'directory tree')[0], 'fs__directory_tree');
+    // By words alone the longer tool wins (its description says "query" three times).
+    const exact = indexOf([{ name: 'db', tools: [
+      { name: 'query', description: 'Run SQL.', inputSchema: {} },
+      { name: 'query_history', description: 'Every query, query by query.', inputSchema: {} },
+    ] }]);
+    assert.equal(names(exact, 'query')[0], 'db__query');
   });
 
-  it('matches a word by its start ("repo" → repository) and the start of a name', () => {
-    assert.ok(names(index, 'fork repo').includes('github__fork_repository'), names(index, 'fork repo').join());
-    assert.equal(names(index, 'compose_do', 1)[0], 'docker__compose_down');
+  it('matches a word by its start and boosts a name that starts with the query', () => {
+    assert.deepEqual(names(index, 'snap', 1), ['browser__accessibility_snapshot']);
+    assert.equal(names(index, 'docker__compose_d', 1)[0], 'docker__compose_down');
   });
 
-  it('splits camelCase names and arguments', () => {
-    const camel = indexOf([...fleet(), { name: 'weather', tools: [{ name: 'getWeatherForecast', description: 'Forecast.', inputSchema: { properties: { cityName: {} } } }] }]);
-    assert.equal(names(camel, 'weather forecast')[0], 'weather__getWeatherForecast');
-    assert.equal(names(camel, 'city name')[0], 'weather__getWeatherForecast');
+  it('folds plurals so a query need not match the number', () => {
+    assert.equal(names(index, 'archives', 1)[0], 'fs__extract_archive');
+    assert.equal(names(index, 'attendee', 1)[0], 'calendar__list_attendees');
+  });
+
+  it('indexes argument names', () => {
+    assert.deepEqual(names(index, 'excludePatterns', 1), ['fs__search_files']);
+  });
+
+  it('indexes the server name', () => {
+    const anonymous = indexOf([
+      { name: 'kubernetes', tools: [{ name: 'list', description: 'List things.', inputSchema: {} }] },
+      { name: 'other', tools: [{ name: 'list', description: 'List things.', inputSchema: {} }] },
+    ]);
+    assert.deepEqual(names(anonymous, 'kubernetes list', 1), ['kubernetes__list']);
+  });
+
+  it('splits camelCase names and arguments, and reads titles', () => {
+    const weather = indexOf([
+      ...fleet(),
+      {
+        name: 'weather',
+        tools: [
+          { name: 'getWeatherForecast', description: 'Tomorrow and the next days.', inputSchema: { properties: { targetCityName: {} } } },
+          { name: 'wx_7', title: 'Pollen report', description: 'Daily.', inputSchema: {} },
+        ],
+      },
+    ]);
+    assert.equal(names(weather, 'weather forecast')[0], 'weather__getWeatherForecast');
+    assert.equal(names(weather, 'city name')[0], 'weather__getWeatherForecast');
+    assert.deepEqual(names(weather, 'pollen'), ['weather__wx_7']);
   });
 
   it('searches one server when asked', () => {
