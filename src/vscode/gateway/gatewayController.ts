@@ -66,10 +66,13 @@ export class GatewayController implements GatewayEndpoint, GatewayAccess, vscode
     return this.tokens.tokenFor(agent);
   }
 
-  /** Every configured server, with a version that changes when its tools do (VS Code then lists them again). */
+  /**
+   * Every running server, with a version that changes when its tools do (VS Code then lists them again). A stopped
+   * one is not offered: VS Code could only fail to start it.
+   */
   servers(): readonly { readonly name: string; readonly version: string }[] {
     return this.registry.servers
-      .filter((s) => s.status === 'configured')
+      .filter((s) => s.status === 'configured' && s.state.kind === 'running')
       .map((s) => ({ name: s.name, version: createHash('sha256').update(JSON.stringify(s.catalog.tools.map((t) => [t.name, t.description]))).digest('hex').slice(0, 12) }));
   }
 
