@@ -10,11 +10,13 @@ const options = {
   // The MCP SDK goes into its own file, loaded on the first server start (see src/node/lazyMcpLauncher.ts).
   // dist/audit-cli.js verifies and exports an audit log outside VS Code: node dist/audit-cli.js verify <dir>
   // dist/conformance-client.js is the headless MCP Warden the MCP conformance suite drives (npm run test:conformance).
+  // dist/gateway-stdio.js is the stdio bridge agents start to reach the gateway (Node built-ins only, no SDK).
   entryPoints: {
     extension: 'src/extension.ts',
     mcpClient: 'src/node/mcpLauncher.ts',
     'audit-cli': 'src/node/audit/auditCli.ts',
     'conformance-client': 'src/node/conformance/conformanceClient.ts',
+    'gateway-stdio': 'src/gateway-stdio.ts',
   },
   outdir: 'dist',
   bundle: true,
