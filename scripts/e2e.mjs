@@ -13,8 +13,8 @@ const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const vsix = join(ROOT, `mcp-warden-${version}.vsix`);
 const results = join(ROOT, 'test-results');
 const EXT_TEST_TIMEOUT_MS = 240_000;
-/** E2E_ONLY=ext,ui,audit,permissions,sandbox,elicitation,sampling,content,multiroot,trust runs only those steps (for focused runs while iterating). */
-const STEPS = ['ext', 'ui', 'audit', 'permissions', 'sandbox', 'elicitation', 'sampling', 'content', 'multiroot', 'trust'];
+/** E2E_ONLY=ext,ui,audit,permissions,sandbox,elicitation,sampling,content,gateway,multiroot,trust runs only those steps (for focused runs while iterating). */
+const STEPS = ['ext', 'ui', 'audit', 'permissions', 'sandbox', 'elicitation', 'sampling', 'content', 'gateway', 'multiroot', 'trust'];
 const only = process.env.E2E_ONLY ? new Set(process.env.E2E_ONLY.split(',').map((s) => s.trim())) : new Set(STEPS);
 for (const step of only) if (!STEPS.includes(step)) throw new Error(`E2E_ONLY: unknown step '${step}' (steps: ${STEPS.join(', ')})`);
 
@@ -200,6 +200,33 @@ async function main() {
         log,
       });
       failed += await closeEditor(content);
+    }
+
+    // 3h: the gateway and VS Code's own MCP client: MCP Warden's provider offers "MCP Warden"; VS Code lists its
+    // tools and invokes one (through a test-only extension: code-server has no chat offline); MCP Warden asks for
+    // agent 'vscode', and the call is audited with that agent; VS Code's cache holds no token; one definition per
+    // server when the setting says so
+    if (only.has('gateway')) {
+      const gatewayUi = await import(join(ROOT, 'out/test/e2e/ui/gateway.ui.js'));
+      const clientReport = 'warden-test-mcp-client.jsonl'; // in the run's home folder
+      const gateway = await openEditor('gateway', {
+        detachedGrandchild: false,
+        extensions: [join(ROOT, 'test/e2e/fixtures/mcp-client')],
+        env: { WARDEN_TEST_OUT: clientReport, WARDEN_TEST_TOOL: gatewayUi.GATEWAY_TOOL.pattern, WARDEN_TEST_INPUT: JSON.stringify(gatewayUi.GATEWAY_TOOL.input) },
+        writeWorkspace: (dir) =>
+          // Real paths: the server runs in the OS sandbox, which follows no symlink (a worktree links node_modules and .vscode-test).
+          gatewayUi.writeGatewayWorkspace(dir, { node: realpathSync(host.node24), everything: realpathSync(join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js')), env: { [E2E_MARKER]: '1' } }),
+      });
+      failed += await gatewayUi.runGatewayTests({
+        serverUrl: gateway.server.url,
+        workspace: gateway.workspace,
+        images: join(ROOT, 'docs', 'images'),
+        results,
+        launchBrowser: gateway.launchBrowser,
+        clientReport: join(gateway.run, 'home', clientReport),
+        log,
+      });
+      failed += await closeEditor(gateway);
     }
 
     // 3b: a multi-root workspace, opened on its .code-workspace file (its settings live there)

@@ -1,9 +1,9 @@
 // The stdio bridge to MCP Warden's gateway, for agents that only start MCP servers as processes (bundled as
 // dist/gateway-stdio.js; Node built-ins only). It says who it is on the gateway's Unix socket (a named pipe on
 // Windows), then pipes stdin and stdout to it byte for byte: it reads no MCP.
-//   node gateway-stdio.js [--socket <path>] [--token-file <path>] [--agent <id>]
-// The socket comes from --socket or MCP_WARDEN_GATEWAY_SOCKET, the token from --token-file or MCP_WARDEN_TOKEN (never
-// from the command line, which other users can read).
+//   node gateway-stdio.js [--socket <path>] [--token-file <path> | --token-env <NAME>] [--agent <id>]
+// The socket comes from --socket or MCP_WARDEN_GATEWAY_SOCKET, the token from --token-file, from the variable
+// --token-env names, or from MCP_WARDEN_TOKEN (never from the command line, which other users can read).
 import { readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 
@@ -21,7 +21,10 @@ function fail(message: string): never {
 
 function readToken(): string {
   const file = option('token-file');
-  if (file === undefined) return process.env['MCP_WARDEN_TOKEN'] ?? fail('no token: set MCP_WARDEN_TOKEN or pass --token-file <path>');
+  if (file === undefined) {
+    const variable = option('token-env') ?? 'MCP_WARDEN_TOKEN';
+    return process.env[variable] || fail(`no token: set ${variable} in the environment this agent starts from (MCP Warden: Connect Another Agent… shows it), or pass --token-file <path>`);
+  }
   let mode: number;
   try {
     mode = statSync(file).mode;

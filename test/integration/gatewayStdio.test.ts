@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { FIXTURE, NODE } from './harness';
+import { BRIDGE_ENV, bridgeArgs } from '../../src/core/gateway/agentConfigs/gatewayEntry';
+import { tokenVariable } from '../../src/core/gateway/agentConfigs/agents';
 import { LEGACY, MODERN, disposeGateways, sentTo, socketDirectory, startGateway, textOf } from './gatewayHarness';
 
 const BRIDGE = join(__dirname, '../../src/gateway-stdio.js');
@@ -48,6 +50,27 @@ describe('gateway: the stdio bridge', function () {
       }
     });
   }
+
+  it('runs with exactly the entry Connect Another Agent… writes (socket and token variable named, no token in it)', async () => {
+    const run = await startGateway({ fixture: { command: NODE, args: [FIXTURE] } }, { start: { socketDirectory: socketDirectory() } });
+    const entry = { transport: 'stdio' as const, command: NODE, bridgeScript: BRIDGE, socket: run.endpoint.socketPath! };
+    const args = bridgeArgs('claude-code', entry);
+    const token = run.tokenOf['claude-code']!;
+    assert.ok(!args.some((a) => a.includes(token)), 'the token is not in the arguments');
+    const client = new Client({ name: 'claude-code', version: '1' });
+    await client.connect(new StdioClientTransport({ command: NODE, args, env: { ...BRIDGE_ENV, [tokenVariable('claude-code')]: token } }));
+    try {
+      assert.equal(textOf(await client.callTool({ name: 'fixture__echo', arguments: { text: 'as written' } })), 'as written');
+      const call = sentTo(run.audited, 'fixture').find((e) => e.type === 'request' && e.request.method === 'tools/call');
+      assert.equal(call?.type === 'request' && call.agent, 'claude-code', 'the audit names the agent of the token');
+    } finally {
+      await client.close();
+    }
+    // The variable the entry names is the one the bridge reads: without it, a clear refusal.
+    const missing = await runBridge(args.slice(1), {});
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /set MCP_WARDEN_TOKEN_CLAUDE_CODE/);
+  });
 
   it('a bad token is refused: the bridge says so and exits, and nothing reaches a server', async () => {
     const run = await startGateway({ fixture: { command: NODE, args: [FIXTURE] } }, { start: { socketDirectory: socketDirectory() } });

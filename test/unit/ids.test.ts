@@ -2,8 +2,9 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Commands, EXTENSION_ID, PermissionCommands, SETTINGS_SECTION, Settings, Views } from '../../src/core/ids';
+import { AgentCommands } from '../../src/core/gateway/agentConfigs/agents';
 
-const allCommands: string[] = [...Object.values(Commands), ...Object.values(PermissionCommands)];
+const allCommands: string[] = [...Object.values(Commands), ...Object.values(PermissionCommands), ...Object.values(AgentCommands)];
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8'));
 

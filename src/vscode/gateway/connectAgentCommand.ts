@@ -64,7 +64,7 @@ async function connect(deps: Deps, preselected?: AgentId): Promise<void> {
 
   // The file first: if it cannot be written, the agent's current token (and connection) stay as they were.
   const tokenFile = format.describe.tokenReference ? undefined : agentTokenFilePath(deps.environment.globalStorageDir, agent);
-  const entry: GatewayEntry = transport === 'http' ? { transport, url: endpoint.url } : { transport, command: endpoint.nodeCommand, bridgeScript: endpoint.bridgeScript, ...(tokenFile && { tokenFile }) };
+  const entry: GatewayEntry = transport === 'http' ? { transport, url: endpoint.url } : { transport, command: endpoint.nodeCommand, bridgeScript: endpoint.bridgeScript, ...(endpoint.socketPath && { socket: endpoint.socketPath }), ...(tokenFile && { tokenFile }) };
   const outcome = await addAgentEntry(row.target, entry);
   if (outcome.kind === 'failed' || outcome.kind === 'foreign') {
     reportFailure(deps, name, outcome);

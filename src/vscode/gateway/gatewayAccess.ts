@@ -4,7 +4,7 @@
  */
 export interface GatewayAccess {
   /** Where agents reach the gateway now; undefined when it is not running (say so and offer nothing). */
-  endpoint(): { readonly url: string; readonly bridgeScript: string; readonly nodeCommand: string } | undefined;
+  endpoint(): { readonly url: string; readonly socketPath?: string; readonly bridgeScript: string; readonly nodeCommand: string } | undefined;
   /** A fresh token for this agent id (replaces an older one), kept in SecretStorage. */
   mintToken(agent: string): Promise<string>;
   revokeToken(agent: string): Promise<void>;

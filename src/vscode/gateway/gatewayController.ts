@@ -66,10 +66,13 @@ export class GatewayController implements GatewayEndpoint, GatewayAccess, vscode
     return this.tokens.tokenFor(agent);
   }
 
-  /** Every configured server, with a version that changes when its tools do (VS Code then lists them again). */
+  /**
+   * Every running server, with a version that changes when its tools do (VS Code then lists them again). A stopped
+   * one is not offered: VS Code could only fail to start it.
+   */
   servers(): readonly { readonly name: string; readonly version: string }[] {
     return this.registry.servers
-      .filter((s) => s.status === 'configured')
+      .filter((s) => s.status === 'configured' && s.state.kind === 'running')
       .map((s) => ({ name: s.name, version: createHash('sha256').update(JSON.stringify(s.catalog.tools.map((t) => [t.name, t.description]))).digest('hex').slice(0, 12) }));
   }
 
@@ -80,9 +83,9 @@ export class GatewayController implements GatewayEndpoint, GatewayAccess, vscode
       url: `${running.baseUrl}/mcp`,
       ...(running.socketPath && { socketPath: running.socketPath }),
       bridgeScript: join(this.context.extensionPath, 'dist', 'gateway-stdio.js'),
-      // In VS Code desktop the extension host is Electron, which runs as node only with ELECTRON_RUN_AS_NODE set:
-      // agents start the bridge with the node on their PATH instead.
-      nodeCommand: process.versions['electron'] ? 'node' : process.execPath,
+      // In VS Code desktop the extension host is Electron: the bridge's entry sets ELECTRON_RUN_AS_NODE=1, which
+      // makes it run as node (plain node ignores it).
+      nodeCommand: process.execPath,
     };
   }
 
@@ -96,6 +99,11 @@ export class GatewayController implements GatewayEndpoint, GatewayAccess, vscode
 
   connectedAgents(): readonly string[] {
     return this.tokens.agents().filter((a) => a !== 'vscode');
+  }
+
+  async storedToken(agent: string): Promise<string | undefined> {
+    await this.tokens.load();
+    return this.tokens.entries().find(([a]) => a === agent)?.[1];
   }
 
   dispose(): void {

@@ -13,6 +13,8 @@ export type GatewayEntry =
       readonly command: string;
       /** `<extension>/dist/gateway-stdio.js`. */
       readonly bridgeScript: string;
+      /** The gateway's socket (a named pipe on Windows) the bridge connects to: the workspace's own, stable across reloads. */
+      readonly socket?: string;
       /** Only for agents without environment references. */
       readonly tokenFile?: string;
     };
@@ -35,7 +37,7 @@ export function entryProblem(entry: GatewayEntry): string | undefined {
 /** The bridge's arguments: which agent it speaks for, and where it finds that agent's token. */
 export function bridgeArgs(agent: AgentId, entry: StdioGatewayEntry): string[] {
   const token = entry.tokenFile !== undefined ? ['--token-file', entry.tokenFile] : ['--token-env', tokenVariable(agent)];
-  return [entry.bridgeScript, '--agent', agent, ...token];
+  return [entry.bridgeScript, '--agent', agent, ...(entry.socket !== undefined ? ['--socket', entry.socket] : []), ...token];
 }
 
 /**
