@@ -2,11 +2,11 @@ import type { Server } from '@modelcontextprotocol/server';
 import { DisposableStore, type Disposable } from '../../core/disposable';
 import { errorMessage, type Logger } from '../../core/ports';
 import type { AgentOfToken } from './agentTokens';
-import { CatalogIndex, type GatewayView } from './catalogAdapter';
-import { CatalogChanges, type ListKind } from './catalogChanges';
+import type { CatalogChanges } from '../../core/gateway/gatewayCatalog';
 import { createGatewayServer, type AgentConnection, type GatewayContext, type GatewayRegistry } from './gatewayServer';
 import { HttpListener } from './httpListener';
 import { ModernInputs } from './modernInputs';
+import { GatewayViews, keyOf } from './gatewayViews';
 import { SocketListener } from './socketListener';
 
 export interface GatewayLimits {
@@ -64,8 +64,7 @@ export interface GatewayEndpoint {
 export class Gateway implements Disposable {
   private readonly limits: GatewayLimits;
   private readonly disposables = new DisposableStore();
-  private readonly indexes = new Map<string, CatalogIndex>();
-  private readonly changes: CatalogChanges;
+  private readonly views: GatewayViews;
   private readonly modernInputs: ModernInputs;
   private readonly context: GatewayContext;
   private http: HttpListener | undefined;
@@ -75,11 +74,10 @@ export class Gateway implements Disposable {
   constructor(private readonly deps: GatewayDeps) {
     this.limits = { ...DEFAULT_GATEWAY_LIMITS, ...deps.limits };
     this.modernInputs = this.disposables.add(new ModernInputs({ timeoutMs: this.limits.inputTimeoutMs }));
-    this.changes = new CatalogChanges(deps.registry.servers);
+    this.views = new GatewayViews(() => deps.registry.servers, deps.exposedDirectly ?? (() => true));
     this.context = {
       registry: deps.registry,
-      index: (view) => this.index(view),
-      exposedDirectly: deps.exposedDirectly ?? (() => true),
+      views: this.views,
       version: deps.version,
       modernInputs: this.modernInputs,
     };
@@ -141,41 +139,36 @@ export class Gateway implements Disposable {
   }
 
   /**
-   * Tells every connected agent that the tool, prompt and resource lists changed, for changes the registry does not
-   * see (e.g. which servers are exposed directly).
+   * Looks at the lists again and tells agents of any change, for changes the registry does not report (e.g. which
+   * servers are exposed directly).
    */
   listsChanged(): void {
-    this.indexes.clear();
-    const servers = new Map(this.deps.registry.servers.map((s) => [s.name, new Set<ListKind>(['tools', 'prompts', 'resources'])]));
-    this.announce(servers);
-  }
-
-  private index(view: GatewayView): CatalogIndex {
-    const key = view.kind === 'aggregate' ? '' : view.server;
-    let index = this.indexes.get(key);
-    if (!index) this.indexes.set(key, (index = new CatalogIndex(this.deps.registry.servers, view)));
-    return index;
+    this.onRegistryChange();
   }
 
   private onRegistryChange(): void {
-    this.indexes.clear();
-    const changed = this.changes.update(this.deps.registry.servers);
-    if (changed.size > 0) this.announce(changed);
-  }
-
-  private announce(changed: ReadonlyMap<string, ReadonlySet<ListKind>>): void {
-    const all = new Set<ListKind>([...changed.values()].flatMap((kinds) => [...kinds]));
+    const changes = this.views.refresh();
+    const any: CatalogChanges = {
+      tools: [...changes.values()].some((c) => c.tools),
+      prompts: [...changes.values()].some((c) => c.prompts),
+      resources: [...changes.values()].some((c) => c.resources),
+    };
+    if (!any.tools && !any.prompts && !any.resources) return;
     if (this.http) {
-      for (const kind of all) this.http.notify[NOTIFY[kind]]();
+      // 2026-07-28 agents listen per handler, not per endpoint: each hears of any change.
+      if (any.tools) this.http.notify.toolsChanged();
+      if (any.prompts) this.http.notify.promptsChanged();
+      if (any.resources) this.http.notify.resourcesChanged();
       for (const session of this.http.sessions.all()) {
-        const kinds = session.view.kind === 'aggregate' ? all : changed.get(session.view.server);
-        if (kinds) this.tell(session.server, kinds);
+        const changed = changes.get(keyOf(session.endpoint));
+        if (changed) this.tell(session.server, changed);
       }
     }
-    if (this.socket) for (const server of this.socket.servers()) this.tell(server, all);
+    const aggregate = changes.get('');
+    if (this.socket && aggregate) for (const server of this.socket.servers()) this.tell(server, aggregate);
   }
 
-  private tell(server: Server, kinds: ReadonlySet<ListKind>): void {
+  private tell(server: Server, changed: CatalogChanges): void {
     const send = (notify: () => Promise<void>) => {
       // A connection that is closing, or not initialized yet, misses this one: it lists afresh when it starts.
       const failed = (error: unknown) => this.deps.logger.debug(`gateway: list_changed not sent: ${errorMessage(error)}`);
@@ -185,10 +178,8 @@ export class Gateway implements Disposable {
         failed(error);
       }
     };
-    if (kinds.has('tools')) send(() => server.sendToolListChanged());
-    if (kinds.has('prompts')) send(() => server.sendPromptListChanged());
-    if (kinds.has('resources')) send(() => server.sendResourceListChanged());
+    if (changed.tools) send(() => server.sendToolListChanged());
+    if (changed.prompts) send(() => server.sendPromptListChanged());
+    if (changed.resources) send(() => server.sendResourceListChanged());
   }
 }
-
-const NOTIFY = { tools: 'toolsChanged', prompts: 'promptsChanged', resources: 'resourcesChanged' } as const;

@@ -18,10 +18,13 @@ import {
 import type { ServerRegistry } from '../../core/lifecycle/serverRegistry';
 import type { ClientRequestMethod, ProgressUpdate, ToolInfo } from '../../core/lifecycle/session';
 import { progressReporter } from './agentProgress';
-import type { CatalogIndex, GatewayView, Qualified } from './catalogAdapter';
 import type { Caller, ForwardHandler } from '../../core/gateway/caller';
 import { failedRequest, failedToolCall } from './gatewayErrors';
-import { CALL_TOOL, META_TOOLS, SEARCH_TOOLS, callToolArguments, searchArguments, searchResult } from './metaTools';
+import { CALL_TOOL, CALL_TOOL_NAME, SEARCH_TOOLS, SEARCH_TOOLS_NAME, parseCallToolArguments, parseSearchToolsArguments } from '../../core/gateway/metaTools';
+import type { NameOwner } from '../../core/gateway/namespacing';
+import type { GatewayView } from '../../core/gateway/gatewayCatalog';
+import { metaToolError, searchResult } from './metaTools';
+import type { Endpoint, GatewayViews } from './gatewayViews';
 import type { ModernInputs } from './modernInputs';
 
 /** The part of the registry the gateway uses: snapshots, change events, and the one gated, audited request path. */
@@ -30,10 +33,8 @@ export type GatewayRegistry = Pick<ServerRegistry, 'servers' | 'server' | 'onDid
 /** What every gateway server instance shares. */
 export interface GatewayContext {
   readonly registry: GatewayRegistry;
-  /** The catalogue of a view, rebuilt only after the registry changed. */
-  index(view: GatewayView): CatalogIndex;
-  /** Servers whose tools the aggregate view lists; the others are found with `search_tools`. */
-  readonly exposedDirectly: (server: string) => boolean;
+  /** What each endpoint shows, rebuilt only after the registry changed. */
+  readonly views: GatewayViews;
   readonly version: string;
   /** Parks backing calls of 2026-07-28 agents while they answer a server's question (multi-round-trip). */
   readonly modernInputs?: ModernInputs;
@@ -41,7 +42,7 @@ export interface GatewayContext {
 
 /** Who is on the other end of one gateway server instance. */
 export interface AgentConnection {
-  readonly view: GatewayView;
+  readonly endpoint: Endpoint;
   /** The id the agent's token maps to. */
   readonly agent: string;
 }
@@ -57,19 +58,19 @@ export function createGatewayServer(context: GatewayContext, connection: AgentCo
     {
       capabilities: { tools: { listChanged: true }, prompts: { listChanged: true }, resources: { listChanged: true }, completions: {}, logging: {} },
       instructions:
-        connection.view.kind === 'aggregate'
+        connection.endpoint.kind === 'aggregate'
           ? 'MCP Warden: the tools, prompts and resources of the servers MCP Warden runs, named <server>__<name>. ' +
             'Use search_tools to find tools by what they do and call_tool to call one. Every request passes MCP Warden\'s permissions and audit log.'
-          : `MCP Warden: server '${connection.view.server}', through MCP Warden's permissions and audit log.`,
+          : `MCP Warden: server '${connection.endpoint.server}', through MCP Warden's permissions and audit log.`,
     },
   );
   const handlers = new GatewayHandlers(context, connection, server);
   server.setRequestHandler('tools/list', () => ({ tools: handlers.listTools() }));
   server.setRequestHandler('tools/call', (request, ctx) => handlers.callTool(request.params.name, request.params.arguments ?? {}, ctx));
-  server.setRequestHandler('prompts/list', () => ({ prompts: handlers.index().prompts.map((p) => ({ ...p.item, name: p.name }) as Prompt) }));
+  server.setRequestHandler('prompts/list', () => ({ prompts: handlers.view().prompts as Prompt[] }));
   server.setRequestHandler('prompts/get', (request, ctx) => handlers.getPrompt(request.params.name, request.params.arguments ?? {}, ctx));
-  server.setRequestHandler('resources/list', () => ({ resources: handlers.index().resources.map((r) => ({ ...r.item })) }));
-  server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: handlers.index().templates.map((t) => ({ ...t.item })) }));
+  server.setRequestHandler('resources/list', () => ({ resources: [...handlers.view().resources] }));
+  server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: [...handlers.view().resourceTemplates] }));
   server.setRequestHandler('resources/read', (request, ctx) => handlers.readResource(request.params.uri, ctx));
   server.setRequestHandler('completion/complete', (request, ctx) => handlers.complete(request.params as unknown as Record<string, unknown>, ctx));
   return server;
@@ -82,42 +83,44 @@ class GatewayHandlers {
     private readonly server: Server,
   ) {}
 
-  index(): CatalogIndex {
-    return this.context.index(this.connection.view);
+  view(): GatewayView {
+    return this.context.views.view(this.connection.endpoint);
   }
 
   listTools(): Tool[] {
-    const index = this.index();
-    if (this.connection.view.kind === 'server') return index.tools.map(wireTool);
-    return [...META_TOOLS, ...index.tools.filter((t) => this.context.exposedDirectly(t.server)).map(wireTool)];
+    const listed = this.view().listedTools.map(wireTool);
+    return this.connection.endpoint.kind === 'aggregate' ? [wireTool(SEARCH_TOOLS), wireTool(CALL_TOOL), ...listed] : listed;
   }
 
   async callTool(name: string, args: Record<string, unknown>, ctx: ServerContext): Promise<CallToolResult | InputRequiredResult> {
-    if (this.connection.view.kind === 'aggregate') {
-      if (name === SEARCH_TOOLS) {
-        const { query, limit, server } = searchArguments(args);
-        return searchResult(this.index().search(query, limit, server));
+    if (this.connection.endpoint.kind === 'aggregate') {
+      if (name === SEARCH_TOOLS_NAME) {
+        const parsed = parseSearchToolsArguments(args);
+        if (!parsed.ok) return metaToolError(parsed.error);
+        const { query, ...options } = parsed.value;
+        return searchResult(this.context.views.search(this.connection.endpoint).search(query, options), this.view());
       }
-      if (name === CALL_TOOL) {
-        const inner = callToolArguments(args);
-        return this.callTool(inner.name, inner.arguments, ctx);
+      if (name === CALL_TOOL_NAME) {
+        const parsed = parseCallToolArguments(args);
+        if (!parsed.ok) return metaToolError(parsed.error);
+        if (parsed.value.name === CALL_TOOL_NAME || parsed.value.name === SEARCH_TOOLS_NAME) return metaToolError('call_tool: "name" must be a tool of a server, not the gateway\'s own.');
+        return this.callTool(parsed.value.name, { ...parsed.value.arguments }, ctx);
       }
     }
-    const target = this.index().resolveTool(name);
+    const known = this.view().tool(name);
+    const target = known ? { server: known.server, name: known.tool.name } : this.guess(name);
     if (!target) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `MCP Warden: no tool is named '${name}'; tools here are named <server>__<tool>`);
-    const tool = this.index().tools.find((t) => t.server === target.server && t.item.name === target.name)?.item;
-    const params = { name: target.name, arguments: args };
     try {
-      const result = await this.send(target.server, 'tools/call', params, ctx);
+      const result = await this.send(target.server, 'tools/call', { name: target.name, arguments: args }, ctx);
       if (isInputRequiredResult(result)) return result;
-      return this.server.projectCallToolResult(result as CallToolResult, tool?.outputSchema);
+      return this.server.projectCallToolResult(result as CallToolResult, known?.tool.outputSchema);
     } catch (error) {
       return failedToolCall(error, { server: target.server, what: target.name, serverState: this.context.registry.server(target.server)?.state.kind }) as CallToolResult;
     }
   }
 
   async getPrompt(name: string, args: Record<string, string>, ctx: ServerContext): Promise<GetPromptResult> {
-    const target = this.index().resolvePrompt(name);
+    const target = this.view().prompt(name) ?? this.guess(name);
     if (!target) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `MCP Warden: no prompt is named '${name}'; prompts here are named <server>__<prompt>`);
     try {
       return (await this.send(target.server, 'prompts/get', { name: target.name, arguments: args }, ctx)) as GetPromptResult;
@@ -127,33 +130,46 @@ class GatewayHandlers {
   }
 
   async readResource(uri: string, ctx: ServerContext): Promise<ReadResourceResult> {
-    const server = this.index().serverOfResource(uri);
-    if (!server) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `MCP Warden: no running server offers the resource '${uri}'`);
+    const target = this.view().resolveResource(uri);
+    if (!target) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `MCP Warden: no running server offers the resource '${uri}' (or two do: read it by the mcp-warden:// URI the list gives)`);
+    let result: ReadResourceResult;
     try {
-      return (await this.send(server, 'resources/read', { uri }, ctx)) as ReadResourceResult;
+      result = (await this.send(target.server, 'resources/read', { uri: target.uri }, ctx)) as ReadResourceResult;
     } catch (error) {
-      return failedRequest(error, { server, what: uri, serverState: this.context.registry.server(server)?.state.kind });
+      return failedRequest(error, { server: target.server, what: target.uri, serverState: this.context.registry.server(target.server)?.state.kind });
     }
+    // The contents name the server's URIs: give them back as the agent knows them.
+    const view = this.view();
+    return { ...result, contents: result.contents.map((c) => ({ ...c, uri: view.publicResourceUri(target.server, c.uri) ?? c.uri })) };
   }
 
   async complete(params: Record<string, unknown>, ctx: ServerContext): Promise<CompleteResult> {
     const ref = params['ref'] as { type?: string; name?: string; uri?: string };
-    let server: string | undefined;
-    let forwarded = params;
+    let target: { server: string; ref: Record<string, unknown> } | undefined;
     if (ref.type === 'ref/prompt' && typeof ref.name === 'string') {
-      const target = this.index().resolvePrompt(ref.name);
-      server = target?.server;
-      if (target) forwarded = { ...params, ref: { ...ref, name: target.name } };
+      const owner = this.view().prompt(ref.name);
+      if (owner) target = { server: owner.server, ref: { ...ref, name: owner.name } };
     } else if (typeof ref.uri === 'string') {
-      const uri = ref.uri;
-      server = this.index().templates.find((t) => t.item.uriTemplate === uri)?.server ?? this.index().serverOfResource(uri);
+      const resource = this.view().resolveResource(ref.uri);
+      if (resource) target = { server: resource.server, ref: { ...ref, uri: resource.uri } };
     }
-    if (!server) throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'MCP Warden: no running server offers what this completion refers to');
+    if (!target) throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'MCP Warden: no running server offers what this completion refers to');
     try {
-      return (await this.send(server, 'completion/complete', forwarded, ctx)) as CompleteResult;
+      return (await this.send(target.server, 'completion/complete', { ...params, ref: target.ref }, ctx)) as CompleteResult;
     } catch (error) {
-      return failedRequest(error, { server, what: 'completion', serverState: this.context.registry.server(server)?.state.kind });
+      return failedRequest(error, { server: target.server, what: 'completion', serverState: this.context.registry.server(target.server)?.state.kind });
     }
+  }
+
+  /**
+   * The server a name no running server lists was meant for: a server's own view names only that server; in the
+   * aggregate, `<server>__<name>`. The registry then refuses it in its own words (not running, no such server, no
+   * such tool) and audits the refusal.
+   */
+  private guess(name: string): NameOwner | undefined {
+    if (this.connection.endpoint.kind === 'server') return { server: this.connection.endpoint.server, name };
+    const at = name.indexOf('__');
+    return at > 0 && at + 2 < name.length ? { server: name.slice(0, at), name: name.slice(at + 2) } : undefined;
   }
 
   /**
@@ -194,7 +210,8 @@ function legacyForward(ctx: ServerContext, capabilities: ClientCapabilities | un
   return Object.keys(forward).length > 0 ? forward : undefined;
 }
 
-function wireTool(tool: Qualified<ToolInfo>): Tool {
-  const { name: _own, taskSupport: _task, ...rest } = tool.item;
-  return { ...rest, name: tool.name } as Tool;
+/** A tool as agents see it: `taskSupport` is MCP Warden's own record of how to call it, not the wire's. */
+function wireTool(tool: ToolInfo): Tool {
+  const { taskSupport: _task, ...rest } = tool;
+  return rest as Tool;
 }

@@ -6,7 +6,7 @@ import { createMcpHandler, isLegacyRequest, type AuthInfo, type McpHttpHandler, 
 import { localhostHostValidation, localhostOriginValidation, toNodeHandler, toWebRequest, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
 import { errorMessage, type Logger } from '../../core/ports';
 import { bearerToken, type AgentOfToken } from './agentTokens';
-import type { GatewayView } from './catalogAdapter';
+import { sameEndpoint, type Endpoint } from './gatewayViews';
 import type { AgentConnection } from './gatewayServer';
 import { LegacySessions, type LegacySessionLimits } from './legacySessions';
 
@@ -37,10 +37,10 @@ export class HttpListener {
     this.modern = createMcpHandler(
       (rc) => {
         const agent = rc.authInfo?.clientId;
-        const view = rc.requestInfo && viewOf(new URL(rc.requestInfo.url).pathname);
+        const endpoint = rc.requestInfo && endpointOf(new URL(rc.requestInfo.url).pathname);
         // The listener sets both before it hands a request over; without them nothing is served.
-        if (agent === undefined || !view) throw new Error('gateway: a request reached the handler without its agent or path');
-        return deps.createServer({ agent, view });
+        if (agent === undefined || !endpoint) throw new Error('gateway: a request reached the handler without its agent or path');
+        return deps.createServer({ agent, endpoint });
       },
       { legacy: 'reject', maxRequestBodySize: deps.maxBodyBytes, onerror: (error) => deps.logger.debug(`gateway (2026-07-28): ${error.message}`) },
     );
@@ -89,20 +89,20 @@ export class HttpListener {
       const token = bearerToken(req.headers.authorization);
       const agent = token === undefined ? undefined : this.deps.agentOfToken(token);
       if (!agent) return unauthorized(res, token === undefined);
-      const view = viewOf(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
-      if (!view) return answer(res, 404, 'MCP Warden: no MCP endpoint here; use /mcp, or /servers/<name>/mcp for one server');
+      const endpoint = endpointOf(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+      if (!endpoint) return answer(res, 404, 'MCP Warden: no MCP endpoint here; use /mcp, or /servers/<name>/mcp for one server');
       // The agent's id travels as authInfo: the factory and every handler read it from there, never the token.
       req.auth = { token: '', clientId: agent.id, scopes: [] };
       const sessionId = req.headers['mcp-session-id'];
       if (req.method !== 'POST') {
-        if (typeof sessionId === 'string') return await this.legacy(req, res, undefined, agent.id, view, sessionId);
+        if (typeof sessionId === 'string') return await this.legacy(req, res, undefined, agent.id, endpoint, sessionId);
         return await this.modernNode(req, res);
       }
       const body = await readJson(req, this.deps.maxBodyBytes);
       if (body.kind === 'too-large') return answer(res, 413, `MCP Warden: a request body may be at most ${this.deps.maxBodyBytes} bytes`, { connection: 'close' });
       if (body.kind === 'invalid') return answer(res, 400, 'MCP Warden: the request body is not JSON', undefined, -32700);
       if (await isLegacyRequest(await toWebRequest(req, body.value), body.value, { maxRequestBodySize: this.deps.maxBodyBytes })) {
-        return await this.legacy(req, res, body.value, agent.id, view, typeof sessionId === 'string' ? sessionId : undefined);
+        return await this.legacy(req, res, body.value, agent.id, endpoint, typeof sessionId === 'string' ? sessionId : undefined);
       }
       return await this.modernNode(req, res, body.value);
     } catch (error) {
@@ -112,30 +112,26 @@ export class HttpListener {
     }
   }
 
-  private async legacy(req: AgentRequest, res: http.ServerResponse, body: unknown, agent: string, view: GatewayView, sessionId: string | undefined): Promise<void> {
+  private async legacy(req: AgentRequest, res: http.ServerResponse, body: unknown, agent: string, endpoint: Endpoint, sessionId: string | undefined): Promise<void> {
     if (sessionId !== undefined) {
       const session = this.sessions.get(sessionId);
-      if (!session || !sameView(session.view, view)) return answer(res, 404, 'MCP Warden: session not found; initialize a new one', undefined, -32001);
+      if (!session || !sameEndpoint(session.endpoint, endpoint)) return answer(res, 404, 'MCP Warden: session not found; initialize a new one', undefined, -32001);
       // Another agent's session id: the token says who this is, and it is not the session's agent.
       if (session.agent !== agent) return answer(res, 403, 'MCP Warden: this session belongs to another agent');
       return session.transport.handleRequest(req, res, body);
     }
-    const server = this.deps.createServer({ agent, view });
-    const transport = await this.sessions.open(agent, view, server);
+    const server = this.deps.createServer({ agent, endpoint });
+    const transport = await this.sessions.open(agent, endpoint, server);
     await transport.handleRequest(req, res, body);
     // Not an initialize: the transport refused it and no session began.
     if (transport.sessionId === undefined) await server.close();
   }
 }
 
-function viewOf(path: string): GatewayView | undefined {
+function endpointOf(path: string): Endpoint | undefined {
   if (path === AGGREGATE_PATH) return { kind: 'aggregate' };
   const match = SERVER_PATH.exec(path);
   return match ? { kind: 'server', server: match[1]! } : undefined;
-}
-
-function sameView(a: GatewayView, b: GatewayView): boolean {
-  return a.kind === b.kind && (a.kind === 'aggregate' || a.server === (b as { server: string }).server);
 }
 
 /**

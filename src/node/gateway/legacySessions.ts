@@ -5,7 +5,7 @@ import type { Server } from '@modelcontextprotocol/server';
 import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import type { Disposable } from '../../core/disposable';
 import { errorMessage, type Logger } from '../../core/ports';
-import type { GatewayView } from './catalogAdapter';
+import type { Endpoint } from './gatewayViews';
 
 export interface LegacySessionLimits {
   /** A session no request used for this long is closed; its agent re-initializes (a 404 tells it to). */
@@ -17,7 +17,7 @@ export interface LegacySessionLimits {
 export interface LegacySession {
   readonly id: string;
   readonly agent: string;
-  readonly view: GatewayView;
+  readonly endpoint: Endpoint;
   readonly server: Server;
   readonly transport: NodeStreamableHTTPServerTransport;
   lastUsed: number;
@@ -51,10 +51,10 @@ export class LegacySessions implements Disposable {
   }
 
   /** A transport for a new session: it becomes one once its `initialize` succeeds. */
-  async open(agent: string, view: GatewayView, server: Server): Promise<NodeStreamableHTTPServerTransport> {
+  async open(agent: string, endpoint: Endpoint, server: Server): Promise<NodeStreamableHTTPServerTransport> {
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => this.add({ id, agent, view, server, transport, lastUsed: Date.now() }),
+      onsessioninitialized: (id) => this.add({ id, agent, endpoint, server, transport, lastUsed: Date.now() }),
     });
     transport.onclose = () => {
       const id = transport.sessionId;

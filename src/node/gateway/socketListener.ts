@@ -10,6 +10,7 @@ import { StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/s
 import { errorMessage, type Logger } from '../../core/ports';
 import type { AgentOfToken } from './agentTokens';
 import type { AgentConnection } from './gatewayServer';
+import { AGGREGATE } from './gatewayViews';
 
 export interface SocketListenerDeps {
   readonly agentOfToken: AgentOfToken;
@@ -127,7 +128,7 @@ export class SocketListener {
     socket.once('close', () => this.live.delete(socket));
     serveStdio(
       () => {
-        const server = this.deps.createServer({ agent, view: { kind: 'aggregate' } });
+        const server = this.deps.createServer({ agent, endpoint: AGGREGATE });
         servers.push(server);
         return server;
       },
