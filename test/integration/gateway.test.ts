@@ -67,6 +67,19 @@ describe('gateway: agents in both eras', function () {
     assert.equal((read.contents[0] as { text?: string }).text, 'fixture readme');
   });
 
+  it('a resource URI two servers list is published and read per server; the bare URI is refused as ambiguous', async () => {
+    const run = await startGateway({ one: { command: NODE, args: [FIXTURE] }, two: { command: NODE, args: [FIXTURE] } });
+    await run.harness.waitFor('two', (s) => s.state.kind === 'running', 'running');
+    const agent = await run.agent(LEGACY);
+    const uris = (await agent.listResources()).resources.map((r) => r.uri).sort();
+    assert.deepEqual(uris, ['mcp-warden://one/fixture%3A%2F%2Freadme', 'mcp-warden://two/fixture%3A%2F%2Freadme']);
+    const read = await agent.readResource({ uri: uris[1]! });
+    assert.deepEqual(read.contents, [{ uri: uris[1], text: 'fixture readme' }], 'the contents name the URI the agent knows');
+    const reads = run.audited.filter((e) => e.type === 'request' && e.request.method === 'resources/read' && !e.refused);
+    assert.deepEqual(reads.map((e) => e.type === 'request' && [e.server, (e.request.params as { uri: string }).uri]), [['two', 'fixture://readme']]);
+    await assert.rejects(agent.readResource({ uri: 'fixture://readme' }), /no running server offers the resource 'fixture:\/\/readme' \(or two do/);
+  });
+
   it('search_tools finds a tool by what it does, and call_tool calls it through the registry as that tool', async () => {
     const run = await startGateway(TWO_SERVERS, { gateway: { exposedDirectly: (server) => server !== 'fixture' } });
     const agent = await run.agent(LEGACY);
