@@ -11,12 +11,14 @@ const options = {
   // dist/audit-cli.js verifies and exports an audit log outside VS Code: node dist/audit-cli.js verify <dir>
   // dist/conformance-client.js is the headless MCP Warden the MCP conformance suite drives (npm run test:conformance).
   // dist/gateway-stdio.js is the stdio bridge agents start to reach the gateway (Node built-ins only, no SDK).
+  // dist/gateway.js is the gateway itself with the server SDK, loaded when it starts (src/node/gateway/lazyGateway.ts).
   entryPoints: {
     extension: 'src/extension.ts',
     mcpClient: 'src/node/mcpLauncher.ts',
     'audit-cli': 'src/node/audit/auditCli.ts',
     'conformance-client': 'src/node/conformance/conformanceClient.ts',
     'gateway-stdio': 'src/gateway-stdio.ts',
+    gateway: 'src/node/gateway/gatewayRuntime.ts',
   },
   outdir: 'dist',
   bundle: true,
@@ -36,6 +38,9 @@ const options = {
       setup(build) {
         build.onResolve({ filter: /^\.\/mcpLauncher$/ }, (args) =>
           args.importer.endsWith('lazyMcpLauncher.ts') ? { path: './mcpClient.js', external: true } : undefined,
+        );
+        build.onResolve({ filter: /^\.\/gatewayRuntime$/ }, (args) =>
+          args.importer.endsWith('lazyGateway.ts') ? { path: './gateway.js', external: true } : undefined,
         );
       },
     },

@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport, type ClientCapabilities } from '@modelcontextprotocol/client';
 import type { AuditInput } from '../../src/core/audit/auditEvent';
-import type { SessionLauncher } from '../../src/core/lifecycle/session';
 import { AgentTokenTable } from '../../src/node/gateway/agentTokens';
 import { Gateway, type GatewayDeps, type GatewayEndpoint, type GatewayStartOptions } from '../../src/node/gateway/gateway';
 import { RecordingLogger } from '../unit/fakes';
@@ -115,16 +114,6 @@ export const textOf = (result: unknown) => ((result as { content?: { text?: stri
 /** Requests that reached a server (not refused by MCP Warden), by server. */
 export function sentTo(audited: readonly AuditInput[], server: string): AuditInput[] {
   return audited.filter((e) => e.type === 'request' && e.server === server && e.direction === 'to-server' && !e.refused);
-}
-
-/**
- * Makes the harness's registry offer elicitation and sampling to the servers it starts from now on. harness.ts does
- * not take `offered` (the editor offers everything); until it does, the shared launcher is told here, before any start.
- */
-export function offerQuestions(harness: Harness): void {
-  const launcher = (harness.registry as unknown as { deps: { supervisor: { launcher: SessionLauncher } } }).deps.supervisor.launcher;
-  const launch = launcher.launch.bind(launcher);
-  launcher.launch = (request) => launch({ ...request, offered: { ...request.offered, elicitation: true, sampling: true } });
 }
 
 export interface RawAnswer {

@@ -11,7 +11,7 @@ import { allow, deny, scriptedPermissions, type ScriptedPermissions } from '../s
 import type { Client, InputRequiredResult } from '@modelcontextprotocol/client';
 import type { GatewayLimits } from '../../src/node/gateway/gateway';
 import { FIXTURE, NODE, ROOT, running, waitUntil } from './harness';
-import { LEGACY, MODERN, disposeGateways, offerQuestions, startGateway, textOf, type Era, type GatewayRun } from './gatewayHarness';
+import { LEGACY, MODERN, disposeGateways, startGateway, textOf, type Era, type GatewayRun } from './gatewayHarness';
 
 const ELICITATION_SERVER = join(ROOT, 'test/fixtures/elicitation-server.mjs');
 const PERMISSIONS_SERVER = join(ROOT, 'test/fixtures/permissions-server.mjs');
@@ -29,11 +29,11 @@ describe('gateway: permissions and questions, per agent', function () {
   async function start(servers: Record<string, unknown>, elicitation?: ScriptedElicitation, limits?: Partial<GatewayLimits>): Promise<GatewayRun> {
     for (let i = 0; i < Object.keys(servers).length; i++) p.prompter.answer(allow('workspace'));
     const clientRequests = gatedClientRequests(p.broker, { rootsOf: () => [], ...(elicitation && { elicitation }) });
-    const run = await startGateway(servers, { permissions: { ...p.harness, clientRequests }, autostart: !elicitation, ...(limits && { gateway: { limits } }) });
-    if (elicitation) {
-      offerQuestions(run.harness);
-      for (const name of Object.keys(servers)) await run.harness.registry.start(name);
-    }
+    const run = await startGateway(servers, {
+      permissions: { ...p.harness, clientRequests },
+      ...(elicitation && { offered: { elicitation: true, sampling: true } }),
+      ...(limits && { gateway: { limits } }),
+    });
     for (const name of Object.keys(servers)) await run.harness.waitFor(name, running, 'running');
     return run;
   }

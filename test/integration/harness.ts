@@ -65,6 +65,8 @@ export interface HarnessOptions {
   };
   /** `mcpWarden.minProtocolVersion`. */
   readonly minProtocolVersion?: string;
+  /** What the registry offers servers besides roots (the editor offers everything). */
+  readonly offered?: OfferedFeatures;
 }
 
 /** A registry with the real launcher, configured like `mcpWarden.servers`, applied and (by default) autostarted. */
@@ -96,6 +98,7 @@ export async function startServers(servers: Record<string, unknown>, options: Ha
         ...(options.minProtocolVersion && { minProtocolVersion: options.minProtocolVersion }),
       }),
       clock: systemClock,
+      ...(options.offered && { offered: options.offered }),
       ...(options.restartPolicy && { restartPolicy: options.restartPolicy }),
       ...(options.audit && { audit: options.audit }),
       authorizeLaunch: options.permissions?.authorizeLaunch ?? approveEveryLaunch,

@@ -47,6 +47,10 @@ export const allow = (scope: GrantScope): UserAnswer => ({ verdict: 'allow', sco
 export const deny = (scope: GrantScope = 'once'): UserAnswer => ({ verdict: 'deny', scope });
 
 /** `mcpWarden.grants` in memory: what the settings file would hold, re-read into the gate after every write. */
+function sameAgents(a: Grant, b: Grant): boolean {
+  return JSON.stringify(a.agents ?? null) === JSON.stringify(b.agents ?? null);
+}
+
 export class MemoryGrantStore implements GrantStore {
   grants: Grant[] = [];
   readonly confirmations = new Set<string>();
@@ -54,14 +58,15 @@ export class MemoryGrantStore implements GrantStore {
 
   async add(grants: readonly Grant[]): Promise<void> {
     for (const grant of grants) {
-      this.grants = this.grants.filter((g) => !(g.server === grant.server && g.kind === grant.kind && g.target === grant.target));
+      // One slot per server, kind, target and agents, as the settings writer keeps them.
+      this.grants = this.grants.filter((g) => !(g.server === grant.server && g.kind === grant.kind && g.target === grant.target && sameAgents(g, grant)));
       this.grants.push(grant);
     }
     this.onChange();
   }
 
   async remove(grants: readonly Grant[]): Promise<void> {
-    this.grants = this.grants.filter((g) => !grants.some((r) => r.server === g.server && r.kind === g.kind && r.target === g.target && r.grantedAt === g.grantedAt));
+    this.grants = this.grants.filter((g) => !grants.some((r) => r.server === g.server && r.kind === g.kind && r.target === g.target && r.grantedAt === g.grantedAt && sameAgents(g, r)));
     this.onChange();
   }
 

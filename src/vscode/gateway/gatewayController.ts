@@ -9,7 +9,7 @@ import { numberAtLeast, userSetting } from '../userSettings';
 import { AgentTokenStore } from './agentTokenStore';
 import type { GatewayAccess } from './gatewayAccess';
 import type { GatewayEndpoint } from './gatewayEndpoint';
-import { startGateway, type RunningGateway } from './startGateway';
+import { startGateway, type RunningGateway } from '../../node/gateway/lazyGateway';
 
 /** Workspace state key of the port the gateway had last: agents configured with it find it again after a reload. */
 const LAST_PORT_KEY = 'mcpWarden.gateway.lastPort';
@@ -129,7 +129,6 @@ export class GatewayController implements GatewayEndpoint, GatewayAccess, vscode
           version: String((this.context.extension.packageJSON as { version?: unknown }).version ?? '0'),
         });
         await this.context.workspaceState.update(LAST_PORT_KEY, this.running.port);
-        this.logger.info(`gateway listening on ${this.running.baseUrl}/mcp${this.running.socketPath ? ` and ${this.running.socketPath}` : ''}`);
       } catch (error) {
         this.logger.error(`the gateway did not start: ${errorMessage(error)}. MCP Warden's servers still run; agents cannot reach them until it starts (see ${settingKey(Settings.gatewayEnabled)}).`);
       }

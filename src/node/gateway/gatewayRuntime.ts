@@ -1,8 +1,10 @@
+// The gateway as the editor starts it: the MCP server SDK and everything it needs, bundled apart as dist/gateway.js
+// and loaded only when the gateway starts (see lazyGateway.ts), so a window that never runs it does not load it.
 import { mkdirSync } from 'node:fs';
 import type { Logger } from '../../core/ports';
-import { AgentTokenTable } from '../../node/gateway/agentTokens';
-import { Gateway } from '../../node/gateway/gateway';
-import type { GatewayRegistry } from '../../node/gateway/gatewayServer';
+import { AgentTokenTable } from './agentTokens';
+import { Gateway } from './gateway';
+import type { GatewayRegistry } from './gatewayServer';
 
 export interface GatewayStart {
   readonly registry: GatewayRegistry;
