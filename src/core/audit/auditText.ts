@@ -29,6 +29,8 @@ export function recordDetail(record: AuditRecord): string {
     parts.push(record.outcome === 'error' ? 'failed' : typeof r['error'] === 'string' ? 'refused' : 'ok', `${r['durationMs']} ms`);
     if (typeof r['error'] === 'string') parts.push(r['error']);
   }
+  // Through the gateway: whose request it was ("for claude-code → server:notes").
+  if (typeof r['agent'] === 'string') parts.push(`for ${[...(Array.isArray(r['chain']) ? (r['chain'] as unknown[]).map(String) : []), r['agent']].join(' → ')}`);
   for (const key of ['rule', 'detail', 'message', 'keyPath'] as const) if (typeof r[key] === 'string') parts.push(r[key]);
   return parts.join(' · ');
 }
@@ -42,7 +44,7 @@ export function recordLine(record: AuditRecord): string {
   return `#${record.seq} ${who} ${recordTitle(record)}${detail ? ` — ${detail}` : ''}${args}${source}`;
 }
 
-const CSV_COLUMNS = ['seq', 'time', 'server', 'session', 'type', 'outcome', 'direction', 'method', 'target', 'action', 'durationMs', 'error', 'argsDigest', 'args', 'permission', 'verdict', 'rule', 'detail', 'message', 'prev'] as const;
+const CSV_COLUMNS = ['seq', 'time', 'server', 'session', 'type', 'outcome', 'direction', 'method', 'target', 'action', 'durationMs', 'error', 'argsDigest', 'args', 'permission', 'verdict', 'rule', 'detail', 'message', 'prev', 'agent', 'chain'] as const;
 
 export function csvHeader(): string {
   return `${CSV_COLUMNS.join(',')}\r\n`;

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readSettingsValue } from '../../../../src/core/config/settingsEdit';
 import { finalizeEvent } from '../../../../src/core/audit/finalizeEvent';
+import { recordDetail } from '../../../../src/core/audit/auditText';
 import { canonicalJson } from '../../../../src/core/canonicalJson';
 import { Redactor } from '../../../../src/core/redaction';
 import type { Grant } from '../../../../src/core/permissions/permission';
@@ -76,5 +77,7 @@ describe('audit records naming the agent', () => {
     assert.equal(request['agent'], 'server:notes');
     assert.deepEqual(request['chain'], ['claude-code']);
     assert.equal(permission['agent'], 'cursor');
+    // The view and the output channel say whose request it was, the chain first.
+    assert.match(recordDetail(request as never), /for claude-code → server:notes$/);
   });
 });
