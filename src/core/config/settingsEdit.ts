@@ -1,4 +1,5 @@
 import { applyEdits, findNodeAtLocation, format, modify, parse, parseTree, type Edit, type FormattingOptions, type JSONPath, type Node } from 'jsonc-parser';
+import { commaAfter, endOfLineComment, eolLengthAt, indentOfLine, lineStart, onOwnLine } from './jsoncText';
 import { settingKey, Settings } from '../ids';
 import type { ServerDefinition } from './serverDefinition';
 
@@ -154,51 +155,19 @@ function removeWithComma(text: string, item: Node, next: Node): Edit {
   const lineEnd = endOfLineComment(text, comma + 1);
   if (onOwnLine(text, item.offset) && /^\r?\n/.test(text.slice(lineEnd)) && onOwnLine(text, next.offset)) {
     const start = lineStart(text, item.offset);
-    const end = lineEnd + eolAt(text, lineEnd);
+    const end = lineEnd + eolLengthAt(text, lineEnd);
     return { offset: start, length: end - start, content: '' };
   }
   const end = onOwnLine(text, next.offset) ? lineStart(text, next.offset) : next.offset;
   return { offset: item.offset, length: end - item.offset, content: '' };
 }
 
-/** The offset of the comma after `offset`, skipping blanks and comments, if the next token is one. */
-function commaAfter(text: string, offset: number): number | undefined {
-  let i = offset;
-  while (i < text.length) {
-    if (/\s/.test(text[i]!)) i++;
-    else if (text.startsWith('//', i)) i = lineEndOf(text, i);
-    else if (text.startsWith('/*', i)) i = text.indexOf('*/', i + 2) < 0 ? text.length : text.indexOf('*/', i + 2) + 2;
-    else return text[i] === ',' ? i : undefined;
-  }
-  return undefined;
-}
 
-/** Past blanks and a `//` comment that end the line at `offset` (not past the line break). */
-function endOfLineComment(text: string, offset: number): number {
-  const rest = /^[ \t]*(\/\/[^\r\n]*)?/.exec(text.slice(offset))!;
-  return offset + rest[0].length;
-}
 
-function lineEndOf(text: string, offset: number): number {
-  const match = /\r?\n/.exec(text.slice(offset));
-  return match ? offset + match.index : text.length;
-}
 
-function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
 
-function onOwnLine(text: string, offset: number): boolean {
-  return /^[ \t]*$/.test(text.slice(lineStart(text, offset), offset));
-}
 
-function indentOfLine(text: string, offset: number): string {
-  return /^[ \t]*/.exec(text.slice(lineStart(text, offset)))![0];
-}
 
-function eolAt(text: string, offset: number): number {
-  return text.startsWith('\r\n', offset) ? 2 : text.startsWith('\n', offset) ? 1 : 0;
-}
 
 function eolBefore(text: string, lineStartOffset: number): number {
   return text.slice(Math.max(0, lineStartOffset - 2), lineStartOffset) === '\r\n' ? 2 : lineStartOffset > 0 ? 1 : 0;

@@ -1,3 +1,4 @@
+import { commaAfter, endOfLineComment, eolLengthAt, indentOfLine, lineStart, onOwnLine } from '../../config/jsoncText';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 
 // Edits of one property in a JSON (or JSON-with-comments) file that leave every other byte where it was: a comment
@@ -172,43 +173,12 @@ function cut(text: string, from: number, to: number): string {
   return splice(text, from, to - from, '');
 }
 
-/** The offset of the comma after `offset`, skipping blanks and comments, if the next token is one. */
-function commaAfter(text: string, offset: number): number | undefined {
-  let i = offset;
-  while (i < text.length) {
-    if (/\s/.test(text[i]!)) i++;
-    else if (text.startsWith('//', i)) i = lineEnd(text, i);
-    else if (text.startsWith('/*', i)) i = text.indexOf('*/', i + 2) < 0 ? text.length : text.indexOf('*/', i + 2) + 2;
-    else return text[i] === ',' ? i : undefined;
-  }
-  return undefined;
-}
 
-/** Past blanks and a `//` comment that end the line at `offset` (not past the line break). */
-function endOfLineComment(text: string, offset: number): number {
-  return offset + /^[ \t]*(\/\/[^\r\n]*)?/.exec(text.slice(offset))![0].length;
-}
 
-function lineEnd(text: string, offset: number): number {
-  const match = /\r?\n/.exec(text.slice(offset));
-  return match ? offset + match.index : text.length;
-}
 
-function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
 
-function onOwnLine(text: string, offset: number): boolean {
-  return /^[ \t]*$/.test(text.slice(lineStart(text, offset), offset));
-}
 
-function indentOfLine(text: string, offset: number): string {
-  return /^[ \t]*/.exec(text.slice(lineStart(text, offset)))![0];
-}
 
-function eolLengthAt(text: string, offset: number): number {
-  return text.startsWith('\r\n', offset) ? 2 : text.startsWith('\n', offset) ? 1 : 0;
-}
 
 function eolLengthBefore(text: string, offset: number): number {
   return text.slice(Math.max(0, offset - 2), offset) === '\r\n' ? 2 : offset > 0 && text[offset - 1] === '\n' ? 1 : 0;
