@@ -31,7 +31,7 @@ describe('gateway: permissions and questions, per agent', function () {
     const clientRequests = gatedClientRequests(p.broker, { rootsOf: () => [], ...(elicitation && { elicitation }) });
     const run = await startGateway(servers, {
       permissions: { ...p.harness, clientRequests },
-      ...(elicitation && { offered: { elicitation: true, sampling: true } }),
+      ...(elicitation && { offered: { elicitation: true, elicitationUrl: true, sampling: true } }),
       ...(limits && { gateway: { limits } }),
     });
     for (const name of Object.keys(servers)) await run.harness.waitFor(name, running, 'running');
@@ -157,6 +157,25 @@ describe('gateway: permissions and questions, per agent', function () {
       'the backing call to end',
     );
     await assert.rejects(agent.callTool({ name: 'elicit__profile', arguments: {}, inputResponses: {}, requestState: first.requestState } as never, { allowInputRequired: true }), /no longer waiting|expired/);
+  });
+
+  it("a URL request to an agent that declared only forms goes to MCP Warden's own hand-off, not to the agent", async () => {
+    const warden = new ScriptedElicitation();
+    warden.answer({ action: 'accept' } as ElicitationAnswer);
+    const run = await start({ elicit: { command: NODE, args: [ELICITATION_SERVER] } }, warden);
+    const asked: unknown[] = [];
+    const agent = await run.agent(LEGACY, {
+      capabilities: { elicitation: { form: {} } },
+      setup: (client) =>
+        client.setRequestHandler('elicitation/create', async (request) => {
+          asked.push(request.params);
+          return { action: 'decline' };
+        }),
+    });
+    p.prompter.answer(allow('workspace'));
+    await agent.callTool({ name: 'elicit__open_page', arguments: { url: 'https://example.com/sign-in' } });
+    assert.equal(asked.length, 0, 'the agent was not sent what it cannot show');
+    assert.deepEqual(warden.requests.map((r) => r.mode), ['url']);
   });
 
   it("an agent that did not declare elicitation: MCP Warden's own form answers the server", async () => {

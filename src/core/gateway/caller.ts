@@ -25,6 +25,29 @@ export interface Caller {
   readonly chain?: readonly string[];
   /** Where requests the backing server makes during this call go, by method; a method left out is answered by MCP Warden. */
   readonly forward?: Partial<Record<ForwardableMethod, ForwardHandler>>;
+  /**
+   * The elicitation modes the agent declared (`elicitation: {}` means form only): a form or URL request it cannot
+   * show is answered by MCP Warden instead of failing.
+   */
+  readonly elicitationModes?: readonly ElicitationMode[];
+}
+
+export type ElicitationMode = 'form' | 'url';
+
+/** The modes of an `elicitation` client capability, as the spec reads it: none named means form. */
+export function elicitationModesOf(capability: unknown): ElicitationMode[] {
+  if (typeof capability !== 'object' || capability === null) return [];
+  const modes = (['form', 'url'] as const).filter((mode) => mode in capability);
+  return modes.length > 0 ? modes : ['form'];
+}
+
+/** Whether the agent can answer this request itself, or MCP Warden must. */
+export function canForward(caller: Caller | undefined, request: ServerRequest): ForwardHandler | undefined {
+  if (request.method === 'roots/list') return undefined;
+  const forward = caller?.forward?.[request.method];
+  if (!forward || request.method !== 'elicitation/create') return forward;
+  const mode = (request.params as { mode?: unknown } | undefined)?.mode === 'url' ? 'url' : 'form';
+  return (caller?.elicitationModes ?? ['form']).includes(mode) ? forward : undefined;
 }
 
 /** Agent ids of servers that delegate through the gateway. */

@@ -1,3 +1,4 @@
+import { canForward } from '../gateway/caller';
 import type { ClientRequestHandler } from '../lifecycle/session';
 import { errorMessage } from '../ports';
 import type { PermissionKind, PermissionRequest } from './permission';
@@ -56,7 +57,7 @@ export function gatedClientRequests(authorizer: RequestAuthorizer, features: Cli
         ...(caller?.chain && { chain: caller.chain }),
       };
       const denied = (rule: string) => new PermissionDeniedError(server, permission, rule, `its request ${method}`);
-      const forward = method !== 'roots/list' ? caller?.forward?.[method] : undefined;
+      const forward = canForward(caller, { method, params });
       if (forward) {
         // The agent that made the call answers (its own form, its own model and consent); a deny grant still stops
         // the request before it leaves, and the decision is audited with the agent.

@@ -18,7 +18,7 @@ import {
 import type { ServerRegistry } from '../../core/lifecycle/serverRegistry';
 import type { ClientRequestMethod, ProgressUpdate, ToolInfo } from '../../core/lifecycle/session';
 import { progressReporter } from './agentProgress';
-import type { Caller, ForwardHandler } from '../../core/gateway/caller';
+import { elicitationModesOf, type Caller, type ForwardHandler } from '../../core/gateway/caller';
 import { failedRequest, failedToolCall } from './gatewayErrors';
 import { CALL_TOOL, CALL_TOOL_NAME, SEARCH_TOOLS, SEARCH_TOOLS_NAME, parseCallToolArguments, parseSearchToolsArguments } from '../../core/gateway/metaTools';
 import type { NameOwner } from '../../core/gateway/namespacing';
@@ -179,7 +179,11 @@ class GatewayHandlers {
   private send(serverName: string, method: ClientRequestMethod, params: Record<string, unknown>, ctx: ServerContext): Promise<unknown> {
     const client = this.clientOf(ctx);
     const request = (signal: AbortSignal, onProgress: ((update: ProgressUpdate) => void) | undefined, forward: Caller['forward']) => {
-      const caller: Caller = { agent: this.connection.agent, ...(client.name !== undefined && { clientName: client.name }), ...(forward && { forward }) };
+      const caller: Caller = {
+        agent: this.connection.agent,
+        ...(client.name !== undefined && { clientName: client.name }),
+        ...(forward && { forward, elicitationModes: elicitationModesOf(client.capabilities?.elicitation) }),
+      };
       return this.context.registry.request(serverName, method, params, { signal, ...(onProgress && { onProgress }), caller });
     };
     if (ctx.mcpReq.envelope === undefined) return request(ctx.mcpReq.signal, progressReporter(ctx), legacyForward(ctx, client.capabilities));
