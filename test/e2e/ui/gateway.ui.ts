@@ -3,10 +3,12 @@
 // chat offline) starts it and lists the tools of the server MCP Warden runs; invoking one passes VS Code's own
 // "Run" confirmation if it asks, then MCP Warden's permission question for agent 'vscode', answered Allow Once;
 // the result comes back; the call is in the audit log with its decision and agent "vscode"; the definitions VS Code
-// cached in its storage carry no token; and the setting for one definition per server reaches VS Code. Screenshots
+// cached in its storage carry no token; after "Developer: Reload Window" the new gateway listens on the URL it had
+// and VS Code's client lists the same tools and invokes one again; and the setting for one definition per server
+// reaches VS Code. Screenshots
 // go to docs/images. Every wait is for a state of the page or a file.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { auditFolder } from './audit.ui';
 import { answerToast, exactRow, pane, runCommand, settled, toast, type UiStepOptions, widenSideBar, writeServersWorkspace } from './workbench';
@@ -106,6 +108,10 @@ export async function runGatewayTests(options: GatewayUiOptions): Promise<number
     const cached = await cachedDefinitionsCarryNoToken(page, 'MCP Warden');
     options.log(`UI: VS Code cached the gateway's definition without the token: ${cached}`);
 
+    // After an extension-host reload: the gateway listens on the port it had, and VS Code's client, which keeps no
+    // token, lists the same tools through it and invokes one again.
+    await reloadedGatewayServesTheSame(page, options, offered);
+
     // One definition per server instead, as the user's setting asks: VS Code is told, and lists "Warden: everything".
     await chooseInSettingsEditor(page, 'mcpWarden.gateway.editorDefinitions', 'Editor Definitions', 'perServer');
     const listed = await listedByVsCode(page, 'Warden: everything');
@@ -118,6 +124,88 @@ export async function runGatewayTests(options: GatewayUiOptions): Promise<number
     return 1;
   } finally {
     await browser.close();
+  }
+}
+
+/**
+ * Reloads the window (a new extension host, a new MCP Warden, a new gateway) and checks that the gateway listens on
+ * the URL it had before (so an agent configured with it reconnects; its token stays in SecretStorage), that VS Code's
+ * client lists the same tools through it as `before`, and that invoking the tool works and is audited again.
+ */
+async function reloadedGatewayServesTheSame(page: Page, options: GatewayUiOptions, before: readonly string[]): Promise<void> {
+  const logged = gatewayListening(options.workspace);
+  const url = logged[0]?.url;
+  if (url === undefined || logged.some((l) => l.url !== url)) throw new Error(`the MCP Warden log should name one gateway URL: ${JSON.stringify(logged)}`);
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+  await runCommand(page, 'Developer: Reload Window');
+  await reloaded;
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+
+  // MCP Warden starts `everything` again (its launch, approved before, is not asked again unless it was approved once);
+  // the server asks for the roots again (allowed once before).
+  const roots = toast(page, "Server 'everything' asks to see your workspace folders (roots)");
+  const launch = toast(page, "Start server 'everything'?");
+  if ((await Promise.race([roots.waitFor({ timeout: 60_000 }).then(() => 'roots'), launch.waitFor({ timeout: 60_000 }).then(() => 'launch')])) === 'launch') {
+    await launch.locator('.monaco-button', { hasText: /^Approve$/ }).click({ timeout: 15_000 });
+  }
+  await answerToast(page, "Server 'everything' asks to see your workspace folders (roots)", 'Allow Once', 30_000);
+
+  const seen = new Set(logged.map((l) => l.at));
+  const after = await waitFor(() => gatewayListening(options.workspace).filter((l) => !seen.has(l.at)), (found) => found.length > 0, 'the new gateway to start', 60_000);
+  if (after.some((l) => l.url !== url)) throw new Error(`after the reload the gateway listens on ${after.map((l) => l.url).join(', ')}, not on ${url} as before`);
+  options.log(`UI: after "Developer: Reload Window" the new gateway listens on ${url}, as before`);
+
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  const from = reportLines(options.clientReport).length;
+  await runCommand(page, 'Warden Test: Invoke MCP Tool');
+  const tools = await clientReport(options.clientReport, 'tools', 90_000, from);
+  const offered = (tools.tools ?? []).map((t) => t.name);
+  if (JSON.stringify([...offered].sort()) !== JSON.stringify([...before].sort())) {
+    throw new Error(`VS Code lists other tools after the reload: ${offered.join(', ')} (before: ${before.join(', ')})`);
+  }
+  const ask = toast(page, /Server 'everything' asks to call its tool 'echo' \(for agent 'vscode', through the MCP Warden gateway\)/);
+  await confirmRunUnless(page, ask);
+  await answerToast(page, /Server 'everything' asks to call its tool 'echo' \(for agent 'vscode'/, 'Allow Once', 30_000);
+  const result = await clientReport(options.clientReport, 'result', 90_000, from);
+  if (result.text !== EXPECTED_RESULT) throw new Error(`unexpected result after the reload: ${JSON.stringify(result)}`);
+  const folder = auditFolder(options.workspace);
+  const calls = await waitFor(
+    () => records(folder, (r) => r['type'] === 'request' && r['method'] === 'tools/call' && r['target'] === 'echo' && r['agent'] === 'vscode' && r['outcome'] === 'ok'),
+    (found) => found.length >= 2,
+    'the second call in the audit log',
+  );
+  options.log(`UI: after the reload VS Code lists the same ${offered.length} tools and ${result.tool} returns "${result.text}"; ${calls.length} calls of agent "vscode" audited`);
+}
+
+/** Every "gateway: listening on <url>" line of MCP Warden's log, in every extension host's log folder of the run. */
+function gatewayListening(workspace: string): { at: string; url: string }[] {
+  // The run's user data folder is next to its workspace (see auditFolder).
+  const logs = join(dirname(workspace), 'ud', 'logs');
+  const found: { at: string; url: string }[] = [];
+  for (const session of existsSync(logs) ? readdirSync(logs) : []) {
+    for (const host of readdirSync(join(logs, session)).filter((d) => d.startsWith('exthost'))) {
+      const file = join(logs, session, host, 'mcp-warden.mcp-warden', 'MCP Warden.log');
+      if (!existsSync(file)) continue;
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          const url = /gateway: listening on (http:\/\/\S+)/.exec(line)?.[1];
+          if (url) found.push({ at: `${file}:${i}`, url });
+        });
+    }
+  }
+  return found;
+}
+
+/** Polls `read` until `done` holds for what it returns. */
+async function waitFor<T>(read: () => T, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
@@ -173,12 +261,17 @@ export async function confirmRunUnless(page: Page, instead: Locator): Promise<st
   return text;
 }
 
-/** The first line of the test client's report with `event` (or its error, which fails the test). */
-export async function clientReport(file: string, event: ClientReport['event'], timeoutMs = 90_000): Promise<ClientReport> {
+function reportLines(file: string): string[] {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : [];
+}
+
+/** The first line of the test client's report with `event` from line `from` on (or its error, which fails the test). */
+export async function clientReport(file: string, event: ClientReport['event'], timeoutMs = 90_000, from = 0): Promise<ClientReport> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : [];
-    const reports = lines.map((l) => JSON.parse(l) as ClientReport);
+    const reports = reportLines(file)
+      .slice(from)
+      .map((l) => JSON.parse(l) as ClientReport);
     const found = reports.find((r) => r.event === event);
     if (found) return found;
     const failed = reports.find((r) => r.event === 'error');
@@ -246,22 +339,25 @@ async function readWorkbenchStorage(): Promise<{ cached: string[]; bearer: strin
   return { cached, bearer };
 }
 
-/** Polls the log's segments until a record matches (records are written in batches, a moment after the event). */
-async function waitForRecord(dir: string, match: (record: Record<string, unknown>) => boolean, timeoutMs = 15_000): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) {
-      for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
-        if (!line) continue;
-        try {
-          const record = JSON.parse(line) as Record<string, unknown>;
-          if (match(record)) return record;
-        } catch {
-          // a line being written
-        }
+/** The records of the log's segments that match, as written so far. */
+function records(dir: string, match: (record: Record<string, unknown>) => boolean): Record<string, unknown>[] {
+  const found: Record<string, unknown>[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) {
+    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+      if (!line) continue;
+      try {
+        const record = JSON.parse(line) as Record<string, unknown>;
+        if (match(record)) found.push(record);
+      } catch {
+        // a line being written
       }
     }
-    if (Date.now() > deadline) throw new Error(`no matching record in ${dir} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  return found;
+}
+
+/** Polls the log's segments until a record matches (records are written in batches, a moment after the event). */
+async function waitForRecord(dir: string, match: (record: Record<string, unknown>) => boolean, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+  const [found] = await waitFor(() => records(dir, match), (all) => all.length > 0, `a matching record in ${dir}`, timeoutMs);
+  return found!;
 }
