@@ -1,5 +1,6 @@
 // The gateway with real parts: a real registry running real servers (harness.ts), the real Gateway listening on
 // 127.0.0.1, and agents that are real SDK clients over HTTP. Only the tokens are made up here.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { mkdtempSync } from 'node:fs';
@@ -10,7 +11,7 @@ import type { AuditInput } from '../../src/core/audit/auditEvent';
 import { AgentTokenTable } from '../../src/node/gateway/agentTokens';
 import { Gateway, type GatewayDeps, type GatewayEndpoint, type GatewayStartOptions } from '../../src/node/gateway/gateway';
 import { RecordingLogger } from '../unit/fakes';
-import { startServers, type Harness, type HarnessOptions } from './harness';
+import { NODE, ROOT, startServers, type Harness, type HarnessOptions } from './harness';
 
 export const LEGACY = '2025-11-25';
 export const MODERN = '2026-07-28';
@@ -135,5 +136,32 @@ export function post(run: GatewayRun, headers: Record<string, string>, body: str
     );
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
+const INSPECTOR_ERA: Record<Era, string> = { [LEGACY]: 'legacy', [MODERN]: 'modern' };
+
+export interface InspectorOutcome {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * One run of the MCP Inspector's CLI (its own copy of the SDK) against the gateway: one connection, one method
+ * (e.g. `['--method', 'tools/list']`). HOME is a fresh folder (it keeps a catalogue there); `--stored-auth-only`
+ * keeps a 401 from starting a sign-in.
+ */
+export function runInspector(run: GatewayRun, era: Era, token: string, method: readonly string[]): Promise<InspectorOutcome> {
+  const args = ['--cli', run.endpoint.url, '--transport', 'http', '--protocol-era', INSPECTOR_ERA[era], '--header', `Authorization: Bearer ${token}`, ...method, '--format', 'json', '--stored-auth-only'];
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE, [INSPECTOR, ...args], { env: { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'mw-insp-')) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }

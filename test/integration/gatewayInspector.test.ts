@@ -1,35 +1,11 @@
 // A second, independent client: the MCP Inspector's CLI (its own copy of the SDK) sees through the gateway what the
 // SDK client sees, in both eras, and is refused the same way without the token.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { EVERYTHING, FIXTURE, NODE, ROOT } from './harness';
-import { LEGACY, MODERN, disposeGateways, sentTo, startGateway, type Era, type GatewayRun } from './gatewayHarness';
+import { EVERYTHING, FIXTURE, NODE } from './harness';
+import { LEGACY, MODERN, disposeGateways, runInspector, sentTo, startGateway, type Era, type InspectorOutcome } from './gatewayHarness';
 
-const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
-const ERA_FLAG: Record<Era, string> = { [LEGACY]: 'legacy', [MODERN]: 'modern' };
-
-interface Outcome {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** One Inspector CLI run: one connection, one method. HOME is a fresh folder (it keeps a catalogue there). */
-function inspector(run: GatewayRun, era: Era, token: string, method: string[]): Promise<Outcome> {
-  const args = ['--cli', run.endpoint.url, '--transport', 'http', '--protocol-era', ERA_FLAG[era], '--header', `Authorization: Bearer ${token}`, ...method, '--format', 'json', '--stored-auth-only'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, [INSPECTOR, ...args], { env: { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'mw-insp-')) }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+type Outcome = InspectorOutcome;
+const inspector = runInspector;
 
 function resultOf(outcome: Outcome): Record<string, unknown> {
   assert.equal(outcome.code, 0, `the Inspector failed: ${outcome.stderr}`);

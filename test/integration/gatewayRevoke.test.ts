@@ -3,20 +3,13 @@
 // real gate and broker. A workspace grant covers both; revoking it applies to both at once; a grant naming one agent
 // covers that agent only. Only the user's clicks are scripted.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AuditInput } from '../../src/core/audit/auditEvent';
 import type { Grant } from '../../src/core/permissions/permission';
 import { toolPin } from '../../src/core/permissions/definitionPins';
 import { nodeHasher } from '../../src/node/permissions/hasher';
 import { deny, scriptedPermissions, allow, type ScriptedPermissions } from '../support/scriptedPermissions';
 import { FIXTURE, NODE, ROOT, running } from './harness';
-import { LEGACY, MODERN, disposeGateways, startGateway, textOf, type Era, type GatewayRun } from './gatewayHarness';
-
-const INSPECTOR = join(ROOT, 'node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js');
-const ERA_FLAG: Record<Era, string> = { [LEGACY]: 'legacy', [MODERN]: 'modern' };
+import { LEGACY, MODERN, disposeGateways, runInspector, startGateway, textOf, type Era, type GatewayRun } from './gatewayHarness';
 
 interface CallOutcome {
   readonly text: string;
@@ -24,24 +17,13 @@ interface CallOutcome {
 }
 
 /** One Inspector CLI run as agent cursor: one connection, one `tools/call` of fixture__echo. HOME is a fresh folder. */
-function inspectorEcho(run: GatewayRun, era: Era, text: string): Promise<CallOutcome> {
-  const args = ['--cli', run.endpoint.url, '--transport', 'http', '--protocol-era', ERA_FLAG[era], '--header', `Authorization: Bearer ${run.tokenOf['cursor']}`];
-  args.push('--method', 'tools/call', '--tool-name', 'fixture__echo', '--tool-arg', `text=${text}`, '--format', 'json', '--stored-auth-only');
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, [INSPECTOR, ...args], { env: { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'mw-insp-')) }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      // 0: a result; 5: a tool error, printed like a result (its code, `tool_is_error`, on stderr).
-      if (code !== 0 && code !== 5) return reject(new Error(`the Inspector exited with ${code}: ${stderr}`));
-      const result = (JSON.parse(stdout) as { result: { isError?: boolean } }).result;
-      assert.equal(result.isError === true, code === 5, `exit code ${code} for ${stdout}`);
-      resolve({ text: textOf(result), isError: result.isError === true });
-    });
-  });
+async function inspectorEcho(run: GatewayRun, era: Era, text: string): Promise<CallOutcome> {
+  const { code, stdout, stderr } = await runInspector(run, era, run.tokenOf['cursor']!, ['--method', 'tools/call', '--tool-name', 'fixture__echo', '--tool-arg', `text=${text}`]);
+  // 0: a result; 5: a tool error, printed like a result (its code, `tool_is_error`, on stderr).
+  if (code !== 0 && code !== 5) throw new Error(`the Inspector exited with ${code}: ${stderr}`);
+  const result = (JSON.parse(stdout) as { result: { isError?: boolean } }).result;
+  assert.equal(result.isError === true, code === 5, `exit code ${code} for ${stdout}`);
+  return { text: textOf(result), isError: result.isError === true };
 }
 
 type RequestRecord = Extract<AuditInput, { type: 'request' }>;

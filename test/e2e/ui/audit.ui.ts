@@ -142,7 +142,7 @@ export async function runAuditTamperTests(options: AuditUiOptions): Promise<numb
 }
 
 /** Polls the log's segments until a record matches (records are written in batches, a moment after the event). */
-async function waitForRecord(dir: string, match: (record: Record<string, unknown>) => boolean, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+export async function waitForRecord(dir: string, match: (record: Record<string, unknown>) => boolean, timeoutMs = 15_000): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) {

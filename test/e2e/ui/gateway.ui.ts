@@ -7,6 +7,7 @@
 // and VS Code's client lists the same tools and invokes one again; and the setting for one definition per server
 // reaches VS Code. Screenshots
 // go to docs/images. Every wait is for a state of the page or a file.
+import { waitForRecord } from './audit.ui';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -356,8 +357,3 @@ function records(dir: string, match: (record: Record<string, unknown>) => boolea
   return found;
 }
 
-/** Polls the log's segments until a record matches (records are written in batches, a moment after the event). */
-async function waitForRecord(dir: string, match: (record: Record<string, unknown>) => boolean, timeoutMs = 15_000): Promise<Record<string, unknown>> {
-  const [found] = await waitFor(() => records(dir, match), (all) => all.length > 0, `a matching record in ${dir}`, timeoutMs);
-  return found!;
-}
