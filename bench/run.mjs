@@ -8,8 +8,10 @@
 //  5. permissions: a tool call through the gate + audit vs the raw SDK client (same server, same run), and the
 //     gate's decision alone with 1,000 grants;
 //  6. the OS sandbox vs the PID namespace: start, call latency, network through its proxy, memory per server
-//     (under the `sandbox` key of latest.json).
-// BENCH_ONLY=<sections> (comma-separated: activation, startup, memory, audit, permissions, sandbox) runs only those,
+//     (under the `sandbox` key of latest.json);
+//  7. the gateway: a tool call through the gateway (HTTP, both eras; the stdio bridge) vs direct, same run, and the
+//     gateway's memory per connected agent (under the `gateway` key).
+// BENCH_ONLY=<sections> (comma-separated: activation, startup, memory, audit, permissions, sandbox, gateway) runs only those,
 // e.g. `BENCH_ONLY=sandbox npm run bench`; latest.json then keeps the other sections' figures of its last run and
 // names the sections this run refreshed under `only`.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -109,6 +111,10 @@ if (runs('permissions')) {
 if (runs('sandbox')) {
   log('bench: the OS sandbox vs the PID namespace (start, calls, network, memory)');
   results.sandbox = await require(join(ROOT, 'out/bench/sandbox.bench.js')).benchSandbox();
+}
+if (runs('gateway')) {
+  log('bench: the gateway hop vs direct (10,000 calls each way), memory per connected agent');
+  results.gateway = await require(join(ROOT, 'out/bench/gateway.bench.js')).benchGateway();
 }
 
 const table = (rows, indent) => {
