@@ -2,8 +2,8 @@
 // request picks the leg: 2026-07-28 requests go to a per-request handler, 2025 traffic to a session of its own.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMcpHandler, isLegacyRequest, type AuthInfo, type McpHttpHandler, type Server } from '@modelcontextprotocol/server';
-import { localhostHostValidation, localhostOriginValidation, toNodeHandler, toWebRequest, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
+import { classifyInboundRequest, createMcpHandler, type AuthInfo, type McpHttpHandler, type Server } from '@modelcontextprotocol/server';
+import { localhostHostValidation, localhostOriginValidation, toNodeHandler, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
 import { errorMessage, type Logger } from '../../core/ports';
 import { bearerToken, type AgentOfToken } from './agentTokens';
 import { sameEndpoint, type Endpoint } from './gatewayViews';
@@ -101,7 +101,7 @@ export class HttpListener {
       const body = await readJson(req, this.deps.maxBodyBytes);
       if (body.kind === 'too-large') return answer(res, 413, `MCP Warden: a request body may be at most ${this.deps.maxBodyBytes} bytes`, { connection: 'close' });
       if (body.kind === 'invalid') return answer(res, 400, 'MCP Warden: the request body is not JSON', undefined, -32700);
-      if (await isLegacyRequest(await toWebRequest(req, body.value), body.value, { maxRequestBodySize: this.deps.maxBodyBytes })) {
+      if (isLegacy(req, body.value)) {
         return await this.legacy(req, res, body.value, agent.id, endpoint, typeof sessionId === 'string' ? sessionId : undefined);
       }
       return await this.modernNode(req, res, body.value);
@@ -166,4 +166,26 @@ async function readJson(req: http.IncomingMessage, maxBytes: number): Promise<Bo
   } catch {
     return { kind: 'invalid' };
   }
+}
+
+/**
+ * The era of a POST, by the SDK's own classifier (what `isLegacyRequest` decides), from the headers and the body
+ * already parsed: building a web Request only to ask cost about a fifth of a millisecond per call.
+ */
+function isLegacy(req: http.IncomingMessage, body: unknown): boolean {
+  const header = (name: string) => {
+    const value = req.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const protocolVersionHeader = header('mcp-protocol-version');
+  const mcpMethodHeader = header('mcp-method');
+  const mcpNameHeader = header('mcp-name');
+  const outcome = classifyInboundRequest({
+    httpMethod: req.method ?? 'POST',
+    body,
+    ...(protocolVersionHeader !== undefined && { protocolVersionHeader }),
+    ...(mcpMethodHeader !== undefined && { mcpMethodHeader }),
+    ...(mcpNameHeader !== undefined && { mcpNameHeader }),
+  });
+  return outcome.kind === 'legacy';
 }
