@@ -15,6 +15,18 @@ import { RecordingLogger } from '../unit/fakes';
 import { allow, deny, scriptedPermissions, type ScriptedPermissions } from '../support/scriptedPermissions';
 import { textOf } from './gatewayHarness';
 import { FIXTURE, NODE, ROOT, running, startServers, type Harness } from './harness';
+import { nullLogger } from '../../src/core/ports';
+import type { ServerRegistry } from '../../src/core/lifecycle/serverRegistry';
+import type { SandboxMode } from '../../src/core/sandbox/sandboxProfile';
+import { probeSandbox } from '../../src/node/sandbox/sandboxAvailability';
+import { SandboxSession } from '../../src/node/sandbox/sandboxSession';
+import { ServerSandboxes } from '../../src/node/sandbox/serverSandboxes';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { requireSandboxTools } from './sandbox/sandboxSupport';
 
 const DELEGATING = join(ROOT, 'test/fixtures/gateway-delegating-server.mjs');
 const AGENT_TOKEN = 'claude-code-token-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -45,13 +57,15 @@ describe('gateway: delegation, a server calling through the gateway as server:<n
   });
 
   /** Starts the gateway, then the servers (launches approved), each delegating one with a token of its run. */
-  async function start(servers: Record<string, unknown>, options: { gatewayOff?: boolean } = {}): Promise<Run> {
+  async function start(servers: Record<string, unknown>, options: { gatewayOff?: boolean; sandbox?: SandboxMode } = {}): Promise<Run> {
     const audited: AuditInput[] = [];
     const runTokens = new RunTokens();
     const issued: DelegationAccess[] = [];
-    let gateway: RunningGateway | undefined;
+    // Servers start after the gateway: `at.gateway` is set by then.
+    const at: { gateway?: RunningGateway } = {};
     const delegation: DelegationPort = {
       open: (server, session) => {
+        const gateway = at.gateway;
         if (!gateway || options.gatewayOff) return undefined;
         const access = { url: `${gateway.baseUrl}/mcp`, port: gateway.port, token: runTokens.open(server, session) };
         issued.push(access);
@@ -59,15 +73,20 @@ describe('gateway: delegation, a server calling through the gateway as server:<n
       },
       close: (server, session) => runTokens.close(server, session),
     };
+    const audit = { record: (e: AuditInput | (() => AuditInput)) => audited.push(typeof e === 'function' ? e() : e) };
+    const ref: { registry?: ServerRegistry } = {};
+    const sandboxes = options.sandbox && sandboxesFor(options.sandbox, audit, (server, reason) => ref.registry!.restart(server, reason));
     const harness = await startServers(servers, {
       autostart: false,
-      permissions: p.harness,
-      audit: { record: (e) => audited.push(typeof e === 'function' ? e() : e) },
+      permissions: { ...p.harness, onSessionEnd: (server, session) => (p.harness.onSessionEnd(server, session), sandboxes?.endSession(server, session)) },
+      audit,
       delegation,
       redactor: new Redactor(),
+      ...(sandboxes && { containmentFor: (request) => sandboxes.containmentFor(request) }),
     });
+    ref.registry = harness.registry;
     const gatewayLog = new RecordingLogger();
-    gateway = await startRuntime({
+    const gateway = (at.gateway = await startRuntime({
       registry: harness.registry,
       logger: gatewayLog,
       // A stored token claiming a server's identity: never honoured (only a run's token carries one).
@@ -77,8 +96,8 @@ describe('gateway: delegation, a server calling through the gateway as server:<n
       exposedDirectly: () => true,
       version: '0.0.0-test',
       runTokens: runTokens.agentOfToken,
-    });
-    cleanups.push(() => gateway!.close());
+    }));
+    cleanups.push(() => gateway.close());
     for (const name of Object.keys(servers)) {
       p.prompter.answer(allow('workspace'));
       await harness.registry.start(name);
@@ -94,7 +113,7 @@ describe('gateway: delegation, a server calling through the gateway as server:<n
       issued,
       async agent() {
         const client = new Client({ name: 'claude-code', version: '1.0.0' });
-        await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway!.baseUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${AGENT_TOKEN}` } } }));
+        await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.baseUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${AGENT_TOKEN}` } } }));
         clients.push(client);
         return client;
       },
@@ -110,6 +129,28 @@ describe('gateway: delegation, a server calling through the gateway as server:<n
           ...(agents && { agents }),
         }),
     };
+  }
+
+  /** The OS sandbox as the editor runs it (real bubblewrap), with its run folders removed after the test. */
+  function sandboxesFor(mode: SandboxMode, audit: { record(e: AuditInput | (() => AuditInput)): void }, restart: (server: string, reason: string) => Promise<void>): ServerSandboxes {
+    const folderRoot = mkdtempSync(join(tmpdir(), 'mw-dlg-'));
+    const sandboxes = new ServerSandboxes({
+      gate: p.gate,
+      authorizer: p.broker,
+      audit,
+      mode: () => mode,
+      availability: () => probeSandbox(process.env, process.platform),
+      startSession: (o) => SandboxSession.start(o),
+      restart,
+      protectedPaths: () => [],
+      logger: nullLogger,
+      folderRoot,
+    });
+    cleanups.push(async () => {
+      sandboxes.dispose();
+      rmSync(folderRoot, { recursive: true, force: true });
+    });
+    return sandboxes;
   }
 
   const relayTo = (tool: string, args: Record<string, unknown>) => ({ name: 'relay__relay', arguments: { tool, arguments: args } });
@@ -216,6 +257,37 @@ describe('gateway: delegation, a server calling through the gateway as server:<n
     assert.equal(await status('stored-server-token-0123456789abcdefghijklmnop'), 401);
     await run.harness.registry.stop('relay');
     assert.equal(await status(second.token), 401, 'a stopped run holds no token');
+  });
+
+  it('in the OS sandbox, a delegating server reaches the gateway (by its sandbox name) and no other loopback port', async () => {
+    requireSandboxTools();
+    // In a worktree node_modules is a link to another checkout, which the sandbox hides unless granted (a no-op on main).
+    const packagesFor = (server: string) =>
+      p.sealer.seal({ server, kind: 'fs.read', target: realpathSync(join(ROOT, 'node_modules')), decision: 'allow', scope: 'workspace', grantedAt: '2026-12-03T00:00:00.000Z' });
+    const packages = [packagesFor('relay'), packagesFor('fixture')];
+    p.writeSettings(packages);
+    const run = await start({ relay: { command: NODE, args: [DELEGATING], delegate: true }, fixture: { command: NODE, args: [FIXTURE] } }, { sandbox: 'required' });
+    p.writeSettings([...packages, run.grant('relay', 'relay', ['claude-code']), run.grant('relay', 'env', ['claude-code']), run.grant('fixture', 'echo', ['server:relay'])]);
+    const agent = await run.agent();
+    assert.equal(textOf(await agent.callTool(relayTo('fixture__echo', { text: 'from the sandbox' }))), 'from the sandbox');
+    const env = JSON.parse(textOf(await agent.callTool({ name: 'relay__env', arguments: {} }))) as { url: string };
+    assert.equal(env.url, `http://mcp-warden-gateway.internal:${run.gateway.port}/mcp`);
+    assert.deepEqual(reached(run, 'fixture').map((e) => e.agent), ['server:relay']);
+
+    // Any other loopback port: not by the gateway's name (the sandbox asks; the user says no), not directly (its own loopback).
+    const web = createServer((_q, r) => r.setHeader('connection', 'close').end('another service'));
+    web.listen(0, '127.0.0.1');
+    await once(web, 'listening');
+    cleanups.push(async () => void web.close());
+    const otherPort = (web.address() as AddressInfo).port;
+    p.writeSettings([...packages, run.grant('relay', 'fetch_url', ['claude-code'])]);
+    p.prompter.answer(deny('once'));
+    const byName = await agent.callTool({ name: 'relay__fetch_url', arguments: { url: `http://mcp-warden-gateway.internal:${otherPort}/` } });
+    assert.equal(byName.isError, true, textOf(byName));
+    const asked = p.prompter.questions.at(-1)?.request.permission;
+    assert.deepEqual([asked?.kind, asked?.target], ['net', `mcp-warden-gateway.internal:${otherPort}`]);
+    const direct = await agent.callTool({ name: 'relay__fetch_url', arguments: { url: `http://127.0.0.1:${otherPort}/` } });
+    assert.equal(direct.isError, true, textOf(direct));
   });
 
   it('a delegating server started while the gateway is off gets no variables, and its log says why', async () => {

@@ -8,6 +8,19 @@ export const GATEWAY_URL_VARIABLE = 'MCP_WARDEN_GATEWAY_URL';
 /** The bearer token of this run of the server, in its environment. */
 export const GATEWAY_TOKEN_VARIABLE = 'MCP_WARDEN_GATEWAY_TOKEN';
 
+/**
+ * The gateway's name for a sandboxed delegating server. On Linux the sandbox has a loopback of its own, and the
+ * runtime's NO_PROXY sends 127.0.0.1 and localhost there directly; this name goes through the sandbox's proxy,
+ * which maps it (in the sandbox's worker only) to 127.0.0.1, where the gateway listens. `.internal` is reserved
+ * for private use: no public DNS answers for it.
+ */
+export const SANDBOXED_GATEWAY_HOST = 'mcp-warden-gateway.internal';
+
+/** The gateway's URL as a sandboxed delegating server reaches it. */
+export function sandboxedGatewayUrl(port: number): string {
+  return `http://${SANDBOXED_GATEWAY_HOST}:${port}/mcp`;
+}
+
 /** The most callers a delegated request may have, the server making it included: an agent and three servers. */
 export const MAX_DELEGATION_CHAIN = 4;
 
