@@ -18,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): McpWardenApi {
   for (const command of registerPermissionCommands({ permissions, revoke: (grants) => broker.revoke(grants), logger })) warden.disposables.add(command);
   // The gateway: the editor's own MCP client and other agents reach MCP Warden's servers through it.
   const gateway = warden.disposables.add(new GatewayController(context, warden.registry, logger));
+  warden.delegateThrough(gateway);
   warden.disposables.add(registerGatewayDefinitions(gateway, logger));
   warden.disposables.add(registerConnectAgentCommands(context, gateway, logger));
   void warden.ready.then(() => gateway.start());

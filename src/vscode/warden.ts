@@ -42,6 +42,7 @@ import { SandboxSession } from '../node/sandbox/sandboxSession';
 import { ServerSandboxes } from '../node/sandbox/serverSandboxes';
 import { editorStoragePaths, sandboxMode } from './sandbox/sandboxSettings';
 import { QuickInputElicitationPrompter } from './clientFeatures/elicitationPrompter';
+import type { DelegationPort } from '../core/gateway/delegation';
 
 /** Workspace state key of which gateway agents used each grant (GrantUsage). */
 const GRANT_USAGE_KEY = 'mcpWarden.grantUsage';
@@ -69,6 +70,8 @@ export class Warden implements vscode.Disposable {
   readonly grantUsage: GrantUsage;
   readonly sandboxes: ServerSandboxes;
   private inputDefinitions: readonly InputDefinition[] = [];
+  /** The gateway, once built (it needs the registry): delegating servers get their address and token from it. */
+  private delegationTarget: DelegationPort | undefined;
   private warnedUnsandboxed = false;
   private reloading: Promise<void> = Promise.resolve();
   readonly ready: Promise<void>;
@@ -148,15 +151,14 @@ export class Warden implements vscode.Disposable {
       new ServerRegistry({
         supervisor: {
           launcher,
-          resolveSpec: async (definition, keyPath) => {
-            const spec = await resolveLaunchSpec(definition, keyPath, {
+          resolveSpec: (definition, keyPath) =>
+            resolveLaunchSpec(definition, keyPath, {
               variables: variables(),
               askInput: (id, serverName) => inputs.ask(id, serverName),
               loadEnvFile,
-            });
-            this.redactor.addSecrets(spec.secrets);
-            return spec;
-          },
+            }),
+          // Every secret of a launch, a delegating run's gateway token included, is hidden from then on.
+          addSecrets: (values) => this.redactor.addSecrets(values),
           limits: () => this.configuration.limits(),
           clock: systemClock,
           audit: this.audit.pipeline,
@@ -173,6 +175,10 @@ export class Warden implements vscode.Disposable {
           }),
           offered: { elicitation: true, elicitationUrl: true, sampling: true, samplingTools: true },
           onElicitationComplete: (server, id) => elicitation.completed(server, id),
+          delegation: {
+            open: (server, session) => this.delegationTarget?.open(server, session),
+            close: (server, session) => this.delegationTarget?.close(server, session),
+          },
           onSessionEnd: (server, session) => {
             this.gate.endSession(server, session);
             sandboxes.endSession(server, session);
@@ -217,6 +223,11 @@ export class Warden implements vscode.Disposable {
     this.disposables.add(this.registry.onDidGiveUp(({ name, message }) => void this.notifyGaveUp(name, message)));
     this.disposables.add(this.configuration.onDidChange(() => void this.reload()));
     this.ready = this.reload();
+  }
+
+  /** Where delegating servers reach the gateway (the GatewayController, built after this). */
+  delegateThrough(target: DelegationPort): void {
+    this.delegationTarget = target;
   }
 
   /** Re-reads the configuration and applies it; reloads never overlap, so the last one wins. */

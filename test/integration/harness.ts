@@ -9,7 +9,9 @@ import { resolveLaunchSpec } from '../../src/core/config/launchSpec';
 import { parseServers } from '../../src/core/config/parseServers';
 import type { RestartPolicyOptions } from '../../src/core/lifecycle/restartPolicy';
 import { ServerRegistry, type ServerSnapshot } from '../../src/core/lifecycle/serverRegistry';
-import { systemClock } from '../../src/core/ports';
+import { systemClock, type Logger } from '../../src/core/ports';
+import { LogLineRedactor, redactingLogger } from '../../src/core/logRedaction';
+import type { Redactor } from '../../src/core/redaction';
 import { loadEnvFile } from '../../src/node/envFile';
 import { McpLauncher, type McpLauncherOptions } from '../../src/node/mcpLauncher';
 import { processAlive } from '../../src/node/processes';
@@ -67,14 +69,24 @@ export interface HarnessOptions {
   readonly minProtocolVersion?: string;
   /** What the registry offers servers besides roots (the editor offers everything). */
   readonly offered?: OfferedFeatures;
+  /** The gateway as delegating servers reach it (the editor's GatewayController). */
+  readonly delegation?: SupervisorDeps['delegation'];
+  /** Learns each launch's secrets and hides them in every server's log lines, as the editor's output channels do. */
+  readonly redactor?: Redactor;
 }
 
 /** A registry with the real launcher, configured like `mcpWarden.servers`, applied and (by default) autostarted. */
 export async function startServers(servers: Record<string, unknown>, options: HarnessOptions = {}): Promise<Harness> {
   const logs = new Map<string, RecordingLogger>();
-  const loggerFor = (name: string) => {
-    let logger = logs.get(name);
-    if (!logger) logs.set(name, (logger = new RecordingLogger()));
+  const loggers = new Map<string, Logger>();
+  const loggerFor = (name: string): Logger => {
+    let logger = loggers.get(name);
+    if (!logger) {
+      const recorded = new RecordingLogger();
+      logs.set(name, recorded);
+      logger = options.redactor ? redactingLogger(recorded, new LogLineRedactor((t) => options.redactor!.text(t))) : recorded;
+      loggers.set(name, logger);
+    }
     return logger;
   };
   const registry = new ServerRegistry({
@@ -104,6 +116,8 @@ export async function startServers(servers: Record<string, unknown>, options: Ha
       authorizeLaunch: options.permissions?.authorizeLaunch ?? approveEveryLaunch,
       ...(options.permissions?.clientRequests && { clientRequests: options.permissions.clientRequests }),
       ...(options.permissions?.onSessionEnd && { onSessionEnd: options.permissions.onSessionEnd }),
+      ...(options.delegation && { delegation: options.delegation }),
+      ...(options.redactor && { addSecrets: (values: readonly string[]) => options.redactor!.addSecrets(values), redact: (t: string) => options.redactor!.text(t) }),
     },
     loggerFor,
     logger: loggerFor('(registry)'),

@@ -13,6 +13,8 @@ export type LaunchSpec = (
       /** `env` over `envFile`; `null` removes an inherited variable. */
       readonly env: Readonly<Record<string, string | null>>;
       readonly cwd?: string;
+      /** A delegating server's run: the gateway's port, which its sandbox lets it reach (and no other loopback port). */
+      readonly gateway?: { readonly port: number };
     }
   | { readonly type: 'http' | 'sse'; readonly url: string; readonly headers: Readonly<Record<string, string>> }
 ) & {

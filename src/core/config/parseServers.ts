@@ -10,7 +10,7 @@ import {
   type ServerEntry,
 } from './serverDefinition';
 
-const STDIO_KEYS = ['type', 'command', 'args', 'env', 'envFile', 'cwd', 'autostart', 'disabled', 'permissions'];
+const STDIO_KEYS = ['type', 'command', 'args', 'env', 'envFile', 'cwd', 'autostart', 'disabled', 'permissions', 'delegate'];
 const HTTP_KEYS = ['type', 'url', 'headers', 'autostart', 'disabled', 'permissions'];
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -77,8 +77,9 @@ export function parseServer(name: string, raw: unknown, keyPath: string, source:
     const env = read.stringMap('env', true, ENV_NAME) ?? {};
     const envFile = read.string('envFile');
     const cwd = read.string('cwd');
+    const delegate = read.boolean('delegate') ?? false;
     if (command !== undefined) {
-      definition = { name, type, command, args, env, autostart, disabled, ...(envFile && { envFile }), ...(cwd && { cwd }), ...declared };
+      definition = { name, type, command, args, env, autostart, disabled, ...(envFile && { envFile }), ...(cwd && { cwd }), ...(delegate && { delegate: true as const }), ...declared };
     }
   } else {
     const url = read.string('url', true);

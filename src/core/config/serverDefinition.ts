@@ -25,6 +25,12 @@ export interface StdioServerDefinition extends DefinitionBase {
   readonly env: Readonly<Record<string, string | null>>;
   readonly envFile?: string;
   readonly cwd?: string;
+  /**
+   * `delegate: true`: each run gets the gateway's URL and a token of its own (MCP_WARDEN_GATEWAY_URL/_TOKEN), so it
+   * may call other servers' tools through MCP Warden, as agent `server:<name>`. Present only when true, so the
+   * fingerprint and launch pin of every other definition stay what they were.
+   */
+  readonly delegate?: true;
 }
 
 export interface HttpServerDefinition extends DefinitionBase {

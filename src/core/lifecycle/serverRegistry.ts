@@ -9,7 +9,8 @@ import { PermissionDeniedError } from '../permissions/permissionDenied';
 import type { AuthorizeOptions, RequestAuthorizer } from '../permissions/permissionBroker';
 import { PinCache, permissionForRequest, type RequestPermission } from '../permissions/requestPermissions';
 import type { GateDecision, Hasher, PermissionRequest } from '../permissions/permission';
-import type { Caller } from '../gateway/caller';
+import { delegatingServerOf, type Caller } from '../gateway/caller';
+import { delegatedCaller } from '../gateway/delegation';
 import { EMPTY_CATALOG, type ClientRequestMethod, type ProgressUpdate, type ServerCatalog, type TaskStatusUpdate, type ToolCallResult } from './session';
 
 /** What a caller of `request` may pass besides the request. */
@@ -186,6 +187,16 @@ export class ServerRegistry implements Disposable {
 
   private requestNow(serverName: string, method: ClientRequestMethod, params: Readonly<Record<string, unknown>>, options: RequestOptions): Promise<unknown> {
     const supervisor = this.supervisors.get(serverName);
+    if (options.caller) {
+      // A server calling through the gateway: its request continues the chain of the call it serves.
+      const delegated = this.delegated(options.caller, serverName);
+      if (delegated.refused !== undefined) {
+        if (supervisor) supervisor.recordRefused(method, params, delegated.refused, delegated.caller);
+        else this.deps.supervisor.audit?.record(refusedRequest(serverName, 'none', method, params, delegated.refused, Date.now(), delegated.caller));
+        return Promise.reject(new Error(delegated.refused));
+      }
+      if (delegated.caller !== options.caller) options = { ...options, caller: delegated.caller };
+    }
     if (!supervisor) return Promise.reject(this.refuseUnknown(serverName, method, params, options.caller));
     if (supervisor.state.kind !== 'running') return supervisor.request(method, params, { timeoutMs: this.deps.requestTimeoutMs(), ...(options.caller && { caller: options.caller }) });
     const catalog = supervisor.catalog;
@@ -228,6 +239,17 @@ export class ServerRegistry implements Disposable {
   /** Tells a running server that its roots changed (its `fs.read` grants did). */
   notifyRootsChanged(serverName: string): void {
     this.supervisors.get(serverName)?.notifyRootsChanged();
+  }
+
+  /** The callers of the requests in flight to a server now (undefined: MCP Warden's own): who it is working for. */
+  callersOf(serverName: string): (Caller | undefined)[] {
+    return this.supervisors.get(serverName)?.callersInFlight() ?? [];
+  }
+
+  /** The caller with its delegation chain, and why it is refused if it is (a cycle, a chain too long). */
+  private delegated(caller: Caller, target: string): ReturnType<typeof delegatedCaller> {
+    const from = delegatingServerOf(caller.agent);
+    return from === undefined ? { caller } : delegatedCaller(caller, target, this.callersOf(from));
   }
 
   /** The current run of a server, for session grants. */

@@ -8,6 +8,7 @@ import { CrashHistory, DEFAULT_RESTART_POLICY, type RestartPolicyOptions } from 
 import { ServerState } from './serverState';
 import { isPermanentLaunchError } from './launchError';
 import type { Caller } from '../gateway/caller';
+import { GATEWAY_TOKEN_VARIABLE, GATEWAY_URL_VARIABLE, type DelegationPort } from '../gateway/delegation';
 import { EMPTY_CATALOG, type ClientRequestHandler, type ClientRequestMethod, type LaunchLimits, type OfferedFeatures, type RequestOptions, type ServerCatalog, type Session, type SessionLauncher } from './session';
 
 /** What a launch consent check is told: the run it is for, and how to show that the user is being asked. */
@@ -38,6 +39,8 @@ export interface SupervisorDeps {
   readonly onElicitationComplete?: (serverName: string, elicitationId: string) => void;
   /** A run of the server ended (stopped or crashed): what was granted for that session only goes with it. */
   readonly onSessionEnd?: (serverName: string, session: string) => void;
+  /** The gateway, for servers with `delegate: true`: a token per run, revoked when the run ends. */
+  readonly delegation?: DelegationPort;
   readonly limits: () => LaunchLimits;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -49,6 +52,8 @@ export interface SupervisorDeps {
    * URL or a stderr line that holds a token.
    */
   readonly redact?: (text: string) => string;
+  /** Learns the secrets of a launch (LaunchSpec.secrets: inputs, env values, a delegating run's token) before it runs. */
+  readonly addSecrets?: (values: readonly string[]) => void;
 }
 
 /**
@@ -178,6 +183,11 @@ export class ServerSupervisor implements Disposable {
     if (this._state.kind === 'running') this.session?.notifyRootsChanged();
   }
 
+  /** The callers of the requests in flight to the current run (undefined: MCP Warden's own), for delegation chains. */
+  callersInFlight(): (Caller | undefined)[] {
+    return [...this.inFlight.values()];
+  }
+
   /** Keeps count of the requests in flight and who made them, so a request of the server can be attributed. */
   private track(sent: Promise<unknown>, caller: Caller | undefined): Promise<unknown> {
     const token = {};
@@ -250,7 +260,9 @@ export class ServerSupervisor implements Disposable {
         abort.signal,
       );
       if (asked) this.setState({ kind: 'starting', since: this.deps.clock.now() });
-      const spec = await untilAborted(this.deps.resolveSpec(definition, this.keyPath, abort.signal), abort.signal);
+      const resolved = await untilAborted(this.deps.resolveSpec(definition, this.keyPath, abort.signal), abort.signal);
+      const spec = definition.type === 'stdio' && definition.delegate ? this.withGateway(resolved, sessionId) : resolved;
+      this.deps.addSecrets?.(spec.secrets);
       const gated = this.deps.clientRequests?.(this.name, sessionId);
       const clientRequests: ClientRequestHandler | undefined = gated && ((request, signal) => {
         const caller = this.attributedCaller();
@@ -270,6 +282,7 @@ export class ServerSupervisor implements Disposable {
       });
       if (abort.signal.aborted) {
         await session.close();
+        this.endRun(sessionId);
         return;
       }
       this.attach(session);
@@ -296,8 +309,8 @@ export class ServerSupervisor implements Disposable {
       });
       this.setState({ kind: 'running', since: this.deps.clock.now(), session: info });
     } catch (error) {
-      // The run never got a session: what was kept for it (session grants, its sandbox) ends here.
-      this.deps.onSessionEnd?.(this.name, this.sessionId);
+      // The run never got a session: what was kept for it (session grants, its sandbox, its token) ends here.
+      this.endRun(this.sessionId);
       if (abort.signal.aborted) return; // stop() or restart() takes it from here
       const message = errorMessage(error);
       this.deps.logger.error(`start failed: ${message}`);
@@ -324,9 +337,35 @@ export class ServerSupervisor implements Disposable {
       }
       this.deps.logger.info('stopped');
       this.recordLifecycle('stop', 'stopped by MCP Warden');
-      this.deps.onSessionEnd?.(this.name, this.sessionId);
+      this.endRun(this.sessionId);
     }
     if (this._state.kind !== 'stopped') this.setState(ServerState.stopped);
+  }
+
+  /** What was kept for one run goes with it: session grants, its sandbox, its gateway token. */
+  private endRun(session: string): void {
+    this.deps.delegation?.close(this.name, session);
+    this.deps.onSessionEnd?.(this.name, session);
+  }
+
+  /**
+   * A delegating server's run gets the gateway's URL and a token of its own. Without a running gateway it gets
+   * neither: its calls then fail on its side, and the log says why.
+   */
+  private withGateway(spec: LaunchSpec, session: string): LaunchSpec {
+    if (spec.type !== 'stdio') return spec;
+    const access = this.deps.delegation?.open(this.name, session);
+    if (!access) {
+      this.deps.logger.warn("delegate: MCP Warden's gateway is not running, so this run cannot call other servers' tools (it gets no MCP_WARDEN_GATEWAY_URL)");
+      return spec;
+    }
+    this.deps.logger.info(`delegate: it may call other servers' tools through ${access.url}, as agent server:${this.name}`);
+    return {
+      ...spec,
+      env: { ...spec.env, [GATEWAY_URL_VARIABLE]: access.url, [GATEWAY_TOKEN_VARIABLE]: access.token },
+      gateway: { port: access.port },
+      secrets: [...spec.secrets, access.token],
+    };
   }
 
   /** A restarted server knows nothing of the subscriptions of its last run: they are made again. */
@@ -350,7 +389,7 @@ export class ServerSupervisor implements Disposable {
       session.onDidEnd((end) => {
         if (this.session !== session) return;
         this.detach();
-        this.deps.onSessionEnd?.(this.name, this.sessionId);
+        this.endRun(this.sessionId);
         this.deps.logger.error(`session ended: ${end.reason}`);
         if (end.fatal) {
           this.setState({ kind: 'error', message: end.reason, gaveUp: false });

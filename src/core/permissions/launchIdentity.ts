@@ -53,8 +53,11 @@ export function describeLaunch(definition: ServerDefinition, variables: Variable
       envNames: Object.keys(definition.env).sort(),
       envFile,
       envValues: valuesDigest(definition.env, shown, hasher),
+      // Approving the launch approves its gateway token too; only when set, so older pins stay valid.
+      ...(definition.delegate && { delegate: true }),
     };
     summary = `runs \`${[command, ...args].map(quoteArg).join(' ')}\``;
+    if (definition.delegate) notes.push("may call other servers' tools through MCP Warden's gateway, each call asked about (delegate)");
     if (envFile !== undefined) notes.push(`reads env from \`${homeAsTilde(envFile, variables)}\``);
     if (definition.cwd !== undefined && cwd !== undefined) {
       const actual = substituteOrKeep(definition.cwd, variables, inputs);

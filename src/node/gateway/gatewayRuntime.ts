@@ -2,7 +2,8 @@
 // and loaded only when the gateway starts (see lazyGateway.ts), so a window that never runs it does not load it.
 import { mkdirSync } from 'node:fs';
 import type { Logger } from '../../core/ports';
-import { AgentTokenTable } from './agentTokens';
+import { isDelegatingServer } from '../../core/gateway/caller';
+import { AgentTokenTable, type AgentOfToken } from './agentTokens';
 import { Gateway } from './gateway';
 import type { GatewayRegistry } from './gatewayServer';
 
@@ -15,6 +16,8 @@ export interface GatewayStart {
   readonly socketDirectory: string | undefined;
   readonly exposedDirectly: (server: string) => boolean;
   readonly version: string;
+  /** The tokens of delegating servers' runs (RunTokens), honoured besides the agents'. */
+  readonly runTokens?: AgentOfToken;
 }
 
 /** A gateway that runs, as the controller sees it. */
@@ -35,7 +38,7 @@ export async function startGateway(options: GatewayStart): Promise<RunningGatewa
   const gateway = new Gateway({
     registry: options.registry,
     // Looked up through the current table: a revoked token stops working on its next request.
-    agentOfToken: (token) => table.agentOfToken(token),
+    agentOfToken: (token) => table.agentOfToken(token) ?? options.runTokens?.(token),
     logger: options.logger,
     version: options.version,
     exposedDirectly: options.exposedDirectly,
@@ -65,6 +68,7 @@ export async function startGateway(options: GatewayStart): Promise<RunningGatewa
 
 function tableOf(tokens: readonly (readonly [string, string])[]): AgentTokenTable {
   const table = new AgentTokenTable();
-  for (const [agent, token] of tokens) table.set(agent, token);
+  // A `server:` identity comes only with a run's token: a stored token claiming one is not honoured.
+  for (const [agent, token] of tokens) if (!isDelegatingServer(agent)) table.set(agent, token);
   return table;
 }

@@ -3,8 +3,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { classifyInboundRequest, createMcpHandler, type AuthInfo, type McpHttpHandler, type Server } from '@modelcontextprotocol/server';
-import { localhostHostValidation, localhostOriginValidation, toNodeHandler, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
+import { hostHeaderValidation, localhostOriginValidation, toNodeHandler, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
 import { errorMessage, type Logger } from '../../core/ports';
+import { SANDBOXED_GATEWAY_HOST } from '../../core/gateway/delegation';
 import { bearerToken, type AgentOfToken } from './agentTokens';
 import { sameEndpoint, type Endpoint } from './gatewayViews';
 import type { AgentConnection } from './gatewayServer';
@@ -29,7 +30,8 @@ export class HttpListener {
   private readonly modern: McpHttpHandler;
   private readonly modernNode: NodeMcpRequestHandler;
   readonly sessions: LegacySessions;
-  private readonly hostOk = localhostHostValidation();
+  // Loopback names, and the name sandboxed delegating servers use (SANDBOXED_GATEWAY_HOST, reserved, never public).
+  private readonly hostOk = hostHeaderValidation(['localhost', '127.0.0.1', '[::1]', SANDBOXED_GATEWAY_HOST]);
   private readonly originOk = localhostOriginValidation();
 
   constructor(private readonly deps: HttpListenerDeps) {

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { SANDBOXED_GATEWAY_HOST } from '../../core/gateway/delegation';
 import type { SandboxProfile } from '../../core/sandbox/sandboxProfile';
 import type { ToMainMessage, ToWorkerMessage, WorkerProbe, WorkerStart } from './sandboxProtocol';
 
@@ -40,8 +41,11 @@ function runtimeConfig(profile: SandboxProfile): RuntimeConfig {
   return runtime.SandboxRuntimeConfigSchema.parse(config) as RuntimeConfig;
 }
 
-/** Tests only: names the proxy resolves to fixed addresses (the proxy dials from this thread). */
-function mapTestHosts(hosts: Readonly<Record<string, string>>): void {
+/**
+ * Names the proxy resolves to fixed addresses (the proxy dials from this thread): the gateway's name, and in tests
+ * their own. A mapped name grants nothing: the profile must still allow it and the address it maps to.
+ */
+function mapHosts(hosts: Readonly<Record<string, string>>): void {
   const real = dns.lookup;
   const patched = (hostname: string, options: unknown, callback?: unknown) => {
     const cb = (typeof options === 'function' ? options : callback) as (...args: unknown[]) => void;
@@ -74,7 +78,7 @@ async function main(): Promise<void> {
   mkdirSync(start.tempFolder, { recursive: true });
   process.env['TMPDIR'] = start.socketFolder;
   process.env['CLAUDE_CODE_TMPDIR'] = start.tempFolder;
-  if (start.testHosts) mapTestHosts(start.testHosts);
+  mapHosts({ ...start.testHosts, [SANDBOXED_GATEWAY_HOST]: '127.0.0.1' });
   // A real dynamic import: tsc keeps import() in CommonJS output under nodenext, esbuild bundles it.
   runtime = await import('@anthropic-ai/sandbox-runtime');
   const manager = runtime.SandboxManager;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AuditSink } from '../../core/audit/auditEvent';
 import type { LaunchSpec } from '../../core/config/launchSpec';
 import { Emitter, type Event } from '../../core/events';
+import { GATEWAY_URL_VARIABLE, SANDBOXED_GATEWAY_HOST, sandboxedGatewayUrl } from '../../core/gateway/delegation';
 import { LaunchError } from '../../core/lifecycle/launchError';
 import { formatNetTarget } from '../../core/permissions/netTargets';
 import type { Grant, PermissionKind, PermissionRequest } from '../../core/permissions/permission';
@@ -143,7 +144,7 @@ export class ServerSandboxes {
       return undefined;
     }
     const existing = this.runs.get(server);
-    if (existing?.session === session) return { kind: 'sandbox', session: existing.sandbox, ...(existing.needs && { env: existing.needs.env }) };
+    if (existing?.session === session) return { kind: 'sandbox', session: existing.sandbox, ...runEnv(existing.needs, spec) };
     if (existing) await this.endRun(existing);
 
     const plan = sandboxPlan(this.deps.mode(), await this.deps.availability());
@@ -200,7 +201,8 @@ export class ServerSandboxes {
       request.logger.info(`its working folder ${cwd} is not readable in its sandbox (no fs.read grant): it starts in / instead`);
     }
     this.setStatus(server, { kind: 'sandboxed', profile, privateTemp: join(folder, 'temp') });
-    return { kind: 'sandbox', session: sandbox, ...(needs && { env: needs.env }) };
+    if (spec.gateway) request.logger.info(`its sandbox lets it reach MCP Warden's gateway (${sandboxedGatewayUrl(spec.gateway.port)}) and no other loopback port`);
+    return { kind: 'sandbox', session: sandbox, ...runEnv(needs, spec) };
   }
 
   /** A run ended (stopped, crashed, or failed to start): its sandbox goes with it. */
@@ -297,7 +299,7 @@ export class ServerSandboxes {
 
   private profileFor(server: string, session: string, spec: Run['spec'], folder: string, needs: LauncherNeeds | undefined): SandboxProfile {
     return buildSandboxProfile({
-      grants: [...honouredGrants(this.deps.gate.list(server), session).map(resolvedTarget), ...launcherGrants(server, needs)],
+      grants: [...honouredGrants(this.deps.gate.list(server), session).map(resolvedTarget), ...launcherGrants(server, needs), ...gatewayGrants(server, spec)],
       baseline: baselineReadPaths({
         command: spec.command,
         args: spec.args,
@@ -476,6 +478,22 @@ function launcherGrants(server: string, needs: LauncherNeeds | undefined): Grant
   if (!needs) return [];
   const grant = (kind: Grant['kind'], target: string): Grant => ({ server, kind, target, decision: 'allow', scope: 'session', grantedAt: `${needs.launcher} launcher` });
   return [grant('fs.write', needs.cacheFolder), ...needs.hosts.map((host) => grant('net', host))];
+}
+
+/**
+ * A delegating server's way to the gateway: its name and the loopback address it maps to, on the gateway's port
+ * only (the runtime refuses a name that resolves to loopback unless that address and port are allowed too).
+ */
+function gatewayGrants(server: string, spec: Run['spec']): Grant[] {
+  if (!spec.gateway) return [];
+  const grant = (target: string): Grant => ({ server, kind: 'net', target, decision: 'allow', scope: 'session', grantedAt: 'delegate: true' });
+  return [grant(`${SANDBOXED_GATEWAY_HOST}:${spec.gateway.port}`), grant(`127.0.0.1:${spec.gateway.port}`)];
+}
+
+/** What a sandboxed run's environment gets besides its spec's: a launcher's cache, the gateway by its sandbox name. */
+function runEnv(needs: LauncherNeeds | undefined, spec: Run['spec']): { env?: Record<string, string> } {
+  const env = { ...needs?.env, ...(spec.gateway && { [GATEWAY_URL_VARIABLE]: sandboxedGatewayUrl(spec.gateway.port) }) };
+  return Object.keys(env).length > 0 ? { env } : {};
 }
 
 /** The sandbox mounts real paths: a grant of a symlinked folder means the folder it points to. */

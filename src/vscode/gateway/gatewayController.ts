@@ -10,6 +10,8 @@ import { AgentTokenStore } from './agentTokenStore';
 import type { GatewayAccess } from './gatewayAccess';
 import type { GatewayEndpoint } from './gatewayEndpoint';
 import { startGateway, type RunningGateway } from '../../node/gateway/lazyGateway';
+import { RunTokens } from '../../node/gateway/runTokens';
+import type { DelegationAccess, DelegationPort } from '../../core/gateway/delegation';
 
 /** Workspace state key of the port the gateway had last: agents configured with it find it again after a reload. */
 const LAST_PORT_KEY = 'mcpWarden.gateway.lastPort';
@@ -18,8 +20,12 @@ const LAST_PORT_KEY = 'mcpWarden.gateway.lastPort';
  * Runs the gateway for this window (trusted workspaces only, `mcpWarden.gateway.enabled`), keeps its token table in
  * step with SecretStorage, and tells the editor's MCP client and Connect Another Agent… where it is.
  */
-export class GatewayController implements GatewayEndpoint, GatewayAccess, vscode.Disposable {
+export class GatewayController implements GatewayEndpoint, GatewayAccess, DelegationPort, vscode.Disposable {
   private running: RunningGateway | undefined;
+  /** Delegating servers' run tokens: they outlive a restart of the gateway, not the run. */
+  private readonly runTokens = new RunTokens();
+  /** Delegating servers whose run got no token, or the address of a gateway that is gone: restarted once it runs. */
+  private readonly stale = new Set<string>();
   private exposed = exposedDirectly();
   private starting: Promise<void> = Promise.resolve();
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -97,6 +103,21 @@ export class GatewayController implements GatewayEndpoint, GatewayAccess, vscode
     return this.tokens.revoke(agent);
   }
 
+  /** A delegating server's run starts: the gateway's address and a token for this run only, if the gateway runs. */
+  open(server: string, session: string): DelegationAccess | undefined {
+    const running = this.running;
+    if (!running) {
+      this.stale.add(server);
+      return undefined;
+    }
+    this.stale.delete(server);
+    return { url: `${running.baseUrl}/mcp`, port: running.port, token: this.runTokens.open(server, session) };
+  }
+
+  close(server: string, session: string): void {
+    this.runTokens.close(server, session);
+  }
+
   connectedAgents(): readonly string[] {
     return this.tokens.agents().filter((a) => a !== 'vscode');
   }
@@ -113,6 +134,7 @@ export class GatewayController implements GatewayEndpoint, GatewayAccess, vscode
 
   private restart(): Promise<void> {
     this.starting = this.starting.then(async () => {
+      const previousPort = this.running?.port;
       await this.stop();
       if (!vscode.workspace.isTrusted || !userSetting(Settings.gatewayEnabled, (v): v is boolean => typeof v === 'boolean', true)) return;
       try {
@@ -127,14 +149,32 @@ export class GatewayController implements GatewayEndpoint, GatewayAccess, vscode
           socketDirectory: this.socketDirectory(),
           exposedDirectly: (server) => this.exposed(server),
           version: String((this.context.extension.packageJSON as { version?: unknown }).version ?? '0'),
+          runTokens: this.runTokens.agentOfToken,
         });
         await this.context.workspaceState.update(LAST_PORT_KEY, this.running.port);
+        this.restartDelegating(previousPort);
       } catch (error) {
         this.logger.error(`the gateway did not start: ${errorMessage(error)}. MCP Warden's servers still run; agents cannot reach them until it starts (see ${settingKey(Settings.gatewayEnabled)}).`);
       }
       this.emitter.fire();
     });
     return this.starting;
+  }
+
+  /**
+   * Delegating servers that started while the gateway was off, or that hold the address of one on another port,
+   * start again to get the address of this one.
+   */
+  private restartDelegating(previousPort: number | undefined): void {
+    const port = this.running?.port;
+    const moved = previousPort !== undefined && previousPort !== port ? this.runTokens.servers() : [];
+    const servers = new Set([...this.stale, ...moved]);
+    this.stale.clear();
+    for (const server of servers) {
+      const state = this.registry.server(server)?.state.kind;
+      if (state !== 'running' && state !== 'starting') continue;
+      void this.registry.restart(server, 'the gateway it delegates through started').catch((error: unknown) => this.logger.error(errorMessage(error)));
+    }
   }
 
   private async stop(): Promise<void> {
