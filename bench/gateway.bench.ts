@@ -19,21 +19,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import type { VariableContext } from '../src/core/config/variables';
-import { gatedClientRequests, grantedRoots } from '../src/core/permissions/clientRequestGate';
-import { launchConsent } from '../src/core/permissions/launchConsent';
-import { PermissionBroker } from '../src/core/permissions/permissionBroker';
-import { PermissionGate } from '../src/core/permissions/permissionGate';
-import { nullLogger, systemClock } from '../src/core/ports';
 import { Redactor } from '../src/core/redaction';
 import { AuditKey } from '../src/node/audit/auditKey';
 import { AuditLog } from '../src/node/audit/auditLog';
-import { HmacGrantSealer } from '../src/node/permissions/grantSealer';
-import { nodeHasher } from '../src/node/permissions/hasher';
-import { FIXTURE, NODE, ROOT, running } from '../test/integration/harness';
+import { FIXTURE, NODE, running } from '../test/integration/harness';
 import { LEGACY, MODERN, socketDirectory, startGateway, type Era, type GatewayRun } from '../test/integration/gatewayHarness';
-import { allow, MemoryGrantStore, ScriptedPrompter } from '../test/support/scriptedPermissions';
+import { allow } from '../test/support/scriptedPermissions';
 import { percentile, round } from './measure';
+import { realPermissions } from './permissions.bench';
 
 const CALLS = Number(process.env['BENCH_GATEWAY_CALLS'] ?? 10_000);
 const BLOCK = Math.min(1_000, CALLS);
@@ -50,25 +43,6 @@ type Tool = 'echo' | 'sleep';
 const argsOf = (tool: Tool, i: number) => (tool === 'echo' ? { text: `call ${i}` } : { ms: SLEEP_MS });
 const expected = (tool: Tool, i: number) => (tool === 'echo' ? `call ${i}` : `slept ${SLEEP_MS}`);
 const eraOf = (era: Era) => ({ versionNegotiation: { mode: era === LEGACY ? ('legacy' as const) : { pin: MODERN } } });
-
-/** The real gate, broker and sealer, writing to `audit`; only the user's one click (the launch) is scripted. */
-function realPermissions(audit: AuditLog) {
-  const gate = new PermissionGate({ annotationDefaults: {}, workspaceFolders: [ROOT], caseInsensitivePaths: false });
-  gate.setTrusted(true);
-  const sealer = new HmacGrantSealer(randomBytes(32), `file://${ROOT}`);
-  const store = new MemoryGrantStore();
-  store.onChange = () => gate.setWorkspaceGrants(store.grants.map((grant) => ({ grant, status: sealer.status(grant) })));
-  const prompter = new ScriptedPrompter();
-  const broker = new PermissionBroker({ gate, prompter, store, sealer, audit, clock: systemClock, logger: nullLogger, askTimeoutMs: () => 10_000 });
-  const variables: VariableContext = { workspaceFolders: [{ name: 'ws', path: ROOT }], userHome: '/home/test', env: process.env, pathSeparator: '/' };
-  const harness = {
-    authorizer: broker,
-    authorizeLaunch: launchConsent(broker, () => variables, nodeHasher),
-    clientRequests: gatedClientRequests(broker, { rootsOf: (server: string) => grantedRoots(gate, server) }),
-    onSessionEnd: (server: string, session: string) => gate.endSession(server, session),
-  };
-  return { gate, sealer, store, prompter, harness };
-}
 
 /** The gateway over the fixture, under the real gate and audit log; echo and sleep allowed by sealed grants (any agent). */
 async function gatedGateway(audit: AuditLog) {

@@ -50,7 +50,7 @@ interface Caller {
 }
 
 /** The real gate, broker and sealer; only the user's one click (the launch) is scripted. */
-function realPermissions(audit: AuditSink) {
+export function realPermissions(audit: AuditSink) {
   const gate = new PermissionGate({ annotationDefaults: {}, workspaceFolders: [ROOT], caseInsensitivePaths: false });
   gate.setTrusted(true);
   const sealer = new HmacGrantSealer(randomBytes(32), `file://${ROOT}`);

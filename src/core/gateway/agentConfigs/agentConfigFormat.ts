@@ -1,5 +1,5 @@
 import type { AgentId } from './agents';
-import { entryProblem, type GatewayEntry } from './gatewayEntry';
+import { entryProblem, isGatewayEntryValue, type GatewayEntry } from './gatewayEntry';
 
 /** Where an agent's configuration lives and how the gateway entry is written in it. */
 export interface AgentConfigDescription {
@@ -34,6 +34,20 @@ export type EntryState =
   /** An entry named `mcp-warden` that does not point at the gateway: the user's own, left alone. */
   | { readonly kind: 'foreign' }
   | { readonly kind: 'invalid'; readonly message: string };
+
+/**
+ * Where the gateway entry stands, from the servers table of a parsed file and the value under our entry's name;
+ * `notATable` is the message when that table is something else. The same rules for every format.
+ */
+export function entryStateOf(servers: unknown, current: unknown, notATable: string): { state: EntryState; current?: unknown } {
+  if (servers !== undefined && (typeof servers !== 'object' || servers === null || Array.isArray(servers))) {
+    return { state: { kind: 'invalid', message: notATable } };
+  }
+  if (current === undefined) return { state: { kind: 'absent' } };
+  if (!isGatewayEntryValue(current)) return { state: { kind: 'foreign' } };
+  const transport = typeof (current as Record<string, unknown>)['command'] === 'string' ? 'stdio' : 'http';
+  return { state: { kind: 'ours', transport }, current };
+}
 
 /** The outcome of an edit of a file's text. */
 export type EditResult =

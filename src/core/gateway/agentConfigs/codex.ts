@@ -1,7 +1,7 @@
 import { canonicalJson } from '../../canonicalJson';
-import { unsupportedEntry, type AgentConfigDescription, type AgentConfigFormat, type EditResult, type EntryState } from './agentConfigFormat';
+import { entryStateOf, unsupportedEntry, type AgentConfigDescription, type AgentConfigFormat, type EditResult, type EntryState } from './agentConfigFormat';
 import { ENTRY_NAME, tokenVariable } from './agents';
-import { BRIDGE_ENV, bridgeArgs, isGatewayEntryValue, type GatewayEntry } from './gatewayEntry';
+import { BRIDGE_ENV, bridgeArgs, type GatewayEntry } from './gatewayEntry';
 import { parseTomlTable, removeTomlTable, setTomlTable, TomlEditError, tomlValueAt } from './tomlEdit';
 
 const PATH = ['mcp_servers', ENTRY_NAME];
@@ -28,15 +28,7 @@ function entryValue(entry: GatewayEntry): Record<string, unknown> {
 function read(text: string): { state: EntryState; current?: unknown } {
   try {
     const table = parseTomlTable(text);
-    const servers = table['mcp_servers'];
-    if (servers !== undefined && (typeof servers !== 'object' || servers === null || Array.isArray(servers))) {
-      return { state: { kind: 'invalid', message: "its 'mcp_servers' is not a table" } };
-    }
-    const current = tomlValueAt(table, PATH);
-    if (current === undefined) return { state: { kind: 'absent' } };
-    if (!isGatewayEntryValue(current)) return { state: { kind: 'foreign' } };
-    const transport = typeof (current as Record<string, unknown>)['command'] === 'string' ? 'stdio' : 'http';
-    return { state: { kind: 'ours', transport }, current };
+    return entryStateOf(table['mcp_servers'], tomlValueAt(table, PATH), "its 'mcp_servers' is not a table");
   } catch (error) {
     if (error instanceof TomlEditError) return { state: { kind: 'invalid', message: error.message } };
     throw error;

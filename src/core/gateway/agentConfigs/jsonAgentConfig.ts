@@ -1,7 +1,7 @@
 import { canonicalJson } from '../../canonicalJson';
-import { unsupportedEntry, type AgentConfigDescription, type AgentConfigFormat, type EditResult, type EntryState } from './agentConfigFormat';
+import { entryStateOf, unsupportedEntry, type AgentConfigDescription, type AgentConfigFormat, type EditResult, type EntryState } from './agentConfigFormat';
 import { ENTRY_NAME, tokenVariable } from './agents';
-import { bridgeArgs, isGatewayEntryValue, type GatewayEntry } from './gatewayEntry';
+import { bridgeArgs, type GatewayEntry } from './gatewayEntry';
 import { JsonEditError, jsonValueAt, parseJsonObject, removeJsonProperty, setJsonProperty } from './jsonEdit';
 
 /** What differs between the JSON agents: where their file is, and how their entries look. */
@@ -29,15 +29,7 @@ export function jsonAgentConfig(spec: JsonAgentSpec): AgentConfigFormat {
   function read(text: string): { state: EntryState; current?: unknown } {
     try {
       const root = parseJsonObject(text, strict);
-      const servers = jsonValueAt(root, ['mcpServers']);
-      if (servers !== undefined && (typeof servers !== 'object' || servers === null || Array.isArray(servers))) {
-        return { state: { kind: 'invalid', message: "its 'mcpServers' is not an object" } };
-      }
-      const current = jsonValueAt(root, path);
-      if (current === undefined) return { state: { kind: 'absent' } };
-      if (!isGatewayEntryValue(current)) return { state: { kind: 'foreign' } };
-      const transport = typeof (current as Record<string, unknown>)['command'] === 'string' ? 'stdio' : 'http';
-      return { state: { kind: 'ours', transport }, current };
+      return entryStateOf(jsonValueAt(root, ['mcpServers']), jsonValueAt(root, path), "its 'mcpServers' is not an object");
     } catch (error) {
       if (error instanceof JsonEditError) return { state: { kind: 'invalid', message: error.message } };
       throw error;
