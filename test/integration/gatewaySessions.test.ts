@@ -26,11 +26,21 @@ describe('gateway: sessions and port', function () {
 
   it("an agent's sessions are capped: opening one more closes its least recently used, not another agent's", async () => {
     const run = await startGateway({ fixture: { command: NODE, args: [FIXTURE] } }, { gateway: { limits: { maxSessionsPerAgent: 2 } } });
-    const other = await open(run, 'cursor');
-    const first = await open(run);
-    const second = await open(run);
-    assert.equal((await list(run, first)).status, 200, 'used: now the second is the least recently used');
-    const third = await open(run);
+    // A stopped clock: every open and use falls in the same millisecond, as it may on a fast machine. The order of
+    // use must still decide which session goes (it once closed the wrong one on a tie).
+    const realNow = Date.now;
+    const frozen = realNow();
+    Date.now = () => frozen;
+    let second: string, first: string, third: string, other: string;
+    try {
+      other = await open(run, 'cursor');
+      first = await open(run);
+      second = await open(run);
+      assert.equal((await list(run, first)).status, 200, 'used: now the second is the least recently used');
+      third = await open(run);
+    } finally {
+      Date.now = realNow;
+    }
     assert.equal((await list(run, second)).status, 404, 'closed: the agent must initialize again');
     for (const session of [first, third]) assert.equal((await list(run, session)).status, 200);
     assert.equal((await list(run, other, 'cursor')).status, 200);

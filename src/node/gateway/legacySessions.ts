@@ -37,7 +37,12 @@ export class LegacySessions implements Disposable {
 
   get(id: string): LegacySession | undefined {
     const session = this.sessions.get(id);
-    if (session) session.lastUsed = Date.now();
+    if (!session) return undefined;
+    session.lastUsed = Date.now();
+    // The map's order is the order of use (least recent first): re-inserting moves the session to the end. A clock
+    // would tie for two uses in the same millisecond and close the wrong session at the cap.
+    this.sessions.delete(id);
+    this.sessions.set(id, session);
     return session;
   }
 
@@ -71,7 +76,7 @@ export class LegacySessions implements Disposable {
 
   private add(session: LegacySession): void {
     this.sessions.set(session.id, session);
-    const own = [...this.sessions.values()].filter((s) => s.agent === session.agent).sort((a, b) => a.lastUsed - b.lastUsed);
+    const own = [...this.sessions.values()].filter((s) => s.agent === session.agent);
     for (const old of own.slice(0, Math.max(0, own.length - this.limits.maxPerAgent))) this.close(old, `agent '${old.agent}' opened more than ${this.limits.maxPerAgent} sessions`);
   }
 
