@@ -198,6 +198,8 @@ function stateDescription(server: ServerSnapshot): string {
       return 'starting…';
     case 'needs-approval':
       return `needs approval — ${state.summary}`;
+    case 'needs-sign-in':
+      return `needs sign-in — ${state.issuer}`;
     case 'stopping':
       return 'stopping…';
     case 'waiting':
@@ -218,6 +220,8 @@ function stateIcon(state: ServerState): vscode.ThemeIcon {
       return new vscode.ThemeIcon('loading~spin');
     case 'needs-approval':
       return new vscode.ThemeIcon('shield', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    case 'needs-sign-in':
+      return new vscode.ThemeIcon('account', new vscode.ThemeColor('problemsWarningIcon.foreground'));
     case 'waiting':
       return new vscode.ThemeIcon('history', new vscode.ThemeColor('problemsWarningIcon.foreground'));
     case 'error':

@@ -1,3 +1,4 @@
+import type { SignInReason } from '../auth/authPorts';
 import type { SessionInfo } from './session';
 
 /** The lifecycle state of one server, shown in the view and returned by the API. */
@@ -6,6 +7,8 @@ export type ServerState =
   | { readonly kind: 'starting'; readonly since: number }
   /** Waiting for the user to approve this exact launch; `summary` says what would run. */
   | { readonly kind: 'needs-approval'; readonly since: number; readonly summary: string }
+  /** Waiting for the user to sign in to `issuer` in the browser (OAuth); the start deadline does not run meanwhile. */
+  | { readonly kind: 'needs-sign-in'; readonly since: number; readonly issuer: string; readonly reason: SignInReason }
   | { readonly kind: 'running'; readonly since: number; readonly session: SessionInfo }
   | { readonly kind: 'stopping' }
   | { readonly kind: 'waiting'; readonly retryAt: number; readonly attempt: number; readonly lastError: string }
@@ -18,7 +21,7 @@ export namespace ServerState {
 
   /** True while the server holds or is acquiring resources: it must be stopped before it is forgotten. */
   export function isActive(state: ServerState): boolean {
-    return state.kind === 'starting' || state.kind === 'needs-approval' || state.kind === 'running' || state.kind === 'waiting';
+    return state.kind === 'starting' || state.kind === 'needs-approval' || state.kind === 'needs-sign-in' || state.kind === 'running' || state.kind === 'waiting';
   }
 
   /** A short label for a status line, e.g. "waiting to restart (attempt 2)". */
@@ -30,6 +33,8 @@ export namespace ServerState {
         return 'starting';
       case 'needs-approval':
         return 'needs approval';
+      case 'needs-sign-in':
+        return 'needs sign-in';
       case 'running':
         return 'running';
       case 'stopping':

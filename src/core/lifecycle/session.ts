@@ -2,6 +2,7 @@ import type { Event } from '../events';
 import type { LaunchSpec } from '../config/launchSpec';
 import type { Logger } from '../ports';
 import type { Caller } from '../gateway/caller';
+import type { LaunchAuth } from '../auth/authPorts';
 
 /** Which family of protocol versions a session speaks: the initialize handshake (2024–2025) or stateless discovery (2026-07-28). */
 export type ProtocolEra = 'legacy' | 'modern';
@@ -225,6 +226,8 @@ export interface LaunchRequest {
   readonly offered?: OfferedFeatures;
   /** The server says a URL elicitation's out-of-band interaction finished (`notifications/elicitation/complete`). */
   readonly onElicitationComplete?: (elicitationId: string) => void;
+  /** For http/sse servers: OAuth sign-in (src/node/auth). Absent: a 401 is a start error that says so. */
+  readonly auth?: LaunchAuth;
 }
 
 /** Server→client features beyond roots that the client offers (advertised, with handlers registered). */
