@@ -95,3 +95,16 @@ export interface AccountSummary {
   readonly expiresAt?: number;
   readonly hasRefreshToken: boolean;
 }
+
+/**
+ * What the extension (or a test) gives the supervisor so that http/sse servers can sign in: the supervisor turns it
+ * into a `LaunchAuth` for each launch of a definition whose `oauth.enabled` is not false.
+ */
+export interface ServerAuthDeps {
+  readonly store: AuthSecretStore;
+  readonly user: SignInUser;
+  /** `mcpWarden.oauth.clientMetadataUrl`: MCP Warden's Client ID Metadata Document URL, when the user set one. */
+  readonly clientMetadataUrl?: () => string | undefined;
+  /** How long a browser sign-in may take (default 5 min). */
+  readonly signInTimeoutMs?: () => number;
+}
