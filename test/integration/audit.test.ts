@@ -87,6 +87,9 @@ describe('the audit log of a real session', function () {
 
   it('records every call made while the server is killed and restarted, refused ones too: 200 calls, 200 records', async function () {
     const log = await auditLog();
+    // Once seen in CI: 48 of 200 records (flush() resolves while a failing folder keeps records buffered). Say why.
+    const writeFailures: string[] = [];
+    log.onDidFail((error) => writeFailures.push(error.message));
     const harness = await startServers({ fixture: { command: NODE, args: [FIXTURE] } }, { audit: log, restartPolicy: FAST_RESTARTS });
     const pid = pidOf(await harness.waitFor('fixture', running, 'running'));
     const outcomes: ('ok' | 'failed')[] = [];
@@ -105,6 +108,7 @@ describe('the audit log of a real session', function () {
     await Promise.all(inFlight);
     const records = (await allRecords(log)).filter((r) => r.type === 'request' && r['method'] === 'tools/call');
     assert.ok(outcomes.includes('failed'), 'some calls were refused or cut off (else the test did not test anything)');
+    assert.deepEqual(writeFailures, [], 'the log was written without a failure');
     assert.equal(records.length, 200, `every call has a record: ${records.length} of 200`);
     assert.equal(records.filter((r) => r.outcome === 'error').length, outcomes.filter((o) => o === 'failed').length);
     const refused = records.filter((r) => r['refused'] === true);
