@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE, ensureHost, installVsix, log, makeRunDir, ROOT, startCodeServer } from './vscodeHost.mjs';
-import { startHttpEverything, writeDemoWorkspace } from './workspaces.mjs';
+import { startHttpEverything, startOAuthServers, writeDemoWorkspace } from './workspaces.mjs';
 
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const vsix = join(ROOT, `mcp-warden-${version}.vsix`);
@@ -15,8 +15,9 @@ const host = ensureHost();
 const run = makeRunDir('demo', join(CACHE, 'demo'));
 
 const http = await startHttpEverything(host.node24);
+const oauth = await startOAuthServers(host.node24);
 const workspace = join(run, 'workspace');
-writeDemoWorkspace(workspace, { node: host.node24, httpUrl: http.url });
+writeDemoWorkspace(workspace, { node: host.node24, httpUrl: http.url, oauthUrl: oauth.url });
 installVsix(host, run, vsix);
 const server = await startCodeServer(host, run, { workspace, smokeTestDriver: false });
 
@@ -27,7 +28,8 @@ console.log(`
 
   Open it in a browser and click the shield in the activity bar. The demo workspace defines
   server-everything over stdio and Streamable HTTP, server-filesystem on notes/, and servers of the
-  2024-11-05 and 2026-07-28 protocol eras; .mcp.json holds one more to import. No server starts until
+  2024-11-05 and 2026-07-28 protocol eras, and "signed-in", protected by a real OAuth authorization
+  server on this machine (${oauth.issuer}: any login and password). .mcp.json holds one more to import. No server starts until
   you approve it: answer "N permission requests are waiting" with Review… (or Approve Launch in the
   Servers view); each tool then asks before its first call.
   Press Ctrl+C to stop.
@@ -37,6 +39,7 @@ const stop = async () => {
   log('stopping');
   await server.stop();
   await http.stop();
+  oauth.stop();
   process.exit(0);
 };
 process.on('SIGINT', stop);

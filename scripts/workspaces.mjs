@@ -34,6 +34,39 @@ export async function startHttpEverything(node) {
   }
 }
 
+/**
+ * Starts a real authorization server (oidc-provider) and an MCP server it protects (test/fixtures/oauth), in a
+ * process group of their own; resolves with their URLs once both answer. Any login and password sign in.
+ */
+export async function startOAuthServers(node, { accessTokenTTL = 300 } = {}) {
+  for (let attempt = 1; ; attempt++) {
+    const child = spawn(node, [join(ROOT, 'test/fixtures/oauth/oauth-servers.mjs')], {
+      env: { ...process.env, AT_TTL: String(accessTokenTTL) },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const line = await new Promise((resolve) => {
+      let text = '';
+      const timer = setTimeout(() => resolve(undefined), 20_000);
+      child.stdout.on('data', (chunk) => {
+        text += chunk;
+        if (text.includes('\n')) {
+          clearTimeout(timer);
+          resolve(text.split('\n')[0]);
+        }
+      });
+      child.once('exit', () => resolve(undefined));
+    });
+    if (line) {
+      const { issuer, url } = JSON.parse(line);
+      log(`authorization server ${issuer}, protected MCP server ${url}`);
+      return { issuer, url, stop: () => killGroup(child.pid) };
+    }
+    killGroup(child.pid);
+    if (attempt >= 3) throw new Error('the OAuth fixture servers did not start');
+  }
+}
+
 function killGroup(pid) {
   try {
     process.kill(-pid, 'SIGTERM');
@@ -77,7 +110,7 @@ export function writeE2eWorkspace(dir, { node, httpUrl, ui = false }) {
 }
 
 /** The demo workspace of `npm start`: real servers over stdio and HTTP, one per protocol era family. */
-export function writeDemoWorkspace(dir, { node, httpUrl }) {
+export function writeDemoWorkspace(dir, { node, httpUrl, oauthUrl }) {
   mkdirSync(join(dir, '.vscode'), { recursive: true });
   mkdirSync(join(dir, 'notes'), { recursive: true });
   writeFileSync(join(dir, 'notes', 'hello.md'), '# Hello\n\nA file the filesystem server may read.\n');
@@ -87,6 +120,8 @@ export function writeDemoWorkspace(dir, { node, httpUrl }) {
     files: { command: node, args: [FILESYSTEM, '${workspaceFolder}/notes'] },
     'modern-2026': { command: node, args: [FIXTURE, '--era', 'modern'] },
     'legacy-2024': { command: node, args: [FIXTURE, '--era', '2024-11-05'] },
+    // Protected by a real authorization server on this machine: starting it asks you to sign in (any login works).
+    ...(oauthUrl && { 'signed-in': { url: oauthUrl } }),
   };
   writeFileSync(
     join(dir, '.vscode', 'settings.json'),
