@@ -100,6 +100,8 @@ export interface OAuthServers {
   readonly issuer: string;
   readonly url: string;
   readonly requests: McpRequest[];
+  /** The MCP server answers 401 invalid_token to this access token from now on, though it has not expired. */
+  rejectToken(token: string): void;
   readonly second?: ProtectedServer;
   readonly as: {
     readonly requests: AsRequest[];

@@ -72,22 +72,24 @@ describe('oauth tokens', function () {
     assert.equal(warden.server('remote').state.kind, 'running');
   });
 
-  it('oauth: a token the server rejects with 401 (though not yet due) is refreshed and the call retried', async () => {
-    const servers = await startOAuthServers({ accessTokenTTL: 3 });
+  it('oauth: a token the server rejects with 401 before it expires is refreshed and the call retried', async () => {
+    // Long-lived: nothing refreshes it ahead of time; only the server's 401 tells that it no longer works.
+    const servers = await startOAuthServers({ accessTokenTTL: 300 });
     const warden = await startWarden({ remote: oauthServer(servers.url) });
     await warden.waitFor('remote', isRunning, 'running');
-    const key = warden.store.oauthKeys().find((k) => k.startsWith('mcpWarden.oauth/tokens/'))!;
     const before = warden.store.tokensFor(servers.url)!;
-    await untilExpired(before.access_token);
-    // The store believes the token is good for an hour (a clock skew, a revocation at the resource): only the 401 says not.
-    await warden.store.set(key, JSON.stringify({ ...before, expires_in: 3600, expires_at: Date.now() + 3_600_000 }));
-    const rejectedBefore = servers.requests.filter((r) => bearerOf(r) === before.access_token).length;
+    servers.rejectToken(before.access_token);
+    const sentBefore = servers.requests.filter((r) => bearerOf(r) === before.access_token).length;
 
     const who = JSON.parse(textOf(await warden.registry.callTool('remote', 'whoami', {}))) as { jti: string };
 
-    assert.ok(servers.requests.filter((r) => bearerOf(r) === before.access_token).length > rejectedBefore, 'the stale token was tried');
-    assert.equal(who.jti, claimsOf(warden.store.tokensFor(servers.url)!.access_token)['jti']);
-    assert.notEqual(warden.store.tokensFor(servers.url)!.access_token, before.access_token);
+    assert.ok(servers.requests.filter((r) => bearerOf(r) === before.access_token).length > sentBefore, 'the rejected token was tried');
+    const after = warden.store.tokensFor(servers.url)!;
+    assert.notEqual(after.access_token, before.access_token);
+    assert.equal(who.jti, claimsOf(after.access_token)['jti'], 'the retried call carried the new token');
+    const refreshes = asCalls(servers, 'POST', '/token').filter((r) => r.body['grant_type'] === 'refresh_token');
+    assert.equal(refreshes.length, 1);
+    assert.equal(refreshes[0]!.body['refresh_token'], before.refresh_token);
     assert.equal(warden.browser.visits.length, 1, 'refreshed, not signed in again');
   });
 
