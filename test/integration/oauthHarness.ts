@@ -116,8 +116,18 @@ export interface ClientMetadata {
   readonly client_secret?: string;
   readonly [key: string]: unknown;
 }
+export interface ServerOptions {
+  /** Seconds (default 300). */
+  readonly accessTokenTTL?: number;
+  /** A second protected MCP server (another port and resource) of the same AS. */
+  readonly second?: boolean;
+  /** Clients registered with the AS beforehand. */
+  readonly clients?: ClientMetadata[];
+  /** The AS offers DPoP (oidc-provider's default); the MCP servers take Bearer tokens only either way. */
+  readonly dpop?: boolean;
+}
 interface FixtureModules {
-  startOAuthServers(options: { accessTokenTTL?: number; second?: boolean; clients?: ClientMetadata[] }): Promise<OAuthServers>;
+  startOAuthServers(options: ServerOptions): Promise<OAuthServers>;
   startHostileMetadata(options: { realIssuer: string; claimedIssuer?: string }): Promise<{ url: string; requests: unknown[]; close(): Promise<void> }>;
 }
 
@@ -138,7 +148,7 @@ export async function disposeOAuthRuns(): Promise<void> {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
 }
 
-export async function startOAuthServers(options: { accessTokenTTL?: number; second?: boolean; clients?: ClientMetadata[] } = {}): Promise<OAuthServers> {
+export async function startOAuthServers(options: ServerOptions = {}): Promise<OAuthServers> {
   const servers = await (await fixtures()).startOAuthServers({ accessTokenTTL: options.accessTokenTTL ?? 300, ...options });
   cleanups.push(() => servers.close());
   return servers;

@@ -128,4 +128,20 @@ describe('oauth sign-in', function () {
     assert.ok(!warden.states.get('remote')!.some((s) => s.kind === 'error'));
     assert.ok(warden.states.get('remote')!.some((s) => s.kind === 'needs-sign-in'));
   });
+
+  it('oauth: an AS that offers DPoP and a server that takes only Bearer tokens (no DPoP in its metadata): the server starts', async () => {
+    // oidc-provider's default, and common (Keycloak too); the MCP server is the SDK's requireBearerAuth.
+    const servers = await startOAuthServers({ dpop: true });
+    const metadata = (await (await fetch(`${servers.issuer}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    assert.ok(Array.isArray(metadata['dpop_signing_alg_values_supported']), 'the AS offers DPoP');
+    const prm = (await (await fetch(`${new URL(servers.url).origin}/.well-known/oauth-protected-resource/mcp`)).json()) as Record<string, unknown>;
+    assert.equal(prm['dpop_bound_access_tokens_required'], undefined);
+    assert.equal(prm['dpop_signing_alg_values_supported'], undefined, 'the resource does not say it takes DPoP');
+
+    const warden = await startWarden({ remote: oauthServer(servers.url) });
+    await warden.waitFor('remote', isRunning, 'running');
+
+    assert.equal(JSON.parse(textOf(await warden.registry.callTool('remote', 'whoami', {}))).sub, 'alice');
+    assert.ok(servers.requests.filter((r) => r.authorization).every((r) => r.authorization!.startsWith('Bearer ')));
+  });
 });
