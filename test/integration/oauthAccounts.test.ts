@@ -49,4 +49,37 @@ describe('oauth accounts', function () {
     assert.deepEqual(await listAccounts(warden.store), []);
     assert.equal(await warden.store.get('someone-else/secret'), 'kept');
   });
+
+  it('oauth: sign out of a server with a pre-registered client (id and secret) revokes its refresh token at the AS', async () => {
+    const secret = 'accounts-preregistered-secret-2c9d';
+    const servers = await startOAuthServers({
+      clients: [
+        {
+          client_id: 'warden-accounts',
+          client_secret: secret,
+          application_type: 'native',
+          redirect_uris: ['http://127.0.0.1/callback'],
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'client_secret_basic',
+          scope: 'mcp:tools mcp:admin offline_access',
+        },
+      ],
+    });
+    const warden = await startWarden(
+      { remote: oauthServer(servers.url, { clientId: 'warden-accounts', clientSecret: '${input:accountsSecret}' }) },
+      { inputs: { accountsSecret: secret } },
+    );
+    await warden.waitFor('remote', isRunning, 'running');
+    const tokens = warden.store.tokensFor(servers.url)!;
+    assert.equal(await servers.as.refreshTokenActive(tokens.refresh_token!), true);
+
+    await signOut(warden.store, servers.url);
+
+    assert.equal(warden.store.tokensFor(servers.url), undefined);
+    const revocations = servers.as.requests.filter((r) => r.path === '/token/revocation');
+    assert.ok(revocations.length > 0, 'asked the AS to revoke');
+    assert.deepEqual(revocations.map((r) => r.status), revocations.map(() => 200), 'the AS accepted the revocation (client authenticated)');
+    assert.equal(await servers.as.refreshTokenActive(tokens.refresh_token!), false, 'the grant no longer works at the AS');
+  });
 });
