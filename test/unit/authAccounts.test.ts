@@ -25,7 +25,18 @@ describe('auth accounts', () => {
     assert.equal(await accountOf(store, 'https://other.example/mcp'), undefined);
   });
 
-  it('revokes the refresh token and the access token at the revocation endpoint, then forgets them but keeps the registration', async () => {
+  it('revokes the access token when revoking the refresh token failed', async () => {
+    const store = await signedIn('https://as.example/revoke');
+    const posted: string[] = [];
+    const fakeFetch = (async (_url: URL, init: RequestInit) => {
+      posted.push(String(init.body));
+      return new Response(null, { status: posted.length === 1 ? 400 : 200 });
+    }) as unknown as typeof fetch;
+    assert.equal(await signOut(store, RESOURCE, { fetch: fakeFetch }), true);
+    assert.deepEqual(posted, ['token=rt-secret&token_type_hint=refresh_token&client_id=dyn-1', 'token=at-secret&token_type_hint=access_token&client_id=dyn-1']);
+  });
+
+  it('revokes the refresh token (its grant and access tokens go with it, RFC 7009 §2.1), then forgets them but keeps the registration', async () => {
     const store = await signedIn('https://as.example/revoke');
     const posted: string[] = [];
     const fakeFetch = (async (_url: URL, init: RequestInit) => {
@@ -34,7 +45,7 @@ describe('auth accounts', () => {
     }) as unknown as typeof fetch;
     const events: AuthEvent[] = [];
     assert.equal(await signOut(store, RESOURCE, { fetch: fakeFetch, record: (e) => events.push(e) }), true);
-    assert.deepEqual(posted, ['token=rt-secret&token_type_hint=refresh_token&client_id=dyn-1', 'token=at-secret&token_type_hint=access_token&client_id=dyn-1']);
+    assert.deepEqual(posted, ['token=rt-secret&token_type_hint=refresh_token&client_id=dyn-1']);
     assert.equal(await accountOf(store, RESOURCE), undefined);
     assert.deepEqual([...store.values.keys()], [clientKey(ISSUER, REDIRECT)]);
     assert.equal(events[0]?.action, 'signed-out');

@@ -68,6 +68,11 @@ export interface AccountIndex {
   readonly redirectUri?: string;
   /** The authorization server's revocation endpoint (RFC 7009), when its metadata has one. */
   readonly revocationEndpoint?: string;
+  /**
+   * A pre-registered client (oauth.clientId and its secret), which no registration entry holds: Sign Out must
+   * authenticate its revocation as the sign-in did. Kept, like everything here, in secret storage only.
+   */
+  readonly preRegisteredClient?: { readonly client_id: string; readonly client_secret?: string };
 }
 
 /** Tokens as stored: the SDK's fields plus `expires_at` (epoch ms), computed when they were saved. */

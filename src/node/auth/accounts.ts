@@ -54,7 +54,8 @@ export async function signOut(store: AuthSecretStore, resourceUrl: string, optio
   const tokens = parseStored<StoredTokens>(await store.get(key));
   let revoked = 'no revocation endpoint';
   if (tokens && index.revocationEndpoint) {
-    const client = index.redirectUri ? parseStored<{ client_id?: string; client_secret?: string }>(await store.get(clientKey(index.issuer, index.redirectUri))) : undefined;
+    const client =
+      index.preRegisteredClient ?? (index.redirectUri ? parseStored<{ client_id?: string; client_secret?: string }>(await store.get(clientKey(index.issuer, index.redirectUri))) : undefined);
     revoked = await revoke(index.revocationEndpoint, tokens, client, options.fetch ?? fetch);
   }
   await store.delete(key);
@@ -76,7 +77,11 @@ export async function signOutEverywhere(store: AuthSecretStore, options: SignOut
   return count;
 }
 
-/** RFC 7009: the refresh token first (revoking it ends the grant), then the access token. What happened, in words. */
+/**
+ * RFC 7009: the refresh token, whose revocation ends the grant and its access tokens (§2.1); the access token only
+ * when there is no refresh token or its revocation failed (authorization servers refuse to revoke JWT access
+ * tokens with unsupported_token_type). What happened, in words.
+ */
 async function revoke(endpoint: string, tokens: StoredTokens, client: { client_id?: string; client_secret?: string } | undefined, fetchFn: typeof fetch): Promise<string> {
   const url = new URL(endpoint);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) return 'skipped (the endpoint is not https)';
@@ -86,6 +91,7 @@ async function revoke(endpoint: string, tokens: StoredTokens, client: { client_i
     ['access_token', tokens.access_token],
   ] as const) {
     if (typeof token !== 'string') continue;
+    if (hint === 'access_token' && outcomes[0] === 'refresh_token revoked') break;
     const body = new URLSearchParams({ token, token_type_hint: hint });
     const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
     if (client?.client_secret && client.client_id) headers['Authorization'] = `Basic ${btoa(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`)}`;

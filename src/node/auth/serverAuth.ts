@@ -89,6 +89,9 @@ export class ServerAuth {
         if (fresh) headers.set('authorization', `${authorization.split(/\s/)[0]} ${fresh}`);
       }
       const response = await base(input, { ...init, headers });
+      if (response.status === 401 && url.origin === this.serverUrl.origin && this.provider instanceof WardenOAuthProvider) {
+        if (/(^|,)\s*DPoP\b/i.test(response.headers.get('www-authenticate') ?? '')) this.provider.resourceChallengedWithDpop = true;
+      }
       if (response.status === 401 && bearer && url.origin === this.serverUrl.origin) await this.provider.invalidateCredentials?.('discovery');
       return response;
     };

@@ -208,8 +208,21 @@ export class WardenOAuthProvider implements OAuthClientProvider {
     const metadata = this.discovery?.authorizationServerMetadata as { dpop_signing_alg_values_supported?: unknown } | undefined;
     const algorithms = metadata?.dpop_signing_alg_values_supported;
     if (!Array.isArray(algorithms) || algorithms.length === 0) return undefined;
+    // Both ends must take it: oidc-provider and Keycloak offer DPoP by default, and a server that checks only Bearer
+    // refuses every DPoP-bound token. The server says so in its challenge (RFC 9449 §7.1) or its metadata.
+    if (!this.resourceTakesDpop()) return undefined;
     this.dpopSession ??= DpopSession.create();
     return this.dpopSession;
+  }
+
+  /** The server's 401 challenge named the DPoP scheme (seen by ServerAuth's fetch). */
+  resourceChallengedWithDpop = false;
+
+  private resourceTakesDpop(): boolean {
+    if (this.resourceChallengedWithDpop) return true;
+    const prm = this.discovery?.resourceMetadata as { dpop_signing_alg_values_supported?: unknown; dpop_bound_access_tokens_required?: unknown } | undefined;
+    const algorithms = prm?.dpop_signing_alg_values_supported;
+    return prm?.dpop_bound_access_tokens_required === true || (Array.isArray(algorithms) && algorithms.length > 0);
   }
 
   saveCodeVerifier(codeVerifier: string): void {
@@ -272,7 +285,9 @@ export class WardenOAuthProvider implements OAuthClientProvider {
     const before = await this.account();
     const servers = [...new Set([...(before?.issuer === issuer ? before.servers : []), this.server])];
     const revocationEndpoint = this.revocationEndpoint ?? (before?.issuer === issuer ? before.revocationEndpoint : undefined);
-    const index: AccountIndex = { issuer, servers, redirectUri: this.redirectUri, ...(revocationEndpoint && { revocationEndpoint }) };
+    const { settings, clientSecret } = this.options;
+    const preRegisteredClient = settings.clientId ? { client_id: settings.clientId, ...(clientSecret !== undefined && { client_secret: clientSecret }) } : undefined;
+    const index: AccountIndex = { issuer, servers, redirectUri: this.redirectUri, ...(revocationEndpoint && { revocationEndpoint }), ...(preRegisteredClient && { preRegisteredClient }) };
     await this.options.store.set(accountKey(this.resource), JSON.stringify(index));
   }
 
