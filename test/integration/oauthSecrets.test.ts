@@ -26,6 +26,8 @@ describe('oauth secrets', function () {
   it('oauth: no token, code, verifier or client secret reaches the audit, the logs or error messages', async () => {
     const servers = await startOAuthServers({
       accessTokenTTL: 3,
+      // 'broken' signs in to a resource of its own: with the first one's tokens it would never use its wrong secret.
+      second: true,
       clients: [
         {
           client_id: 'warden-confidential',
@@ -41,7 +43,7 @@ describe('oauth secrets', function () {
     });
     const oauth = (input: string) => ({ clientId: 'warden-confidential', clientSecret: `\${input:${input}}` });
     const warden = await startWarden(
-      { remote: oauthServer(servers.url, oauth('good')), broken: oauthServer(servers.url, oauth('wrong')) },
+      { remote: oauthServer(servers.url, oauth('good')), broken: oauthServer(servers.second!.url, oauth('wrong')) },
       { autostart: false, inputs: { good: CLIENT_SECRET, wrong: WRONG_SECRET } },
     );
     const errors: string[] = [];

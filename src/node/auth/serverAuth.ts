@@ -17,7 +17,7 @@ import { signInThroughBrowser, SignInError } from './browserSignIn';
 import { LoopbackReceiver } from './loopbackReceiver';
 import { WardenOAuthProvider } from './wardenOAuthProvider';
 
-/** A token this close to its expiry is refreshed before a request rather than after the server's 401. */
+/** A token this close to its expiry (or half its lifetime, if shorter) is refreshed before a request rather than after the server's 401. */
 export const REFRESH_MARGIN_MS = 60_000;
 /** Browser rounds for one request (sign-in, then step-ups) before it fails with an error that says so. */
 export const MAX_SIGN_IN_ROUNDS = 2;
@@ -138,7 +138,10 @@ export class ServerAuth {
   /** Refreshes a token that expires within REFRESH_MARGIN_MS, once at a time; the new access token, if any. */
   private async refreshIfExpiring(fetchFn: FetchLike): Promise<string | undefined> {
     const tokens = await this.provider.tokens();
-    if (!tokens?.refresh_token || !expiresWithin(tokens as { expires_at?: number }, Date.now(), REFRESH_MARGIN_MS)) return undefined;
+    // A token that lives only a minute would otherwise be refreshed before every request: half its life at most.
+    const lifetimeMs = typeof tokens?.expires_in === 'number' ? tokens.expires_in * 1000 : Number.POSITIVE_INFINITY;
+    const margin = Math.min(REFRESH_MARGIN_MS, lifetimeMs / 2);
+    if (!tokens?.refresh_token || !expiresWithin(tokens as { expires_at?: number }, Date.now(), margin)) return undefined;
     this.refreshing ??= (async () => {
       try {
         // Without a user: a refresh the server refuses leaves an authorization URL, taken after the server's 401.
