@@ -51,7 +51,10 @@ export interface LaunchAuth {
   readonly privateKey?: string;
   readonly store: AuthSecretStore;
   readonly user: SignInUser;
-  /** The start now waits for the user (state `needs-sign-in`); the start deadline is paused until `onResumed`. */
+  /**
+   * A sign-in waits for the user: during the start the state is `needs-sign-in` and the start deadline is paused
+   * until `onResumed`; during a call the server stays `running` (its other calls go on).
+   */
   readonly onWaiting: (request: SignInRequest) => void;
   readonly onResumed: () => void;
   /** Every auth event, for the audit log: never a token, code, verifier or secret. */

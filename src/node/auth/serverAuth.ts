@@ -15,6 +15,7 @@ import { LaunchError } from '../../core/lifecycle/launchError';
 import { errorMessage, type Logger } from '../../core/ports';
 import { signInThroughBrowser, SignInError } from './browserSignIn';
 import { LoopbackReceiver } from './loopbackReceiver';
+import { SharedSignIn } from './sharedSignIn';
 import { WardenOAuthProvider } from './wardenOAuthProvider';
 
 /** A token this close to its expiry is refreshed before a request rather than after the server's 401. */
@@ -29,6 +30,8 @@ export interface AuthorizableTransport {
 
 export class ServerAuth {
   private refreshing: Promise<void> | undefined;
+  /** The browser sign-in under way, which every request refused meanwhile waits for. */
+  private signIn: SharedSignIn | undefined;
 
   private constructor(
     readonly provider: OAuthClientProvider,
@@ -98,15 +101,33 @@ export class ServerAuth {
   /**
    * After a request failed: when the SDK left an authorization URL for the user, signs in through the browser and
    * finishes on `transport`. True when signed in (retry the request); false when there was nothing to do. Throws a
-   * SignInError when the user cancelled or the sign-in failed.
+   * SignInError when the user cancelled or the sign-in failed. Requests refused while a sign-in is under way wait
+   * for that one (one notification per server); it is given up when none of them waits any more (`signal`).
    */
   async signInAfter(error: unknown, transport: AuthorizableTransport, signal: AbortSignal, fetchFn: FetchLike): Promise<boolean> {
     const provider = this.provider;
     if (!(provider instanceof WardenOAuthProvider) || !(error instanceof UnauthorizedError)) return false;
+    const running = this.signIn;
+    if (running) {
+      provider.discardPendingAuthorization();
+      await running.join(signal);
+      return true;
+    }
     const pending = provider.takePendingAuthorization();
     if (!pending) return false;
-    const reason: SignInReason = (await provider.tokens()) ? 'step-up' : provider.nextReason;
+    // Set before anything is awaited: a request refused a moment later must find it.
+    const signIn = new SharedSignIn((handOffSignal) => this.handOff(provider, pending, transport, handOffSignal, fetchFn));
+    this.signIn = signIn;
+    void signIn.done.catch(() => undefined).finally(() => {
+      if (this.signIn === signIn) this.signIn = undefined;
+    });
+    await signIn.join(signal);
+    return true;
+  }
+
+  private async handOff(provider: WardenOAuthProvider, pending: URL, transport: AuthorizableTransport, signal: AbortSignal, fetchFn: FetchLike): Promise<void> {
     try {
+      const reason: SignInReason = (await provider.tokens()) ? 'step-up' : provider.nextReason;
       const params = await signInThroughBrowser(
         {
           auth: this.launch,
@@ -121,7 +142,6 @@ export class ServerAuth {
         reason,
       );
       await provider.exchangingCodeDuring(() => transport.finishAuth(params));
-      return true;
     } catch (failure) {
       if (failure instanceof SignInError) throw failure;
       const message = `sign-in to ${provider.issuer ?? this.serverUrl.origin} failed: ${errorMessage(failure)}`;
