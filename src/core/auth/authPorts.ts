@@ -49,6 +49,8 @@ export interface LaunchAuth {
   /** `${input:…}` answers for settings.clientSecret and settings.privateKey, resolved by the launch. */
   readonly clientSecret?: string;
   readonly privateKey?: string;
+  /** The answer for settings.idp.clientSecret (`enterprise_managed`), resolved by the launch. */
+  readonly idpClientSecret?: string;
   readonly store: AuthSecretStore;
   readonly user: SignInUser;
   /**

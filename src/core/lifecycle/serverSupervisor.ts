@@ -363,10 +363,13 @@ export class ServerSupervisor implements Disposable {
     if (!settings.enabled) return {};
     const clientMetadataUrl = deps.clientMetadataUrl?.();
     const signInTimeoutMs = deps.signInTimeoutMs?.();
+    // oauth.idp.clientSecret, once the launch resolves it like clientSecret (an `${input:…}` answer).
+    const idpClientSecret = (resolved as { readonly idpClientSecret?: string } | undefined)?.idpClientSecret;
     const auth: LaunchAuth = {
       settings,
       ...(resolved?.clientSecret !== undefined && { clientSecret: resolved.clientSecret }),
       ...(resolved?.privateKey !== undefined && { privateKey: resolved.privateKey }),
+      ...(idpClientSecret !== undefined && { idpClientSecret }),
       store: deps.store,
       user: deps.user,
       onWaiting: (request: SignInRequest) => {

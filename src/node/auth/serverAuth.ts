@@ -1,20 +1,13 @@
 // OAuth for one launch of an http/sse server: the provider the transport gets, the fetch it sends through, and the
 // sign-in that follows a request the server refused. Used by McpLauncher for the start and by the session for calls.
-import {
-  auth,
-  ClientCredentialsProvider,
-  PrivateKeyJwtProvider,
-  UnauthorizedError,
-  type FetchLike,
-  type OAuthClientProvider,
-} from '@modelcontextprotocol/client';
+import { auth, UnauthorizedError, type FetchLike, type OAuthClientProvider } from '@modelcontextprotocol/client';
 import { accountKey, expiresWithin, parseStored, resourceOf, type AccountIndex } from '../../core/auth/authKeys';
 import type { LaunchAuth, SignInReason } from '../../core/auth/authPorts';
 import { isLoopbackHost } from '../../core/config/serverUrl';
-import { LaunchError } from '../../core/lifecycle/launchError';
 import { errorMessage, type Logger } from '../../core/ports';
 import { signInThroughBrowser, SignInError } from './browserSignIn';
 import { LoopbackReceiver } from './loopbackReceiver';
+import { machineProvider } from './machineGrants';
 import { SharedSignIn } from './sharedSignIn';
 import { WardenOAuthProvider } from './wardenOAuthProvider';
 
@@ -41,13 +34,14 @@ export class ServerAuth {
   ) {}
 
   /**
-   * The OAuth side of a launch. For `client_credentials` the SDK's own providers (no user); otherwise MCP Warden's
+   * The OAuth side of a launch. For the grants without a browser their providers (machineGrants.ts); otherwise MCP Warden's
    * provider, starting from the redirect URI this resource used last (so a registration is reused).
    */
   static async create(server: string, serverUrl: string, launch: LaunchAuth, keyPath: string, logger: Logger): Promise<ServerAuth> {
     const url = new URL(serverUrl);
     const { settings } = launch;
-    if (settings.grant === 'client_credentials') return new ServerAuth(machineProvider(launch, keyPath), launch, url, logger);
+    const machine = machineProvider(launch, keyPath);
+    if (machine) return new ServerAuth(machine, launch, url, logger);
     const account = parseStored<AccountIndex>(await launch.store.get(accountKey(resourceOf(serverUrl))));
     const redirectUri = account?.redirectUri ?? (await freshRedirectUri(launch));
     const provider = new WardenOAuthProvider({
@@ -167,21 +161,6 @@ export class ServerAuth {
     await this.refreshing;
     return (await this.provider.tokens())?.access_token;
   }
-}
-
-/** `grant: client_credentials`: client_secret (basic) or private_key_jwt, with the configured client id. */
-function machineProvider(launch: LaunchAuth, keyPath: string): OAuthClientProvider {
-  const { settings } = launch;
-  if (!settings.clientId) throw new LaunchError(`${keyPath}.oauth.clientId: the client_credentials grant needs the client id registered with the authorization server`, false);
-  const scope = settings.scopes?.join(' ');
-  if (launch.privateKey !== undefined || settings.clientAuth === 'private_key_jwt') {
-    if (!launch.privateKey) throw new LaunchError(`${keyPath}.oauth.privateKey: private_key_jwt needs the PEM private key, as an \${input:…} reference`, false);
-    launch.addSecrets?.([launch.privateKey]);
-    return new PrivateKeyJwtProvider({ clientId: settings.clientId, privateKey: launch.privateKey, algorithm: settings.signingAlgorithm ?? 'ES256', clientName: 'MCP Warden', ...(scope && { scope }) });
-  }
-  if (!launch.clientSecret) throw new LaunchError(`${keyPath}.oauth.clientSecret: the client_credentials grant needs the client secret (or oauth.privateKey), as an \${input:…} reference`, false);
-  launch.addSecrets?.([launch.clientSecret]);
-  return new ClientCredentialsProvider({ clientId: settings.clientId, clientSecret: launch.clientSecret, clientName: 'MCP Warden', ...(scope && { scope }) });
 }
 
 /** A loopback redirect URI on a port free right now; the receiver listens on it again when a sign-in starts. */
