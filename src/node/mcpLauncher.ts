@@ -123,7 +123,7 @@ export class McpLauncher implements SessionLauncher {
     const reauthorize: SessionReauthorizer | undefined = oauth && (async (error, signal) => {
       if (!current) return false;
       try {
-        return await oauth.signInAfter(error, current, signal ?? new AbortController().signal, fetch);
+        return await oauth.signInAfter(error, current, signal, fetch);
       } catch (failure) {
         throw failure instanceof SignInError ? new Error(failure.message) : failure;
       }

@@ -46,7 +46,7 @@ const ignoreProgress = (): void => undefined;
  * After a request failed: signs the user in again when the server asked for it (a refused refresh, a step-up);
  * true when the request should be sent again. Throws when the user cancelled or the sign-in failed.
  */
-export type SessionReauthorizer = (error: unknown, signal: AbortSignal | undefined) => Promise<boolean>;
+export type SessionReauthorizer = (error: unknown, signal: AbortSignal) => Promise<boolean>;
 
 /** Sign-ins one request may lead to before it fails: a refused refresh, then a step-up. */
 const MAX_SIGN_INS_PER_REQUEST = 2;
@@ -71,6 +71,8 @@ export class McpSession implements Session {
   private restartReason: string | undefined;
   /** Set by close(): calls still running were stopped by us, not by the server. */
   private stopped = false;
+  /** Aborts when the session closes or ends: a sign-in a call waits for is given up with the session. */
+  private readonly closed = new AbortController();
 
   constructor(
     private readonly client: Client,
@@ -188,7 +190,9 @@ export class McpSession implements Session {
           if (!(error instanceof UnauthorizedError)) throw error;
           throw new Error(`${what}: the server still asks for authorization after ${MAX_SIGN_INS_PER_REQUEST} sign-ins; it may need scopes your account cannot get`, { cause: error });
         }
-        if (!(await reauthorize(error, signal))) throw error;
+        // The hand-off ends with the call or with the session (a stop or restart), whichever comes first.
+        const waiting = signal ? AbortSignal.any([signal, this.closed.signal]) : this.closed.signal;
+        if (!(await reauthorize(error, waiting))) throw error;
         this.logger.info(`${what}: signed in again, sending it again`);
       }
     }
@@ -251,6 +255,7 @@ export class McpSession implements Session {
   async close(restartReason?: string): Promise<void> {
     this.closing = true;
     this.stopped = true;
+    this.closed.abort(new Error('the server was stopped'));
     this.restartReason = restartReason;
     this.listened?.close();
     const transport = this.client.transport as { terminateSession?: () => Promise<void>; sessionId?: string } | undefined;
@@ -269,6 +274,7 @@ export class McpSession implements Session {
     this.ended = true;
     this.endEmitter.fire(end);
     this.closing = true;
+    this.closed.abort(new Error(end.reason));
     this.listened?.close();
     void this.client.close().catch(() => undefined);
   }

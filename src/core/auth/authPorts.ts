@@ -49,9 +49,14 @@ export interface LaunchAuth {
   /** `${input:…}` answers for settings.clientSecret and settings.privateKey, resolved by the launch. */
   readonly clientSecret?: string;
   readonly privateKey?: string;
+  /** The answer for settings.idp.clientSecret (`enterprise_managed`), resolved by the launch. */
+  readonly idpClientSecret?: string;
   readonly store: AuthSecretStore;
   readonly user: SignInUser;
-  /** The start now waits for the user (state `needs-sign-in`); the start deadline is paused until `onResumed`. */
+  /**
+   * A sign-in waits for the user: during the start the state is `needs-sign-in` and the start deadline is paused
+   * until `onResumed`; during a call the server stays `running` (its other calls go on).
+   */
   readonly onWaiting: (request: SignInRequest) => void;
   readonly onResumed: () => void;
   /** Every auth event, for the audit log: never a token, code, verifier or secret. */

@@ -351,9 +351,9 @@ export class ServerSupervisor implements Disposable {
   }
 
   /**
-   * OAuth for this launch of an http/sse server: a sign-in shows as `needs-sign-in` (the start deadline is the
-   * launcher's and does not run meanwhile) and goes back to the state before it (starting, or running for a
-   * sign-in during a call).
+   * OAuth for this launch of an http/sse server. A sign-in during the start shows as `needs-sign-in` (the start
+   * deadline is the launcher's and does not run meanwhile) and goes back to `starting`. A sign-in during a call (a
+   * refused refresh, a step-up) leaves the server `running`: its other calls go on while the notification asks.
    */
   private launchAuth(spec: LaunchSpec, sessionId: string, signal: AbortSignal): { auth?: LaunchAuth } {
     const deps = this.deps.auth;
@@ -361,24 +361,25 @@ export class ServerSupervisor implements Disposable {
     const resolved = spec.oauth;
     const settings = resolved?.settings ?? DEFAULT_OAUTH_SETTINGS;
     if (!settings.enabled) return {};
-    let before: ServerState | undefined;
     const clientMetadataUrl = deps.clientMetadataUrl?.();
     const signInTimeoutMs = deps.signInTimeoutMs?.();
+    // oauth.idp.clientSecret, once the launch resolves it like clientSecret (an `${input:…}` answer).
+    const idpClientSecret = (resolved as { readonly idpClientSecret?: string } | undefined)?.idpClientSecret;
     const auth: LaunchAuth = {
       settings,
       ...(resolved?.clientSecret !== undefined && { clientSecret: resolved.clientSecret }),
       ...(resolved?.privateKey !== undefined && { privateKey: resolved.privateKey }),
+      ...(idpClientSecret !== undefined && { idpClientSecret }),
       store: deps.store,
       user: deps.user,
       onWaiting: (request: SignInRequest) => {
         if (signal.aborted || this.sessionId !== sessionId) return;
-        if (this._state.kind !== 'needs-sign-in') before = this._state;
+        if (this._state.kind !== 'starting' && this._state.kind !== 'needs-sign-in') return;
         this.setState({ kind: 'needs-sign-in', since: this.deps.clock.now(), issuer: request.issuer, reason: request.reason });
       },
       onResumed: () => {
         if (this._state.kind !== 'needs-sign-in' || this.sessionId !== sessionId) return;
-        this.setState(before?.kind === 'running' ? before : { kind: 'starting', since: this.deps.clock.now() });
-        before = undefined;
+        this.setState({ kind: 'starting', since: this.deps.clock.now() });
       },
       record: (event) => this.audit.record(authAuditInput(event, sessionId)),
       ...(this.deps.addSecrets && { addSecrets: this.deps.addSecrets }),

@@ -1,20 +1,14 @@
 // OAuth for one launch of an http/sse server: the provider the transport gets, the fetch it sends through, and the
 // sign-in that follows a request the server refused. Used by McpLauncher for the start and by the session for calls.
-import {
-  auth,
-  ClientCredentialsProvider,
-  PrivateKeyJwtProvider,
-  UnauthorizedError,
-  type FetchLike,
-  type OAuthClientProvider,
-} from '@modelcontextprotocol/client';
+import { auth, UnauthorizedError, type FetchLike, type OAuthClientProvider } from '@modelcontextprotocol/client';
 import { accountKey, expiresWithin, parseStored, resourceOf, type AccountIndex } from '../../core/auth/authKeys';
 import type { LaunchAuth, SignInReason } from '../../core/auth/authPorts';
 import { isLoopbackHost } from '../../core/config/serverUrl';
-import { LaunchError } from '../../core/lifecycle/launchError';
 import { errorMessage, type Logger } from '../../core/ports';
 import { signInThroughBrowser, SignInError } from './browserSignIn';
 import { LoopbackReceiver } from './loopbackReceiver';
+import { machineProvider } from './machineGrants';
+import { SharedSignIn } from './sharedSignIn';
 import { WardenOAuthProvider } from './wardenOAuthProvider';
 
 /** A token this close to its expiry (or half its lifetime, if shorter) is refreshed before a request rather than after the server's 401. */
@@ -29,6 +23,8 @@ export interface AuthorizableTransport {
 
 export class ServerAuth {
   private refreshing: Promise<void> | undefined;
+  /** The browser sign-in under way, which every request refused meanwhile waits for. */
+  private signIn: SharedSignIn | undefined;
 
   private constructor(
     readonly provider: OAuthClientProvider,
@@ -38,13 +34,14 @@ export class ServerAuth {
   ) {}
 
   /**
-   * The OAuth side of a launch. For `client_credentials` the SDK's own providers (no user); otherwise MCP Warden's
+   * The OAuth side of a launch. For the grants without a browser their providers (machineGrants.ts); otherwise MCP Warden's
    * provider, starting from the redirect URI this resource used last (so a registration is reused).
    */
   static async create(server: string, serverUrl: string, launch: LaunchAuth, keyPath: string, logger: Logger): Promise<ServerAuth> {
     const url = new URL(serverUrl);
     const { settings } = launch;
-    if (settings.grant === 'client_credentials') return new ServerAuth(machineProvider(launch, keyPath), launch, url, logger);
+    const machine = machineProvider(launch, keyPath);
+    if (machine) return new ServerAuth(machine, launch, url, logger);
     const account = parseStored<AccountIndex>(await launch.store.get(accountKey(resourceOf(serverUrl))));
     const redirectUri = account?.redirectUri ?? (await freshRedirectUri(launch));
     const provider = new WardenOAuthProvider({
@@ -101,15 +98,33 @@ export class ServerAuth {
   /**
    * After a request failed: when the SDK left an authorization URL for the user, signs in through the browser and
    * finishes on `transport`. True when signed in (retry the request); false when there was nothing to do. Throws a
-   * SignInError when the user cancelled or the sign-in failed.
+   * SignInError when the user cancelled or the sign-in failed. Requests refused while a sign-in is under way wait
+   * for that one (one notification per server); it is given up when none of them waits any more (`signal`).
    */
   async signInAfter(error: unknown, transport: AuthorizableTransport, signal: AbortSignal, fetchFn: FetchLike): Promise<boolean> {
     const provider = this.provider;
     if (!(provider instanceof WardenOAuthProvider) || !(error instanceof UnauthorizedError)) return false;
+    const running = this.signIn;
+    if (running) {
+      provider.discardPendingAuthorization();
+      await running.join(signal);
+      return true;
+    }
     const pending = provider.takePendingAuthorization();
     if (!pending) return false;
-    const reason: SignInReason = (await provider.tokens()) ? 'step-up' : provider.nextReason;
+    // Set before anything is awaited: a request refused a moment later must find it.
+    const signIn = new SharedSignIn((handOffSignal) => this.handOff(provider, pending, transport, handOffSignal, fetchFn));
+    this.signIn = signIn;
+    void signIn.done.catch(() => undefined).finally(() => {
+      if (this.signIn === signIn) this.signIn = undefined;
+    });
+    await signIn.join(signal);
+    return true;
+  }
+
+  private async handOff(provider: WardenOAuthProvider, pending: URL, transport: AuthorizableTransport, signal: AbortSignal, fetchFn: FetchLike): Promise<void> {
     try {
+      const reason: SignInReason = (await provider.tokens()) ? 'step-up' : provider.nextReason;
       const params = await signInThroughBrowser(
         {
           auth: this.launch,
@@ -124,7 +139,6 @@ export class ServerAuth {
         reason,
       );
       await provider.exchangingCodeDuring(() => transport.finishAuth(params));
-      return true;
     } catch (failure) {
       if (failure instanceof SignInError) throw failure;
       const message = `sign-in to ${provider.issuer ?? this.serverUrl.origin} failed: ${errorMessage(failure)}`;
@@ -153,21 +167,6 @@ export class ServerAuth {
     await this.refreshing;
     return (await this.provider.tokens())?.access_token;
   }
-}
-
-/** `grant: client_credentials`: client_secret (basic) or private_key_jwt, with the configured client id. */
-function machineProvider(launch: LaunchAuth, keyPath: string): OAuthClientProvider {
-  const { settings } = launch;
-  if (!settings.clientId) throw new LaunchError(`${keyPath}.oauth.clientId: the client_credentials grant needs the client id registered with the authorization server`, false);
-  const scope = settings.scopes?.join(' ');
-  if (launch.privateKey !== undefined || settings.clientAuth === 'private_key_jwt') {
-    if (!launch.privateKey) throw new LaunchError(`${keyPath}.oauth.privateKey: private_key_jwt needs the PEM private key, as an \${input:…} reference`, false);
-    launch.addSecrets?.([launch.privateKey]);
-    return new PrivateKeyJwtProvider({ clientId: settings.clientId, privateKey: launch.privateKey, algorithm: settings.signingAlgorithm ?? 'ES256', clientName: 'MCP Warden', ...(scope && { scope }) });
-  }
-  if (!launch.clientSecret) throw new LaunchError(`${keyPath}.oauth.clientSecret: the client_credentials grant needs the client secret (or oauth.privateKey), as an \${input:…} reference`, false);
-  launch.addSecrets?.([launch.clientSecret]);
-  return new ClientCredentialsProvider({ clientId: settings.clientId, clientSecret: launch.clientSecret, clientName: 'MCP Warden', ...(scope && { scope }) });
 }
 
 /** A loopback redirect URI on a port free right now; the receiver listens on it again when a sign-in starts. */

@@ -46,8 +46,13 @@ export class WardenOAuthProvider implements OAuthClientProvider {
   private cachedTokens: StoredTokens | undefined;
   /** Set while a code is exchanged: the tokens saved then are a sign-in, any others a refresh. */
   private exchangingCode = false;
-  /** The authorization URL of a flow that needs the user, until the hand-off takes it. */
-  private pending: URL | undefined;
+  /** The authorization URL of a flow that needs the user (with its PKCE verifier), until the hand-off takes it. */
+  private pending: { readonly url: URL; readonly verifier: string | undefined } | undefined;
+  /**
+   * The verifier of the authorization URL the user signs in with. Another request refused meanwhile makes the SDK
+   * start a flow of its own (a new verifier); the code the browser brings back still belongs to this one.
+   */
+  private handOffVerifier: string | undefined;
   /** One DPoP key for the provider's life (the SDK wants the same session across calls), made on first use. */
   private dpopSession: Promise<DpopSession> | undefined;
   /** Why the next sign-in is needed, for the user's notification. */
@@ -173,14 +178,21 @@ export class WardenOAuthProvider implements OAuthClientProvider {
 
   redirectToAuthorization(authorizationUrl: URL): void {
     // The browser is opened by the hand-off (browserSignIn.ts), after the user agreed; here it is only noted.
-    this.pending = authorizationUrl;
+    // The SDK saved the verifier just before: it belongs to this URL.
+    this.pending = { url: authorizationUrl, verifier: this.verifier };
   }
 
-  /** The authorization URL waiting for the user, once; undefined when none is. */
+  /** The authorization URL waiting for the user, once; undefined when none is. Its verifier is the one exchanged. */
   takePendingAuthorization(): URL | undefined {
     const pending = this.pending;
     this.pending = undefined;
-    return pending;
+    if (pending) this.handOffVerifier = pending.verifier;
+    return pending?.url;
+  }
+
+  /** Drops the authorization URL of a request that waits for a sign-in already under way. */
+  discardPendingAuthorization(): void {
+    this.pending = undefined;
   }
 
   get hasPendingAuthorization(): boolean {
@@ -194,6 +206,7 @@ export class WardenOAuthProvider implements OAuthClientProvider {
       return await work();
     } finally {
       this.exchangingCode = false;
+      this.handOffVerifier = undefined;
     }
   }
 
@@ -230,6 +243,7 @@ export class WardenOAuthProvider implements OAuthClientProvider {
   }
 
   codeVerifier(): string {
+    if (this.exchangingCode && this.handOffVerifier) return this.handOffVerifier;
     if (!this.verifier) throw new Error('no sign-in is in progress (no PKCE code verifier)');
     return this.verifier;
   }

@@ -6,7 +6,8 @@
 // Exit 0 when the scenario's script ran to its end, 1 otherwise (the reason on stderr).
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { resolveLaunchSpec } from '../../core/config/launchSpec';
 import { parseServer } from '../../core/config/parseServers';
@@ -73,7 +74,9 @@ export async function runScenario(run: ConformanceRun, logger: Logger): Promise<
   const elicitation = new ScriptedElicitation(run.script.answerElicitation, logger);
   const sampling = new ScriptedSampling(logger);
   const signInUser = new HeadlessSignInUser(logger);
-  const auth = scenarioAuth(run.scenario, run.context);
+  const tokenFolder = await mkdtemp(join(tmpdir(), 'mcp-warden-conformance-'));
+  const auth = scenarioAuth(run.scenario, run.context, tokenFolder);
+  for (const [path, content] of Object.entries(auth.files ?? {})) await writeFile(path, content, { mode: 0o600 });
   const launcher = new McpLauncher({
     clientInfo: { name: 'mcp-warden', title: 'MCP Warden', version: extensionVersion() },
     audit,
@@ -134,6 +137,7 @@ export async function runScenario(run: ConformanceRun, logger: Logger): Promise<
   } finally {
     await registry.stopAll();
     registry.dispose();
+    await rm(tokenFolder, { recursive: true, force: true });
     const authEvents = audit.events.filter((e) => e.type === 'auth').map((e) => (e.type === 'auth' ? e.action : ''));
     if (authEvents.length > 0) logger.info(`auth events: ${authEvents.join(', ')}; browser sign-ins: ${signInUser.opened.length}`);
     logger.info(`audit: ${audit.events.length} events; permission questions: ${prompter.questions.length}; forms: ${elicitation.requests.length}; sampling: ${sampling.requests.length}`);
