@@ -73,6 +73,19 @@ describe('auth settings (oauth field)', () => {
     assert.ok(spec.secrets.includes('client-secret-value'));
   });
 
+  it("answers the identity provider's client secret of an enterprise_managed grant as an input too", async () => {
+    const oauth = { grant: 'enterprise_managed', clientId: 'c', clientSecret: '${input:cs}', idp: { tokenEndpoint: 'https://idp.example/token', clientId: 'i', clientSecret: '${input:idp}', idTokenEnv: 'ID_TOKEN' } };
+    const entry = parseServer('x', { url: 'https://mcp.example/mcp', oauth }, 'mcpWarden.servers.x', { kind: 'settings' }, { strict: true });
+    assert.ok(entry.ok, JSON.stringify(entry));
+    const spec = await resolveLaunchSpec(entry.definition, entry.keyPath, {
+      variables: { workspaceFolders: [], userHome: '/home/u', env: {}, pathSeparator: '/' },
+      askInput: async (id) => `answer-of-${id}`,
+      loadEnvFile: async () => ({}),
+    });
+    assert.equal(spec.type === 'stdio' ? undefined : spec.oauth?.idpClientSecret, 'answer-of-idp');
+    assert.ok(spec.secrets.includes('answer-of-idp'));
+  });
+
   it('reports a bad oauth in settings but leaves it out of a file written for another client', () => {
     const bad = { url: 'https://mcp.example/mcp', oauth: { clientSecret: 'literal' } };
     assert.equal(parseServer('x', bad, 'mcpWarden.servers.x', { kind: 'settings' }, { strict: true }).ok, false);

@@ -37,6 +37,8 @@ export interface ResolvedOAuth {
   readonly settings: OAuthSettings;
   readonly clientSecret?: string;
   readonly privateKey?: string;
+  /** `enterprise_managed`: the identity provider's client secret (oauth.idp.clientSecret). */
+  readonly idpClientSecret?: string;
 }
 
 export interface LaunchSpecPorts {
@@ -89,6 +91,7 @@ export async function resolveLaunchSpec(definition: ServerDefinition, keyPath: s
       settings,
       ...(settings.clientSecret && { clientSecret: resolve('oauth.clientSecret', settings.clientSecret) }),
       ...(settings.privateKey && { privateKey: resolve('oauth.privateKey', settings.privateKey) }),
+      ...(settings.idp?.clientSecret && { idpClientSecret: resolve('oauth.idp.clientSecret', settings.idp.clientSecret) }),
     };
     return { type: definition.type, url, headers, ...(oauth && { oauth }), secrets: finish() };
   }

@@ -140,6 +140,7 @@ function checkDefinitionVariables(definition: ServerDefinition, keyPath: string,
     for (const [k, v] of Object.entries(definition.headers)) check(`headers.${k}`, v);
     check('oauth.clientSecret', definition.oauth?.clientSecret);
     check('oauth.privateKey', definition.oauth?.privateKey);
+    check('oauth.idp.clientSecret', definition.oauth?.idp?.clientSecret);
   }
 }
 

@@ -97,5 +97,6 @@ export function definitionStrings(definition: ServerDefinition): string[] {
     ...Object.values(definition.headers),
     ...(definition.oauth?.clientSecret ? [definition.oauth.clientSecret] : []),
     ...(definition.oauth?.privateKey ? [definition.oauth.privateKey] : []),
+    ...(definition.oauth?.idp?.clientSecret ? [definition.oauth.idp.clientSecret] : []),
   ];
 }

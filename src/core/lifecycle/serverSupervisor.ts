@@ -364,7 +364,7 @@ export class ServerSupervisor implements Disposable {
     const clientMetadataUrl = deps.clientMetadataUrl?.();
     const signInTimeoutMs = deps.signInTimeoutMs?.();
     // oauth.idp.clientSecret, once the launch resolves it like clientSecret (an `${input:…}` answer).
-    const idpClientSecret = (resolved as { readonly idpClientSecret?: string } | undefined)?.idpClientSecret;
+    const idpClientSecret = resolved?.idpClientSecret;
     const auth: LaunchAuth = {
       settings,
       ...(resolved?.clientSecret !== undefined && { clientSecret: resolved.clientSecret }),

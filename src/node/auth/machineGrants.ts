@@ -58,7 +58,7 @@ export function machineProvider(launch: LaunchAuth, keyPath: string, env: NodeJS
       const idp = settings.idp;
       if (!idp) throw new LaunchError(`${key}.idp: the enterprise_managed grant needs the identity provider`, false);
       if (idp.clientSecret && launch.idpClientSecret === undefined) {
-        throw new LaunchError(`${key}.idp.clientSecret: this build of MCP Warden does not resolve it yet; register MCP Warden at the identity provider as a public client`, false);
+        throw new LaunchError(`${key}.idp.clientSecret: it has no answer; give one when MCP Warden asks, or remove it for a public client`, false);
       }
       launch.addSecrets?.([launch.clientSecret, ...(launch.idpClientSecret ? [launch.idpClientSecret] : [])]);
       return new CrossAppAccessProvider({
