@@ -128,7 +128,7 @@ export interface ServerOptions {
 }
 interface FixtureModules {
   startOAuthServers(options: ServerOptions): Promise<OAuthServers>;
-  startHostileMetadata(options: { realIssuer: string; claimedIssuer?: string }): Promise<{ url: string; requests: unknown[]; close(): Promise<void> }>;
+  startHostileMetadata(options: { realIssuer: string; claimedIssuer?: string; overrides?: Record<string, unknown> }): Promise<{ url: string; requests: unknown[]; close(): Promise<void> }>;
 }
 
 const FIXTURES = join(ROOT, 'test/fixtures/oauth');
@@ -154,9 +154,12 @@ export async function startOAuthServers(options: ServerOptions = {}): Promise<OA
   return servers;
 }
 
-/** A metadata endpoint on 127.0.0.1 that names `claimedIssuer` (a mix-up: not its own URL). */
-export async function startHostileMetadata(realIssuer: string, claimedIssuer = realIssuer) {
-  const hostile = await (await fixtures()).startHostileMetadata({ realIssuer, claimedIssuer });
+/**
+ * A metadata endpoint on 127.0.0.1 that names `claimedIssuer` (a mix-up: not its own URL; 'self': its own, honest),
+ * with `overrides` replacing fields of the real metadata it copies.
+ */
+export async function startHostileMetadata(realIssuer: string, claimedIssuer = realIssuer, overrides: Record<string, unknown> = {}) {
+  const hostile = await (await fixtures()).startHostileMetadata({ realIssuer, claimedIssuer, overrides });
   cleanups.push(() => hostile.close());
   return hostile;
 }

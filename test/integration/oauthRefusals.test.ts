@@ -39,6 +39,25 @@ describe('oauth refusals', function () {
     assert.deepEqual(warden.store.oauthKeys().filter((k) => k.includes('/tokens/')), []);
   });
 
+  for (const [what, methods] of [
+    ['offers only plain', ['plain']],
+    ['says nothing of PKCE', undefined],
+  ] as const) {
+    it(`oauth: an authorization server that ${what} (no S256 advertised) is refused before the browser opens`, async () => {
+      const servers = await startOAuthServers();
+      // Honest about its issuer, but not advertising S256: a downgrade MCP Warden does not follow.
+      const weak = await startHostileMetadata(servers.issuer, 'self', { code_challenge_methods_supported: methods });
+      const lured = await servers.protectedBy([weak.url]);
+      const warden = await startWarden({ remote: oauthServer(lured.url) });
+      const failed = await warden.waitFor('remote', hasFailed, 'failed');
+
+      assert.match(failureOf(failed) ?? '', /S256/);
+      assert.ok(weak.requests.length > 0, 'the metadata was fetched');
+      assert.equal(warden.browser.visits.length, 0, 'no browser visit');
+      assert.deepEqual(warden.store.oauthKeys().filter((k) => k.includes('/tokens/')), []);
+    });
+  }
+
   it('oauth: an http issuer outside loopback is rejected', async () => {
     const servers = await startOAuthServers();
     const lured = await servers.protectedBy(['http://auth.mcp-warden.invalid']);
