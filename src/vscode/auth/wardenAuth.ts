@@ -1,0 +1,93 @@
+import * as vscode from 'vscode';
+import type { AccountSummary, AuthSecretStore, ServerAuthDeps } from '../../core/auth/authPorts';
+import { DisposableStore, type Disposable } from '../../core/disposable';
+import type { ServerRegistry } from '../../core/lifecycle/serverRegistry';
+import { errorMessage, type Logger } from '../../core/ports';
+import { AuthCommands, OAUTH_KEY_PREFIX } from './authIds';
+import { registerAuthCommands } from './authCommands';
+import { clientMetadataUrl, signInTimeoutMs } from './authSettings';
+import { SecretStorageAuthStore } from './secretStorageAuthStore';
+import { ServerAccounts, type RemoteServer } from './serverAccounts';
+import { VsCodeSignInUser } from './signInUser';
+
+/** The engine's accounts API (src/node/auth/accounts.ts), passed in so this file stays an editor adapter. */
+export interface AccountsApi {
+  accountOf(store: AuthSecretStore, url: string): Promise<AccountSummary | undefined>;
+  signOut(store: AuthSecretStore, url: string): Promise<unknown>;
+  signOutEverywhere(store: AuthSecretStore): Promise<unknown>;
+}
+
+/** Account rows are read again this long after the last change of a burst (a start fires several). */
+const ACCOUNTS_REFRESH_DELAY_MS = 100;
+
+/**
+ * OAuth in the editor: tokens in SecretStorage, the sign-in notification and browser, the accounts of the Servers
+ * view, and Sign In / Sign Out / Sign Out Everywhere. Built before the registry (the supervisor needs `serverDeps`),
+ * attached to it after.
+ */
+export class WardenAuth implements vscode.Disposable {
+  readonly store: SecretStorageAuthStore;
+  readonly user: VsCodeSignInUser;
+  private readonly disposables = new DisposableStore();
+  private readonly deps: ServerAuthDeps;
+  private accountsModel: ServerAccounts | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly api: AccountsApi,
+    private readonly logger: Logger,
+  ) {
+    this.store = new SecretStorageAuthStore(context.secrets);
+    this.user = this.disposables.add(
+      new VsCodeSignInUser({ signInAgain: (server) => void vscode.commands.executeCommand(AuthCommands.signIn, server), logger }),
+    );
+    this.deps = { store: this.store, user: this.user, clientMetadataUrl, signInTimeoutMs };
+  }
+
+  /**
+   * `SupervisorDeps.auth`: read when a server's supervisor is made, which in an untrusted workspace never happens
+   * (no definition is read there); the check keeps OAuth out of an untrusted workspace even so.
+   */
+  get serverDeps(): ServerAuthDeps | undefined {
+    return vscode.workspace.isTrusted ? this.deps : undefined;
+  }
+
+  /** The accounts of the registry's http/sse servers, kept current; the Sign In / Out commands. */
+  attach(registry: ServerRegistry): { accounts: ServerAccounts; commands: Disposable[] } {
+    const servers = (): RemoteServer[] =>
+      registry.servers.flatMap((s) => (s.status === 'configured' && s.definition && s.definition.type !== 'stdio' ? [{ name: s.name, url: s.definition.url }] : []));
+    const accounts = (this.accountsModel = this.disposables.add(
+      new ServerAccounts({
+        servers,
+        accountOf: (url) => this.api.accountOf(this.store, url),
+        onError: (error) => this.logger.warn(`could not read the signed-in accounts: ${errorMessage(error)}`),
+      }),
+    ));
+    this.disposables.add(registry.onDidChange(() => this.scheduleRefresh()));
+    this.disposables.add(this.context.secrets.onDidChange((event) => event.key.startsWith(OAUTH_KEY_PREFIX) && this.scheduleRefresh()));
+    this.scheduleRefresh();
+    const commands = registerAuthCommands({
+      registry,
+      user: this.user,
+      accounts,
+      signOut: (url) => this.api.signOut(this.store, url),
+      signOutEverywhere: () => this.api.signOutEverywhere(this.store),
+      logger: this.logger,
+    });
+    return { accounts, commands };
+  }
+
+  dispose(): void {
+    clearTimeout(this.refreshTimer);
+    this.disposables.dispose();
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.accountsModel?.refresh();
+    }, ACCOUNTS_REFRESH_DELAY_MS);
+  }
+}
