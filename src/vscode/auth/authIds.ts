@@ -14,6 +14,3 @@ export const AuthSettings = {
   clientMetadataUrl: 'oauth.clientMetadataUrl',
   signInTimeoutSeconds: 'oauth.signInTimeoutSeconds',
 } as const;
-
-/** The prefix of every SecretStorage key the OAuth engine writes (src/core/auth/authKeys.ts). */
-export const OAUTH_KEY_PREFIX = 'mcpWarden.oauth/';

@@ -1,5 +1,5 @@
 import type { AuthSecretStore } from '../../core/auth/authPorts';
-import { OAUTH_KEY_PREFIX } from './authIds';
+import { AUTH_KEY_PREFIX } from '../../core/auth/authKeys';
 
 /** What this store needs of `vscode.SecretStorage` (structural, so a unit test can pass a map). */
 export interface SecretStorageLike {
@@ -31,11 +31,11 @@ export class SecretStorageAuthStore implements AuthSecretStore {
   }
 
   async keys(): Promise<readonly string[]> {
-    return (await this.secrets.keys()).filter((key) => key.startsWith(OAUTH_KEY_PREFIX));
+    return (await this.secrets.keys()).filter((key) => key.startsWith(AUTH_KEY_PREFIX));
   }
 }
 
 function ownKey(key: string): string {
-  if (!key.startsWith(OAUTH_KEY_PREFIX)) throw new Error(`the OAuth store keeps only keys under '${OAUTH_KEY_PREFIX}' (asked for another key)`);
+  if (!key.startsWith(AUTH_KEY_PREFIX)) throw new Error(`the OAuth store keeps only keys under '${AUTH_KEY_PREFIX}' (asked for another key)`);
   return key;
 }

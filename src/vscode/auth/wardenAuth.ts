@@ -3,7 +3,8 @@ import type { AccountSummary, AuthSecretStore, ServerAuthDeps } from '../../core
 import { DisposableStore, type Disposable } from '../../core/disposable';
 import type { ServerRegistry } from '../../core/lifecycle/serverRegistry';
 import { errorMessage, type Logger } from '../../core/ports';
-import { AuthCommands, OAUTH_KEY_PREFIX } from './authIds';
+import { AUTH_KEY_PREFIX } from '../../core/auth/authKeys';
+import { AuthCommands } from './authIds';
 import { registerAuthCommands } from './authCommands';
 import { clientMetadataUrl, signInTimeoutMs } from './authSettings';
 import { SecretStorageAuthStore } from './secretStorageAuthStore';
@@ -65,7 +66,7 @@ export class WardenAuth implements vscode.Disposable {
       }),
     ));
     this.disposables.add(registry.onDidChange(() => this.scheduleRefresh()));
-    this.disposables.add(this.context.secrets.onDidChange((event) => event.key.startsWith(OAUTH_KEY_PREFIX) && this.scheduleRefresh()));
+    this.disposables.add(this.context.secrets.onDidChange((event) => event.key.startsWith(AUTH_KEY_PREFIX) && this.scheduleRefresh()));
     this.scheduleRefresh();
     const commands = registerAuthCommands({
       registry,
