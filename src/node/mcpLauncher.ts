@@ -28,6 +28,10 @@ import { AuditTap } from './audit/auditTap';
 import type { Containment } from './containment';
 import { failureTap } from './sandbox/failureTap';
 import { askUrlElicitations } from './urlElicitationRequired';
+import { MAX_SIGN_IN_ROUNDS, ServerAuth, type AuthorizableTransport } from './auth/serverAuth';
+import { SignInError } from './auth/browserSignIn';
+import { oauthLaunchError } from './auth/authErrors';
+import type { SessionReauthorizer } from './mcpSession';
 
 /** On stdio, silence to `server/discover` means a server of the initialize era; do not wait long for it. */
 const STDIO_PROBE_TIMEOUT_MS = 5000;
@@ -103,34 +107,60 @@ export class McpLauncher implements SessionLauncher {
     const url = new URL(spec.url);
     let tooLarge: MessageTooLargeError | undefined;
     let session: McpSession | undefined;
-    const fetch = limitedFetch(request.limits.maxMessageBytes, (error) => {
+    const limited = limitedFetch(request.limits.maxMessageBytes, (error) => {
       tooLarge = error;
       request.logger.error(error.message);
       session?.end({ reason: error.message, fatal: true });
     });
     const requestInit = { headers: { ...spec.headers } };
     const explainEnd = (): SessionEnd => (tooLarge ? { reason: tooLarge.message, fatal: true } : { reason: 'the server closed the connection', fatal: false });
+    const oauth = request.auth ? await ServerAuth.create(request.serverName, spec.url, request.auth, keyPath, request.logger) : undefined;
+    const fetch = oauth ? oauth.wrapFetch(limited) : limited;
+    const authOptions = oauth ? { authProvider: oauth.provider } : {};
+    // The transport of the running session: a sign-in during a call finishes on it.
+    let current: (Transport & AuthorizableTransport) | undefined;
+    const reauthorize: SessionReauthorizer | undefined = oauth && (async (error, signal) => {
+      if (!current) return false;
+      try {
+        return await oauth.signInAfter(error, current, signal ?? new AbortController().signal, fetch);
+      } catch (failure) {
+        throw failure instanceof SignInError ? new Error(failure.message) : failure;
+      }
+    });
 
-    const connectSse = async () => {
-      const transport = new SSEClientTransport(url, { requestInit, fetch, eventSourceInit: { fetch } });
-      return this.connect(request, transport, 'sse', explainEnd, { legacyOnly: true });
+    const sseTransport = () => new SSEClientTransport(url, { requestInit, fetch, eventSourceInit: { fetch }, ...authOptions });
+    const httpTransport = () => new StreamableHTTPClientTransport(url, { requestInit, fetch, ...authOptions });
+    /**
+     * Connects; when the server wants a sign-in, the user signs in (the start deadline does not run meanwhile) and
+     * a new transport connects again, with a fresh deadline: at most a sign-in and MAX_SIGN_IN_ROUNDS step-ups.
+     */
+    const connectSignedIn = async (make: () => Transport & AuthorizableTransport, kind: TransportKind, legacyOnly: boolean): Promise<McpSession> => {
+      for (let round = 0; ; round++) {
+        const transport = make();
+        current = transport;
+        try {
+          return await this.connect(request, transport, kind, explainEnd, { legacyOnly }, reauthorize);
+        } catch (error) {
+          if (!oauth || round > MAX_SIGN_IN_ROUNDS || !(await oauth.signInAfter(error, transport, request.signal, fetch))) throw error;
+          request.logger.info('signed in: connecting again');
+        }
+      }
     };
     try {
       if (spec.type === 'sse') {
-        session = await connectSse();
+        session = await connectSignedIn(sseTransport, 'sse', true);
       } else {
         try {
-          const transport = new StreamableHTTPClientTransport(url, { requestInit, fetch });
-          session = await this.connect(request, transport, 'streamable-http', explainEnd, { legacyOnly: false });
+          session = await connectSignedIn(httpTransport, 'streamable-http', false);
         } catch (error) {
           if (!(error instanceof SdkHttpError) || ![400, 404, 405].includes(error.status)) throw error;
           request.logger.info(`Streamable HTTP was refused with HTTP ${error.status}: trying the legacy HTTP+SSE transport`);
-          session = await connectSse();
+          session = await connectSignedIn(sseTransport, 'sse', true);
         }
       }
       return session;
     } catch (error) {
-      throw httpLaunchError(error, tooLarge, spec.url, keyPath);
+      throw httpLaunchError(error, tooLarge, spec.url, keyPath, oauth);
     }
   }
 
@@ -144,6 +174,7 @@ export class McpLauncher implements SessionLauncher {
     kind: TransportKind,
     explainEnd: () => SessionEnd,
     negotiation: { readonly legacyOnly: boolean; readonly probeTimeoutMs?: number },
+    reauthorize?: SessionReauthorizer,
   ): Promise<McpSession> {
     const { logger, limits, signal, clientRequests } = request;
     let session: McpSession | undefined;
@@ -246,6 +277,8 @@ export class McpLauncher implements SessionLauncher {
         // 2026-07-28 dropped logging/setLevel: the level travels with each request instead.
         client.getProtocolEra() === 'modern' ? { [LOG_LEVEL_META_KEY]: limits.serverLogLevel } : undefined,
         clientRequests && request.offered?.elicitationUrl ? (elicitations) => askUrlElicitations(clientRequests, elicitations, logger, connection.signal) : undefined,
+        undefined,
+        reauthorize,
       );
       for (const apply of pendingCatalog) apply();
       return session;
@@ -315,9 +348,14 @@ function stdioLaunchError(error: unknown, transport: ProcessTransport, command: 
   return new LaunchError(`the MCP handshake failed: ${errorMessage(error)}`, false);
 }
 
-function httpLaunchError(error: unknown, tooLarge: MessageTooLargeError | undefined, url: string, keyPath: string): Error {
+function httpLaunchError(error: unknown, tooLarge: MessageTooLargeError | undefined, url: string, keyPath: string, oauth: ServerAuth | undefined): Error {
   if (error instanceof LaunchError || isAbort(error)) return error as Error;
   if (tooLarge) return new LaunchError(tooLarge.message, false);
+  if (error instanceof SignInError) return new LaunchError(error.message, false);
+  if (oauth) {
+    const authFailure = oauthLaunchError(error, url, keyPath, oauth);
+    if (authFailure) return authFailure;
+  }
   if (error instanceof SdkHttpError) {
     if (error.status === 401 || error.status === 403) {
       return new LaunchError(`${url} answered HTTP ${error.status}: the server requires authorization; check ${keyPath}.headers`, false);

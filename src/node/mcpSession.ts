@@ -1,3 +1,4 @@
+import { UnauthorizedError } from '@modelcontextprotocol/client';
 import type {
   CallToolRequest,
   Client,
@@ -41,6 +42,15 @@ import { onTaskStatusNotification } from './tasks/taskStatusFeed';
 /** Progress nobody listens to: the handler still makes the SDK send a progress token, so progress extends the timeout. */
 const ignoreProgress = (): void => undefined;
 
+/**
+ * After a request failed: signs the user in again when the server asked for it (a refused refresh, a step-up);
+ * true when the request should be sent again. Throws when the user cancelled or the sign-in failed.
+ */
+export type SessionReauthorizer = (error: unknown, signal: AbortSignal | undefined) => Promise<boolean>;
+
+/** Sign-ins one request may lead to before it fails: a refused refresh, then a step-up. */
+const MAX_SIGN_INS_PER_REQUEST = 2;
+
 /** Describes why the connection under a session closed: an exit code, a lost connection… */
 export type EndExplainer = () => SessionEnd;
 
@@ -77,6 +87,8 @@ export class McpSession implements Session {
     /** Shows the browser steps of a -32042 error (URL elicitation required); without it the error passes as is. */
     private readonly onUrlElicitations?: (elicitations: readonly RequiredUrlElicitation[]) => void,
     private readonly listTimeoutMs = 30_000,
+    /** OAuth servers: a request the server refused for authorization is sent again after the user signs in. */
+    private readonly reauthorize?: SessionReauthorizer,
   ) {
     // Both eras: unsolicited in the initialize era, on the subscriptions/listen stream in 2026-07-28.
     client.setNotificationHandler('notifications/resources/updated', (notification) => {
@@ -150,7 +162,8 @@ export class McpSession implements Session {
     };
     const meta = this.requestMeta;
     const sent = meta ? { ...params, _meta: { ...(params['_meta'] as Record<string, unknown> | undefined), ...meta } } : { ...params };
-    const answer = sendingFor(options.caller, () => (this.runsAsTask(method, params) ? this.callAsTask(sent, options, sdkOptions) : this.send(method, sent, sdkOptions)));
+    const attempt = () => sendingFor(options.caller, () => (this.runsAsTask(method, params) ? this.callAsTask(sent, options, sdkOptions) : this.send(method, sent, sdkOptions)));
+    const answer = this.reauthorize ? this.withSignIn(attempt, this.reauthorize, requestLabel(method, params), options.signal) : attempt();
     return answer.catch((error: unknown) => {
       const what = requestLabel(method, params);
       if (options.signal?.aborted) throw new CallCancelledError(what, error);
@@ -163,6 +176,22 @@ export class McpSession implements Session {
       }
       throw error;
     });
+  }
+
+  private async withSignIn(attempt: () => Promise<unknown>, reauthorize: SessionReauthorizer, what: string, signal: AbortSignal | undefined): Promise<unknown> {
+    for (let round = 0; ; round++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (this.closing || signal?.aborted) throw error;
+        if (round >= MAX_SIGN_INS_PER_REQUEST) {
+          if (!(error instanceof UnauthorizedError)) throw error;
+          throw new Error(`${what}: the server still asks for authorization after ${MAX_SIGN_INS_PER_REQUEST} sign-ins; it may need scopes your account cannot get`, { cause: error });
+        }
+        if (!(await reauthorize(error, signal))) throw error;
+        this.logger.info(`${what}: signed in again, sending it again`);
+      }
+    }
   }
 
   async callTool(name: string, args: Readonly<Record<string, unknown>>, options: RequestOptions): Promise<ToolCallResult> {

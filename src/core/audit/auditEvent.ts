@@ -1,4 +1,5 @@
 /** What the audit log records: the events producers hand in, and the records it stores. */
+import type { AuthAction, AuthEvent } from '../auth/authPorts';
 
 export type AuditOutcome = 'ok' | 'error' | 'info';
 /** `to-server`: the client asked the server; `to-client`: the server asked the client. */
@@ -107,6 +108,18 @@ export type AuditInput =
       readonly agents?: readonly string[];
     }
   | {
+      /** An OAuth event (AuthEvent): sign-in, refresh, step-up, registration, sign-out; never a token or a secret. */
+      readonly type: 'auth';
+      readonly server: string;
+      readonly session: string;
+      readonly action: AuthAction;
+      readonly issuer?: string;
+      readonly resource?: string;
+      readonly scope?: string;
+      readonly client?: string;
+      readonly detail?: string;
+    }
+  | {
       readonly type: 'audit';
       readonly action: AuditMetaAction;
       readonly detail: string;
@@ -141,6 +154,21 @@ export function refusedRequest(
     refused: true,
     ...(caller && { agent: caller.agent }),
     ...(caller?.chain?.length && { chain: caller.chain }),
+  };
+}
+
+/** An AuthEvent as the audit log takes it, for the run `session` of its server (`none` outside a run). */
+export function authAuditInput(event: AuthEvent, session: string): AuditInput {
+  return {
+    type: 'auth',
+    server: event.server,
+    session,
+    action: event.action,
+    ...(event.issuer !== undefined && { issuer: event.issuer }),
+    ...(event.resource !== undefined && { resource: event.resource }),
+    ...(event.scope !== undefined && { scope: event.scope }),
+    ...(event.client !== undefined && { client: event.client }),
+    ...(event.detail !== undefined && { detail: event.detail }),
   };
 }
 

@@ -16,6 +16,8 @@ export function recordTitle(record: AuditRecord): string {
       return `server log ${r['level']}`;
     case 'permission':
       return r['action'] === 'decided' ? `${r['verdict'] === 'deny' ? 'denied' : 'allowed'} ${r['permission']}` : `grant ${r['action']} ${r['permission']}`;
+    case 'auth':
+      return `auth ${r['action']}${typeof r['issuer'] === 'string' ? ` ${r['issuer']}` : ''}`;
     case 'audit':
       return `audit log ${r['action']}`;
   }
@@ -31,6 +33,7 @@ export function recordDetail(record: AuditRecord): string {
   }
   // Through the gateway: whose request it was ("for claude-code → server:notes").
   if (typeof r['agent'] === 'string') parts.push(`for ${[...(Array.isArray(r['chain']) ? (r['chain'] as unknown[]).map(String) : []), r['agent']].join(' → ')}`);
+  if (record.type === 'auth') for (const key of ['scope', 'client'] as const) if (typeof r[key] === 'string') parts.push(`${key} ${r[key]}`);
   for (const key of ['rule', 'detail', 'message', 'keyPath'] as const) if (typeof r[key] === 'string') parts.push(r[key]);
   return parts.join(' · ');
 }
@@ -44,7 +47,7 @@ export function recordLine(record: AuditRecord): string {
   return `#${record.seq} ${who} ${recordTitle(record)}${detail ? ` — ${detail}` : ''}${args}${source}`;
 }
 
-const CSV_COLUMNS = ['seq', 'time', 'server', 'session', 'type', 'outcome', 'direction', 'method', 'target', 'action', 'durationMs', 'error', 'argsDigest', 'args', 'permission', 'verdict', 'rule', 'detail', 'message', 'prev', 'agent', 'chain'] as const;
+const CSV_COLUMNS = ['seq', 'time', 'server', 'session', 'type', 'outcome', 'direction', 'method', 'target', 'action', 'durationMs', 'error', 'argsDigest', 'args', 'permission', 'verdict', 'rule', 'detail', 'message', 'prev', 'agent', 'chain', 'issuer', 'resource', 'scope', 'client'] as const;
 
 export function csvHeader(): string {
   return `${CSV_COLUMNS.join(',')}\r\n`;

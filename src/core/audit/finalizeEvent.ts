@@ -136,6 +136,24 @@ export function finalizeEvent(input: AuditInput, context: FinalizeContext): Reco
       if (input.waitedMs !== undefined) fields['waitedMs'] = input.waitedMs;
       return fields as RecordFields;
     }
+    case 'auth': {
+      // Built in canonical (sorted) order with the writer's placeholders, like a permission record.
+      const fields: Record<string, unknown> = {};
+      fields['action'] = input.action;
+      if (input.client !== undefined) fields['client'] = capped(input.client, DETAIL_CHARS);
+      if (input.detail !== undefined) fields['detail'] = capped(redactor.text(input.detail), DETAIL_CHARS);
+      if (input.issuer !== undefined) fields['issuer'] = capped(redactor.text(input.issuer), DETAIL_CHARS);
+      fields['outcome'] = input.action === 'sign-in-failed' || input.action === 'refresh-failed' ? 'error' : input.action === 'signed-in' || input.action === 'refreshed' ? 'ok' : 'info';
+      fields['prev'] = '';
+      if (input.resource !== undefined) fields['resource'] = capped(redactor.text(input.resource), DETAIL_CHARS);
+      if (input.scope !== undefined) fields['scope'] = capped(redactor.text(input.scope), DETAIL_CHARS);
+      fields['seq'] = 0;
+      fields['server'] = input.server;
+      fields['session'] = input.session;
+      fields['time'] = '';
+      fields['type'] = 'auth';
+      return fields as RecordFields;
+    }
     case 'audit':
       return {
         type: 'audit',

@@ -60,6 +60,8 @@ export interface LaunchAuth {
   readonly addSecrets?: (values: readonly string[]) => void;
   /** How long the browser hand-off may take before it is given up (default 5 min). */
   readonly signInTimeoutMs?: number;
+  /** MCP Warden's Client ID Metadata Document URL (`mcpWarden.oauth.clientMetadataUrl`), when one is set. */
+  readonly clientMetadataUrl?: string;
 }
 
 export type AuthAction =

@@ -1,3 +1,4 @@
+import type { OAuthSettings } from '../auth/oauthSettings';
 import { LaunchError } from '../lifecycle/launchError';
 import { isSecretKey, keyWords } from '../secretKeys';
 import { checkServerUrl } from './serverUrl';
@@ -16,7 +17,13 @@ export type LaunchSpec = (
       /** A delegating server's run: the gateway's port, which its sandbox lets it reach (and no other loopback port). */
       readonly gateway?: { readonly port: number };
     }
-  | { readonly type: 'http' | 'sse'; readonly url: string; readonly headers: Readonly<Record<string, string>> }
+  | {
+      readonly type: 'http' | 'sse';
+      readonly url: string;
+      readonly headers: Readonly<Record<string, string>>;
+      /** The definition's `oauth` settings, with clientSecret and privateKey answered (they are in `secrets` too). */
+      readonly oauth?: ResolvedOAuth;
+    }
 ) & {
   /**
    * Values never to be written to a log: answers to inputs, env file values, `${env:NAME}` values (but those of
@@ -24,6 +31,13 @@ export type LaunchSpec = (
    */
   readonly secrets: readonly string[];
 };
+
+/** The `oauth` of an http/sse launch: the settings as written, and the answers of their `${input:…}` secrets. */
+export interface ResolvedOAuth {
+  readonly settings: OAuthSettings;
+  readonly clientSecret?: string;
+  readonly privateKey?: string;
+}
 
 export interface LaunchSpecPorts {
   readonly variables: VariableContext;
@@ -70,7 +84,13 @@ export async function resolveLaunchSpec(definition: ServerDefinition, keyPath: s
     for (const [name, value] of Object.entries(headers)) {
       if (isSecretName(name)) addSecret(value.replace(/^(?:Bearer|Basic|Token)\s+/i, ''), true);
     }
-    return { type: definition.type, url, headers, secrets: finish() };
+    const settings = definition.oauth;
+    const oauth: ResolvedOAuth | undefined = settings && {
+      settings,
+      ...(settings.clientSecret && { clientSecret: resolve('oauth.clientSecret', settings.clientSecret) }),
+      ...(settings.privateKey && { privateKey: resolve('oauth.privateKey', settings.privateKey) }),
+    };
+    return { type: definition.type, url, headers, ...(oauth && { oauth }), secrets: finish() };
   }
 
   // Relative paths are relative to the workspace folder, not to the extension host's working directory.

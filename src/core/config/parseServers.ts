@@ -1,5 +1,6 @@
 import { parsePermissionsSetting } from '../permissions/declarations';
 import { checkServerUrl } from './serverUrl';
+import { parseOAuthField } from './oauthField';
 import { checkVariables } from './variables';
 import {
   SERVER_NAME_PATTERN,
@@ -11,7 +12,7 @@ import {
 } from './serverDefinition';
 
 const STDIO_KEYS = ['type', 'command', 'args', 'env', 'envFile', 'cwd', 'autostart', 'disabled', 'permissions', 'delegate'];
-const HTTP_KEYS = ['type', 'url', 'headers', 'autostart', 'disabled', 'permissions'];
+const HTTP_KEYS = ['type', 'url', 'headers', 'autostart', 'disabled', 'permissions', 'oauth'];
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface ParseOptions {
@@ -84,10 +85,13 @@ export function parseServer(name: string, raw: unknown, keyPath: string, source:
   } else {
     const url = read.string('url', true);
     const headers = read.stringMap('headers', false) ?? {};
+    const oauth = raw['oauth'] === undefined ? undefined : parseOAuthField(raw['oauth'], `${keyPath}.oauth`);
+    // A file written for another client may mean something else by `oauth`: there, a bad one is only left out.
+    if (oauth && options.strict) problems.push(...oauth.problems);
     if (url !== undefined) {
       const urlProblem = url.includes('${') ? undefined : checkServerUrl(url);
       if (urlProblem) problem('url', urlProblem);
-      definition = { name, type, url, headers, autostart, disabled, ...declared };
+      definition = { name, type, url, headers, autostart, disabled, ...(oauth?.settings && { oauth: oauth.settings }), ...declared };
     }
   }
   if (definition) checkDefinitionVariables(definition, keyPath, problems);
@@ -134,6 +138,8 @@ function checkDefinitionVariables(definition: ServerDefinition, keyPath: string,
   } else {
     check('url', definition.url);
     for (const [k, v] of Object.entries(definition.headers)) check(`headers.${k}`, v);
+    check('oauth.clientSecret', definition.oauth?.clientSecret);
+    check('oauth.privateKey', definition.oauth?.privateKey);
   }
 }
 

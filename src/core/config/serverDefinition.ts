@@ -1,4 +1,5 @@
 import { canonicalJson } from '../canonicalJson';
+import type { OAuthSettings } from '../auth/oauthSettings';
 import type { DeclaredPermission } from '../permissions/declarations';
 
 /** Where a server definition was found. */
@@ -38,6 +39,8 @@ export interface HttpServerDefinition extends DefinitionBase {
   readonly type: 'http' | 'sse';
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** How MCP Warden signs in to this server (OAuth); absent: the defaults, when the server asks. */
+  readonly oauth?: OAuthSettings;
 }
 
 export type ServerDefinition = StdioServerDefinition | HttpServerDefinition;
@@ -89,5 +92,10 @@ export function definitionStrings(definition: ServerDefinition): string[] {
       ...(definition.cwd ? [definition.cwd] : []),
     ];
   }
-  return [definition.url, ...Object.values(definition.headers)];
+  return [
+    definition.url,
+    ...Object.values(definition.headers),
+    ...(definition.oauth?.clientSecret ? [definition.oauth.clientSecret] : []),
+    ...(definition.oauth?.privateKey ? [definition.oauth.privateKey] : []),
+  ];
 }

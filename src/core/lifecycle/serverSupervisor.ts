@@ -1,4 +1,6 @@
-import { nullAuditSink, refusedRequest, type AuditSink, type LifecycleAction } from '../audit/auditEvent';
+import type { LaunchAuth, ServerAuthDeps, SignInRequest } from '../auth/authPorts';
+import { DEFAULT_OAUTH_SETTINGS } from '../auth/oauthSettings';
+import { authAuditInput, nullAuditSink, refusedRequest, type AuditSink, type LifecycleAction } from '../audit/auditEvent';
 import { definitionFingerprint, type ServerDefinition } from '../config/serverDefinition';
 import type { LaunchSpec } from '../config/launchSpec';
 import { DisposableStore, type Disposable } from '../disposable';
@@ -54,6 +56,11 @@ export interface SupervisorDeps {
   readonly redact?: (text: string) => string;
   /** Learns the secrets of a launch (LaunchSpec.secrets: inputs, env values, a delegating run's token) before it runs. */
   readonly addSecrets?: (values: readonly string[]) => void;
+  /**
+   * OAuth for http/sse servers: each launch of one whose `oauth.enabled` is not false gets a LaunchAuth over this
+   * store and user. Absent: a 401 is a start error.
+   */
+  readonly auth?: ServerAuthDeps;
 }
 
 /**
@@ -232,7 +239,7 @@ export class ServerSupervisor implements Disposable {
   }
 
   private async doStart(): Promise<void> {
-    if (this._state.kind === 'running' || this._state.kind === 'starting' || this._state.kind === 'needs-approval') return;
+    if (this._state.kind === 'running' || this._state.kind === 'starting' || this._state.kind === 'needs-approval' || this._state.kind === 'needs-sign-in') return;
     if (this._definition.disabled) {
       this.setState({ kind: 'error', message: 'the server is disabled (disabled: true)', gaveUp: false });
       return;
@@ -279,6 +286,7 @@ export class ServerSupervisor implements Disposable {
         ...(clientRequests && { clientRequests }),
         ...(this.deps.offered && { offered: this.deps.offered }),
         ...(this.deps.onElicitationComplete && { onElicitationComplete: (id: string) => this.deps.onElicitationComplete?.(this.name, id) }),
+        ...this.launchAuth(spec, sessionId, abort.signal),
       });
       if (abort.signal.aborted) {
         await session.close();
@@ -340,6 +348,44 @@ export class ServerSupervisor implements Disposable {
       this.endRun(this.sessionId);
     }
     if (this._state.kind !== 'stopped') this.setState(ServerState.stopped);
+  }
+
+  /**
+   * OAuth for this launch of an http/sse server: a sign-in shows as `needs-sign-in` (the start deadline is the
+   * launcher's and does not run meanwhile) and goes back to the state before it (starting, or running for a
+   * sign-in during a call).
+   */
+  private launchAuth(spec: LaunchSpec, sessionId: string, signal: AbortSignal): { auth?: LaunchAuth } {
+    const deps = this.deps.auth;
+    if (!deps || spec.type === 'stdio') return {};
+    const resolved = spec.oauth;
+    const settings = resolved?.settings ?? DEFAULT_OAUTH_SETTINGS;
+    if (!settings.enabled) return {};
+    let before: ServerState | undefined;
+    const clientMetadataUrl = deps.clientMetadataUrl?.();
+    const signInTimeoutMs = deps.signInTimeoutMs?.();
+    const auth: LaunchAuth = {
+      settings,
+      ...(resolved?.clientSecret !== undefined && { clientSecret: resolved.clientSecret }),
+      ...(resolved?.privateKey !== undefined && { privateKey: resolved.privateKey }),
+      store: deps.store,
+      user: deps.user,
+      onWaiting: (request: SignInRequest) => {
+        if (signal.aborted || this.sessionId !== sessionId) return;
+        if (this._state.kind !== 'needs-sign-in') before = this._state;
+        this.setState({ kind: 'needs-sign-in', since: this.deps.clock.now(), issuer: request.issuer, reason: request.reason });
+      },
+      onResumed: () => {
+        if (this._state.kind !== 'needs-sign-in' || this.sessionId !== sessionId) return;
+        this.setState(before?.kind === 'running' ? before : { kind: 'starting', since: this.deps.clock.now() });
+        before = undefined;
+      },
+      record: (event) => this.audit.record(authAuditInput(event, sessionId)),
+      ...(this.deps.addSecrets && { addSecrets: this.deps.addSecrets }),
+      ...(signInTimeoutMs !== undefined && { signInTimeoutMs }),
+      ...(clientMetadataUrl && { clientMetadataUrl }),
+    };
+    return { auth };
   }
 
   /** What was kept for one run goes with it: session grants, its sandbox, its gateway token. */

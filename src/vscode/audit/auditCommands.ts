@@ -158,7 +158,7 @@ async function askFilter(warden: Warden, current: AuditQuery): Promise<AuditQuer
       return pick === undefined ? undefined : { ...current, server: pick };
     }
     case 'kind': {
-      const kinds = ['request', 'notification', 'lifecycle', 'server-log', 'config', 'permission', 'audit'] as const;
+      const kinds = ['request', 'notification', 'lifecycle', 'server-log', 'config', 'permission', 'auth', 'audit'] as const;
       const picks = await vscode.window.showQuickPick(
         kinds.map((kind) => ({ label: kind, picked: current.types?.includes(kind) ?? false })),
         { title: 'Filter: kinds of record', canPickMany: true },

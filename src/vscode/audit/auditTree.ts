@@ -208,6 +208,8 @@ function eventIcon(record: AuditRecord): vscode.ThemeIcon {
       return new vscode.ThemeIcon('settings-gear');
     case 'permission':
       return new vscode.ThemeIcon(record['verdict'] === 'deny' ? 'circle-slash' : 'key');
+    case 'auth':
+      return new vscode.ThemeIcon('account');
     case 'audit':
       return new vscode.ThemeIcon('shield');
   }

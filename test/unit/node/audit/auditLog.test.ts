@@ -335,7 +335,7 @@ describe('exportAuditLog', () => {
     const count = await exportAuditLogToFile(dir, csvFile, 'csv', { from: T0 + 4 * 60_000, to: T0 + 7 * 60_000 });
     assert.equal(count, 4);
     const rows = readFileSync(csvFile, 'utf8').trim().split('\r\n');
-    assert.equal(rows[0], 'seq,time,server,session,type,outcome,direction,method,target,action,durationMs,error,argsDigest,args,permission,verdict,rule,detail,message,prev,agent,chain');
+    assert.equal(rows[0], 'seq,time,server,session,type,outcome,direction,method,target,action,durationMs,error,argsDigest,args,permission,verdict,rule,detail,message,prev,agent,chain,issuer,resource,scope,client');
     assert.deepEqual(rows.slice(1).map((r) => r.split(',')[0]), ['4', '5', '6', '7']);
     assert.match(rows[1]!, /"{""i"":3,""token"":""‹redacted›""}"/);
   });

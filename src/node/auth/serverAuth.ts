@@ -1,0 +1,172 @@
+// OAuth for one launch of an http/sse server: the provider the transport gets, the fetch it sends through, and the
+// sign-in that follows a request the server refused. Used by McpLauncher for the start and by the session for calls.
+import {
+  auth,
+  ClientCredentialsProvider,
+  PrivateKeyJwtProvider,
+  UnauthorizedError,
+  type FetchLike,
+  type OAuthClientProvider,
+} from '@modelcontextprotocol/client';
+import { accountKey, expiresWithin, parseStored, resourceOf, type AccountIndex } from '../../core/auth/authKeys';
+import type { LaunchAuth, SignInReason } from '../../core/auth/authPorts';
+import { isLoopbackHost } from '../../core/config/serverUrl';
+import { LaunchError } from '../../core/lifecycle/launchError';
+import { errorMessage, type Logger } from '../../core/ports';
+import { signInThroughBrowser, SignInError } from './browserSignIn';
+import { LoopbackReceiver } from './loopbackReceiver';
+import { WardenOAuthProvider } from './wardenOAuthProvider';
+
+/** A token this close to its expiry is refreshed before a request rather than after the server's 401. */
+export const REFRESH_MARGIN_MS = 60_000;
+/** Browser rounds for one request (sign-in, then step-ups) before it fails with an error that says so. */
+export const MAX_SIGN_IN_ROUNDS = 2;
+
+/** The part of a transport a finished sign-in needs. */
+export interface AuthorizableTransport {
+  finishAuth(params: URLSearchParams): Promise<void>;
+}
+
+export class ServerAuth {
+  private refreshing: Promise<void> | undefined;
+
+  private constructor(
+    readonly provider: OAuthClientProvider,
+    private readonly launch: LaunchAuth,
+    private readonly serverUrl: URL,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * The OAuth side of a launch. For `client_credentials` the SDK's own providers (no user); otherwise MCP Warden's
+   * provider, starting from the redirect URI this resource used last (so a registration is reused).
+   */
+  static async create(server: string, serverUrl: string, launch: LaunchAuth, keyPath: string, logger: Logger): Promise<ServerAuth> {
+    const url = new URL(serverUrl);
+    const { settings } = launch;
+    if (settings.grant === 'client_credentials') return new ServerAuth(machineProvider(launch, keyPath), launch, url, logger);
+    const account = parseStored<AccountIndex>(await launch.store.get(accountKey(resourceOf(serverUrl))));
+    const redirectUri = account?.redirectUri ?? (await freshRedirectUri(launch));
+    const provider = new WardenOAuthProvider({
+      server,
+      serverUrl,
+      store: launch.store,
+      settings,
+      redirectUri,
+      record: launch.record,
+      ...(launch.clientSecret !== undefined && { clientSecret: launch.clientSecret }),
+      ...(launch.clientMetadataUrl && { clientMetadataUrl: launch.clientMetadataUrl }),
+      ...(launch.addSecrets && { addSecrets: launch.addSecrets }),
+    });
+    if (launch.clientSecret) launch.addSecrets?.([launch.clientSecret]);
+    return new ServerAuth(provider, launch, url, logger);
+  }
+
+  /**
+   * What the transport sends through: a token about to expire is refreshed first; a 401 to a request that carried
+   * a token drops the cached discovery (the server may have moved to another authorization server); a bearer token
+   * never leaves for another origin; OAuth traffic to other hosts is https (or loopback) only.
+   */
+  wrapFetch(base: FetchLike): FetchLike {
+    const wrapped: FetchLike = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const headers = new Headers(init?.headers);
+      const authorization = headers.get('authorization');
+      const bearer = authorization !== null && /^(?:Bearer|DPoP)\s/i.test(authorization);
+      if (url.origin !== this.serverUrl.origin) {
+        if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+          throw new Error(`refused to send an OAuth request to ${url.origin}: authorization servers must use https outside this machine`);
+        }
+        // The access token is for the resource alone (RFC 8707); whatever asked to send it elsewhere does not get it.
+        if (bearer) headers.delete('authorization');
+      } else if (bearer && this.provider instanceof WardenOAuthProvider) {
+        const fresh = await this.refreshIfExpiring(wrapped);
+        if (fresh) headers.set('authorization', `${authorization.split(/\s/)[0]} ${fresh}`);
+      }
+      const response = await base(input, { ...init, headers });
+      if (response.status === 401 && bearer && url.origin === this.serverUrl.origin) await this.provider.invalidateCredentials?.('discovery');
+      return response;
+    };
+    return wrapped;
+  }
+
+  /**
+   * After a request failed: when the SDK left an authorization URL for the user, signs in through the browser and
+   * finishes on `transport`. True when signed in (retry the request); false when there was nothing to do. Throws a
+   * SignInError when the user cancelled or the sign-in failed.
+   */
+  async signInAfter(error: unknown, transport: AuthorizableTransport, signal: AbortSignal, fetchFn: FetchLike): Promise<boolean> {
+    const provider = this.provider;
+    if (!(provider instanceof WardenOAuthProvider) || !(error instanceof UnauthorizedError)) return false;
+    const pending = provider.takePendingAuthorization();
+    if (!pending) return false;
+    const reason: SignInReason = (await provider.tokens()) ? 'step-up' : provider.nextReason;
+    try {
+      const params = await signInThroughBrowser(
+        {
+          auth: this.launch,
+          provider,
+          signal,
+          reissue: async (scope) => {
+            const result = await auth(provider, { serverUrl: this.serverUrl, ...(scope && { scope }), forceReauthorization: true, fetchFn });
+            return result === 'REDIRECT' ? provider.takePendingAuthorization() : undefined;
+          },
+        },
+        pending,
+        reason,
+      );
+      await provider.exchangingCodeDuring(() => transport.finishAuth(params));
+      return true;
+    } catch (failure) {
+      if (failure instanceof SignInError) throw failure;
+      const message = `sign-in to ${provider.issuer ?? this.serverUrl.origin} failed: ${errorMessage(failure)}`;
+      this.launch.record({ server: provider.server, action: 'sign-in-failed', ...(provider.issuer && { issuer: provider.issuer }), resource: provider.resource, detail: errorMessage(failure) });
+      throw new SignInError(message, 'failed');
+    } finally {
+      this.launch.onResumed();
+    }
+  }
+
+  /** Refreshes a token that expires within REFRESH_MARGIN_MS, once at a time; the new access token, if any. */
+  private async refreshIfExpiring(fetchFn: FetchLike): Promise<string | undefined> {
+    const tokens = await this.provider.tokens();
+    if (!tokens?.refresh_token || !expiresWithin(tokens as { expires_at?: number }, Date.now(), REFRESH_MARGIN_MS)) return undefined;
+    this.refreshing ??= (async () => {
+      try {
+        // Without a user: a refresh the server refuses leaves an authorization URL, taken after the server's 401.
+        await auth(this.provider, { serverUrl: this.serverUrl, fetchFn });
+      } catch (error) {
+        this.logger.warn(`the token of ${this.serverUrl.origin} could not be refreshed before it expires: ${errorMessage(error)}`);
+      }
+    })().finally(() => (this.refreshing = undefined));
+    await this.refreshing;
+    return (await this.provider.tokens())?.access_token;
+  }
+}
+
+/** `grant: client_credentials`: client_secret (basic) or private_key_jwt, with the configured client id. */
+function machineProvider(launch: LaunchAuth, keyPath: string): OAuthClientProvider {
+  const { settings } = launch;
+  if (!settings.clientId) throw new LaunchError(`${keyPath}.oauth.clientId: the client_credentials grant needs the client id registered with the authorization server`, false);
+  const scope = settings.scopes?.join(' ');
+  if (launch.privateKey !== undefined || settings.clientAuth === 'private_key_jwt') {
+    if (!launch.privateKey) throw new LaunchError(`${keyPath}.oauth.privateKey: private_key_jwt needs the PEM private key, as an \${input:…} reference`, false);
+    launch.addSecrets?.([launch.privateKey]);
+    return new PrivateKeyJwtProvider({ clientId: settings.clientId, privateKey: launch.privateKey, algorithm: settings.signingAlgorithm ?? 'ES256', clientName: 'MCP Warden', ...(scope && { scope }) });
+  }
+  if (!launch.clientSecret) throw new LaunchError(`${keyPath}.oauth.clientSecret: the client_credentials grant needs the client secret (or oauth.privateKey), as an \${input:…} reference`, false);
+  launch.addSecrets?.([launch.clientSecret]);
+  return new ClientCredentialsProvider({ clientId: settings.clientId, clientSecret: launch.clientSecret, clientName: 'MCP Warden', ...(scope && { scope }) });
+}
+
+/** A loopback redirect URI on a port free right now; the receiver listens on it again when a sign-in starts. */
+async function freshRedirectUri(launch: LaunchAuth): Promise<string> {
+  const probe = await LoopbackReceiver.open();
+  await probe.close();
+  return (await launch.user.externalUrl?.(probe.url)) ?? probe.url;
+}
+
+/** The message of a failed start or call that OAuth explains better than HTTP does. */
+export function signInFailureMessage(error: unknown): string | undefined {
+  return error instanceof SignInError ? error.message : undefined;
+}
