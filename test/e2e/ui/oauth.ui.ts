@@ -7,7 +7,7 @@
 // docs/images. Every wait is for a state of a page or a file, never a fixed time.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { auditFolder, waitForRecord } from './audit.ui';
 import { answerToast, exactRow, pane, runCommand, settled, toast, type UiStepOptions, widenSideBar, writeServersWorkspace } from './workbench';
 
@@ -31,6 +31,7 @@ export async function runOAuthTests(options: OAuthUiOptions): Promise<number> {
   const browser = await options.launchBrowser();
   // The authorization server's dev pages import web fonts: answer every request off this machine at once.
   await browser.route((url) => !['127.0.0.1', 'localhost'].includes(url.hostname), (route) => route.fulfill({ status: 204, body: '' }));
+  await reachAuthorizationServerDirectly(browser, options);
   const page = browser.pages()[0] ?? (await browser.newPage());
   const image = (name: string) => page.screenshot({ path: join(options.images, `${name}.png`) });
   try {
@@ -55,8 +56,7 @@ export async function runOAuthTests(options: OAuthUiOptions): Promise<number> {
     // Sign In: the browser opens the authorization server's login page.
     const opened = browser.waitForEvent('page', { timeout: 30_000 });
     await ask.locator('.monaco-button', { hasText: /^Sign In$/ }).click();
-    const login = await signInPage(await opened, options);
-    await signInThere(login, options);
+    await signInThere(await signInPage(await opened, options), options, 'oauth-browser-login');
     options.log(`UI: the browser signed in at ${options.issuer} and was sent back to MCP Warden's callback`);
 
     // The server runs with its tools, signed in.
@@ -86,6 +86,26 @@ export async function runOAuthTests(options: OAuthUiOptions): Promise<number> {
     if (/token|oauth|code_verifier/i.test(settings)) throw new Error(`settings.json holds something of the sign-in:\n${settings}`);
     assertNoTokenIn(auditFolder(options.workspace), record);
     options.log('UI: the audit log records the sign-in (no token); settings.json holds nothing of it');
+
+    // Sign Out on the Account row: the account goes; the running server restarts and asks again; Cancel leaves it
+    // stopped with an error that says how to sign in.
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await account.hover();
+    await account.locator('.action-label[aria-label^="Sign Out"]').click({ timeout: 15_000 });
+    await account.waitFor({ state: 'detached', timeout: 30_000 });
+    await answerToast(page, `Server '${SERVER}' needs you to sign in to ${options.issuer}.`, 'Cancel', 60_000);
+    await serverRow.locator('.label-description', { hasText: /^error: sign-in to .* was cancelled/ }).waitFor({ timeout: 30_000 });
+    options.log('UI: Sign Out removed the account and restarted the server, which asked again; Cancel stopped it with an error');
+
+    // Sign In from the palette: the server starts again and asks; the browser still has its session at the
+    // authorization server, so it goes straight back to the callback.
+    await runCommand(page, 'MCP Warden: Sign In', SERVER);
+    const again = browser.waitForEvent('page', { timeout: 30_000 });
+    await answerToast(page, `Server '${SERVER}' needs you to sign in to ${options.issuer}.`, 'Sign In', 60_000);
+    await signInThere(await signInPage(await again, options), options);
+    await serverRow.locator('.label-description', { hasText: / · streamable-http$/ }).waitFor({ timeout: 60_000 });
+    await description.filter({ hasText: options.issuer }).waitFor({ timeout: 30_000 });
+    options.log('UI: Sign In from the palette signed in again; the server runs and shows its account');
     return 0;
   } catch (error) {
     options.log(`OAuth UI test failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -98,39 +118,64 @@ export async function runOAuthTests(options: OAuthUiOptions): Promise<number> {
 }
 
 /**
- * The page Sign In opened. code-server sends a link to a loopback address through its port proxy (/proxy/<port>/),
- * as it must for a user whose browser runs on another machine; the fixture's authorization server runs on the
- * code-server machine's loopback, where this test's browser reaches it directly, and its pages use absolute paths
- * that a path proxy breaks. So a proxied link is followed to the same path on the authorization server itself.
- * (A real authorization server is not on loopback, and code-server leaves its link alone.)
+ * code-server sends a link to a loopback address through its port proxy (/proxy/<port>/), as it must for a user
+ * whose browser runs on another machine. The fixture's authorization server runs on the code-server machine's
+ * loopback, and its pages use absolute paths that a path proxy breaks; this test's browser reaches it directly, so
+ * its proxied links are redirected to it. (A real authorization server is not on loopback: code-server leaves its
+ * links alone.) MCP Warden's own callback stays behind the proxy, as `env.asExternalUri` made it.
  */
+async function reachAuthorizationServerDirectly(browser: BrowserContext, options: OAuthUiOptions): Promise<void> {
+  const editor = new URL(options.serverUrl).origin;
+  const issuer = new URL(options.issuer);
+  const prefix = `/proxy/${issuer.port}/`;
+  await browser.route(
+    (url) => url.origin === editor && url.pathname.startsWith(prefix),
+    (route) => {
+      const url = new URL(route.request().url());
+      options.log(`UI: the browser was sent to ${url.pathname.split('/').slice(0, 4).join('/')}… through code-server's port proxy: redirected to ${issuer.origin}`);
+      return route.fulfill({ status: 302, headers: { location: `${issuer.origin}/${url.pathname.slice(prefix.length)}${url.search}` } });
+    },
+  );
+}
+
+/** The page Sign In opened: the authorization server's (its login form comes next). */
 async function signInPage(opened: Page, options: OAuthUiOptions): Promise<Page> {
   await opened.waitForLoadState('domcontentloaded');
   const url = new URL(opened.url());
-  const issuer = new URL(options.issuer);
-  const proxied = /^\/proxy\/(\d+)(\/.*)$/.exec(url.pathname);
-  options.log(`UI: Sign In opened ${url.origin}${url.pathname}${proxied ? ' (code-server port proxy)' : ''}`);
-  if (proxied && proxied[1] === issuer.port) await opened.goto(`${issuer.origin}${proxied[2]}${url.search}`, { waitUntil: 'domcontentloaded' });
-  else if (url.origin !== issuer.origin) throw new Error(`Sign In opened ${url.origin}${url.pathname}, not the authorization server ${issuer.origin}`);
+  const error = url.searchParams.get('error');
+  if (error) throw new Error(`the authorization server answered ${error}: ${url.searchParams.get('error_description') ?? ''} (at ${url.origin}${url.pathname})`);
+  if (url.origin !== new URL(options.issuer).origin) throw new Error(`Sign In opened ${url.origin}${url.pathname}, not the authorization server ${options.issuer}`);
+  options.log(`UI: Sign In opened ${url.origin}${url.pathname} in the browser`);
   return opened;
 }
 
-/** oidc-provider's dev forms: login (any user, any password), then consent; then the redirect to the callback. */
-async function signInThere(login: Page, options: OAuthUiOptions): Promise<void> {
-  await login.locator('input[name=login]').fill(LOGIN, { timeout: 30_000 });
-  await login.locator('input[name=password]').fill('any password');
-  await login.screenshot({ path: join(options.images, 'oauth-browser-login.png') });
-  await login.locator('button[type=submit]').click();
-  // Consent (the client asks for scopes): one more form, unless the provider already has the grant.
-  const consent = login.locator('button[type=submit]', { hasText: /continue/i });
-  const callback = (url: URL) => url.pathname.endsWith('/callback');
-  await Promise.race([consent.waitFor({ timeout: 30_000 }), login.waitForURL(callback, { timeout: 30_000 })]);
-  if (!callback(new URL(login.url()))) await consent.click();
-  await login.waitForURL(callback, { timeout: 30_000 });
-  const params = new URL(login.url()).searchParams;
+/**
+ * oidc-provider's dev forms: login (any user, any password), then consent, each only if the provider asks (a second
+ * sign-in in the same browser has a session and a grant already); then the redirect to MCP Warden's callback.
+ */
+async function signInThere(page: Page, options: OAuthUiOptions, screenshot?: string): Promise<void> {
+  const loginField = page.locator('input[name=login]');
+  const consent = page.locator('button[type=submit]', { hasText: /continue/i });
+  const atCallback = () => new URL(page.url()).pathname.endsWith('/callback');
+  const callback = page.waitForURL((url) => url.pathname.endsWith('/callback'), { timeout: 60_000 });
+  callback.catch(() => undefined);
+  while (!atCallback()) {
+    const next = await Promise.race([loginField.waitFor({ timeout: 30_000 }).then(() => 'login' as const), consent.waitFor({ timeout: 30_000 }).then(() => 'consent' as const), callback.then(() => 'callback' as const)]);
+    if (next === 'login') {
+      await loginField.fill(LOGIN);
+      await page.locator('input[name=password]').fill('any password');
+      if (screenshot) await page.screenshot({ path: join(options.results, `${screenshot}.png`) });
+      await page.locator('button[type=submit]').click();
+      await loginField.waitFor({ state: 'detached', timeout: 30_000 });
+    } else if (next === 'consent') {
+      await consent.click();
+      await consent.waitFor({ state: 'detached', timeout: 30_000 });
+    } else break;
+  }
+  await callback;
+  const params = new URL(page.url()).searchParams;
   if (!params.get('code') || params.get('error')) throw new Error(`the callback got no code: error=${params.get('error')} ${params.get('error_description') ?? ''}`);
-  await login.locator('body').waitFor({ timeout: 15_000 });
-  options.log(`UI: the callback page says: "${(await login.locator('body').innerText()).trim().split('\n')[0]}"`);
+  options.log(`UI: the callback page says: "${(await page.locator('body').innerText({ timeout: 15_000 })).trim().split('\n')[0]}"`);
 }
 
 /** MCP Warden: Call Tool… → docs → whoami, allowed once; the result names the user. */
