@@ -6,6 +6,7 @@ import {
   SdkHttpError,
   SSEClientTransport,
   StreamableHTTPClientTransport,
+  UnauthorizedError,
   type Implementation,
   type JSONRPCMessage,
   type LoggingLevel,
@@ -139,7 +140,7 @@ export class McpLauncher implements SessionLauncher {
         const transport = make();
         current = transport;
         try {
-          return await this.connect(request, transport, kind, explainEnd, { legacyOnly }, reauthorize);
+          return await this.connect(request, transport, kind, explainEnd, { legacyOnly }, reauthorize && { reauthorize, pending: () => oauth?.signInPending ?? false });
         } catch (error) {
           if (!oauth || round > MAX_SIGN_IN_ROUNDS || !(await oauth.signInAfter(error, transport, request.signal, fetch))) throw error;
           request.logger.info('signed in: connecting again');
@@ -174,7 +175,7 @@ export class McpLauncher implements SessionLauncher {
     kind: TransportKind,
     explainEnd: () => SessionEnd,
     negotiation: { readonly legacyOnly: boolean; readonly probeTimeoutMs?: number },
-    reauthorize?: SessionReauthorizer,
+    auth?: { readonly reauthorize: SessionReauthorizer; readonly pending: () => boolean },
   ): Promise<McpSession> {
     const { logger, limits, signal, clientRequests } = request;
     let session: McpSession | undefined;
@@ -247,6 +248,8 @@ export class McpLauncher implements SessionLauncher {
       });
       const catalog = await Promise.race([handshake, stopped]);
       handshake.catch(() => undefined);
+      // A list the server refused for want of a sign-in (lists fail quietly): sign in and start again.
+      if (auth?.pending()) throw new UnauthorizedError('the server wants a sign-in before it lists what it offers');
       // A server that went away while its lists were fetched (the lists then come back empty) crashed.
       if (closedBeforeSession || (rawTransport instanceof ProcessTransport && rawTransport.exit)) {
         throw new LaunchError(`${explainEnd().reason}, right after the MCP handshake`, true);
@@ -278,7 +281,7 @@ export class McpLauncher implements SessionLauncher {
         client.getProtocolEra() === 'modern' ? { [LOG_LEVEL_META_KEY]: limits.serverLogLevel } : undefined,
         clientRequests && request.offered?.elicitationUrl ? (elicitations) => askUrlElicitations(clientRequests, elicitations, logger, connection.signal) : undefined,
         undefined,
-        reauthorize,
+        auth?.reauthorize,
       );
       for (const apply of pendingCatalog) apply();
       return session;

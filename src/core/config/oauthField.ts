@@ -63,7 +63,7 @@ export function parseOAuthField(raw: unknown, keyPath: string): { readonly setti
     else scopes = value as string[];
   }
 
-  if ((clientSecret || privateKey) && !clientId && o['clientId'] === undefined) problem('clientId', 'is required with clientSecret or privateKey: they belong to a registered client');
+  if ((clientSecret || privateKey) && grant !== 'client_credentials' && o['clientId'] === undefined) problem('clientId', 'is required with clientSecret or privateKey: they belong to a registered client');
   if (grant === 'client_credentials') {
     if (o['clientId'] === undefined) problem('clientId', 'is required for grant client_credentials');
     if (o['clientSecret'] === undefined && o['privateKey'] === undefined) problem(undefined, 'grant client_credentials needs clientSecret or privateKey');

@@ -62,6 +62,11 @@ export class ServerAuth {
     return new ServerAuth(provider, launch, url, logger);
   }
 
+  /** An authorization URL waits for the user (a request needed a sign-in). */
+  get signInPending(): boolean {
+    return this.provider instanceof WardenOAuthProvider && this.provider.hasPendingAuthorization;
+  }
+
   /**
    * What the transport sends through: a token about to expire is refreshed first; a 401 to a request that carried
    * a token drops the cached discovery (the server may have moved to another authorization server); a bearer token

@@ -2,6 +2,7 @@
 // and what the client says about itself. The SDK's `auth()` does the protocol (discovery, PKCE, resource, iss,
 // refresh, step-up); this class only stores and reports. Nothing here sends a token anywhere.
 import { randomBytes } from 'node:crypto';
+import { DpopSession } from '@modelcontextprotocol/client';
 import type {
   OAuthClientInformationContext,
   OAuthClientMetadata,
@@ -47,6 +48,8 @@ export class WardenOAuthProvider implements OAuthClientProvider {
   private exchangingCode = false;
   /** The authorization URL of a flow that needs the user, until the hand-off takes it. */
   private pending: URL | undefined;
+  /** One DPoP key for the provider's life (the SDK wants the same session across calls), made on first use. */
+  private dpopSession: Promise<DpopSession> | undefined;
   /** Why the next sign-in is needed, for the user's notification. */
   nextReason: SignInReason = 'sign-in';
   readonly resource: string;
@@ -192,6 +195,21 @@ export class WardenOAuthProvider implements OAuthClientProvider {
     } finally {
       this.exchangingCode = false;
     }
+  }
+
+  /**
+   * DPoP (RFC 9449) when the authorization server advertises it: tokens bound to a key of this process, useless
+   * to anyone who copies them. Elsewhere plain Bearer tokens. The key lives in memory only: a DPoP-bound token of
+   * an earlier run is refused and replaced by a new sign-in or refresh.
+   */
+  dpop(): Promise<DpopSession> | undefined {
+    // Once tokens may be bound to the key, it stays: a forgotten discovery (a 401) must not fall back to Bearer.
+    if (this.dpopSession) return this.dpopSession;
+    const metadata = this.discovery?.authorizationServerMetadata as { dpop_signing_alg_values_supported?: unknown } | undefined;
+    const algorithms = metadata?.dpop_signing_alg_values_supported;
+    if (!Array.isArray(algorithms) || algorithms.length === 0) return undefined;
+    this.dpopSession ??= DpopSession.create();
+    return this.dpopSession;
   }
 
   saveCodeVerifier(codeVerifier: string): void {

@@ -22,6 +22,9 @@ import { loadEnvFile } from '../envFile';
 import { McpLauncher } from '../mcpLauncher';
 import { HmacGrantSealer } from '../permissions/grantSealer';
 import { nodeHasher } from '../permissions/hasher';
+import { MemoryAuthStore } from '../auth/memoryAuthStore';
+import { CONFORMANCE_CLIENT_METADATA_URL, scenarioAuth } from './authContext';
+import { HeadlessSignInUser } from './headlessSignIn';
 import { parseScenarioContext, scenarioScript, type ScenarioContext, type ScenarioScript } from './scenarios';
 import { AllowOncePrompter, MemoryAudit, MemoryGrantStore, ScriptedElicitation, ScriptedSampling, stderrLogger } from './scriptedUser';
 
@@ -69,6 +72,8 @@ export async function runScenario(run: ConformanceRun, logger: Logger): Promise<
   });
   const elicitation = new ScriptedElicitation(run.script.answerElicitation, logger);
   const sampling = new ScriptedSampling(logger);
+  const signInUser = new HeadlessSignInUser(logger);
+  const auth = scenarioAuth(run.scenario, run.context);
   const launcher = new McpLauncher({
     clientInfo: { name: 'mcp-warden', title: 'MCP Warden', version: extensionVersion() },
     audit,
@@ -77,7 +82,7 @@ export async function runScenario(run: ConformanceRun, logger: Logger): Promise<
   const registry = new ServerRegistry({
     supervisor: {
       launcher,
-      resolveSpec: (definition, keyPath) => resolveLaunchSpec(definition, keyPath, { variables, askInput: async () => undefined, loadEnvFile }),
+      resolveSpec: (definition, keyPath) => resolveLaunchSpec(definition, keyPath, { variables, askInput: async (id) => auth.inputs[id], loadEnvFile }),
       limits: () => limits,
       clock: systemClock,
       audit,
@@ -86,6 +91,7 @@ export async function runScenario(run: ConformanceRun, logger: Logger): Promise<
       offered: OFFERED,
       onElicitationComplete: (server, id) => elicitation.completed(server, id),
       onSessionEnd: (server, session) => gate.endSession(server, session),
+      auth: { store: new MemoryAuthStore(), user: signInUser, clientMetadataUrl: () => CONFORMANCE_CLIENT_METADATA_URL, signInTimeoutMs: () => 15_000 },
       // No restarts: a crash of the mock server is the scenario's failure, not something to retry.
       restartPolicy: { maxCrashes: 1, windowMs: 60_000, initialDelayMs: 0, maxDelayMs: 0 },
     },
@@ -97,11 +103,15 @@ export async function runScenario(run: ConformanceRun, logger: Logger): Promise<
     hasher: nodeHasher,
   });
   try {
-    const entry = parseServer(SERVER, { type: 'http', url: run.serverUrl }, `mcpWarden.servers.${SERVER}`, { kind: 'settings' }, { strict: true });
+    const entry = parseServer(SERVER, { type: 'http', url: run.serverUrl, ...(auth.oauth && { oauth: auth.oauth }) }, `mcpWarden.servers.${SERVER}`, { kind: 'settings' }, { strict: true });
     if (!entry.ok) throw new Error(entry.problems.map((p) => `${p.keyPath}: ${p.message}`).join('; '));
     await registry.applyConfiguration({ servers: [entry], discovered: [], problems: [] }, { autostart: false });
     await registry.start(SERVER);
     const state = registry.server(SERVER)?.state;
+    if (state?.kind === 'error' && run.script.refusalExpected) {
+      logger.info(`the start was refused, as this scenario expects: ${state.message}`);
+      return;
+    }
     if (state?.kind !== 'running') throw new Error(`the server did not start: ${state?.kind === 'error' ? state.message : (state?.kind ?? 'unknown')}`);
     const { session } = state;
     logger.info(`running: protocol ${session.protocolVersion} (${session.era}), tools: ${registry.server(SERVER)?.catalog.tools.map((t) => t.name).join(', ') || '(none)'}`);
@@ -124,6 +134,8 @@ export async function runScenario(run: ConformanceRun, logger: Logger): Promise<
   } finally {
     await registry.stopAll();
     registry.dispose();
+    const authEvents = audit.events.filter((e) => e.type === 'auth').map((e) => (e.type === 'auth' ? e.action : ''));
+    if (authEvents.length > 0) logger.info(`auth events: ${authEvents.join(', ')}; browser sign-ins: ${signInUser.opened.length}`);
     logger.info(`audit: ${audit.events.length} events; permission questions: ${prompter.questions.length}; forms: ${elicitation.requests.length}; sampling: ${sampling.requests.length}`);
   }
 }

@@ -30,6 +30,8 @@ export interface ScenarioScript {
   readonly does: string;
   /** What the user clicks when the server asks for input (undefined: the scenario never asks). */
   readonly answerElicitation?: (request: ElicitationRequest) => ElicitationAnswer;
+  /** A start that fails is the expected end of this scenario (MCP Warden must refuse); the run then ends well. */
+  readonly refusalExpected?: boolean;
   run(user: ScenarioUser, context: ScenarioContext): Promise<void>;
 }
 
@@ -107,15 +109,43 @@ export const SCENARIOS: Readonly<Record<string, ScenarioScript>> = {
 };
 
 /**
- * Every `auth/*` scenario: the user starts the server as they would any other. MCP Warden has no sign-in yet (the
- * OAuth issue, 11, builds it), so the start fails at the server's 401 with a message that says so; these scenarios
- * are expected failures until then (test/conformance/expected-failures.yml).
+ * Every `auth/*` scenario: the user starts the server as any other (MCP Warden signs in when it asks), then lists
+ * its tools and calls `test-tool` when there is one, as the SDK's own conformance client does. In the scenarios
+ * where a correct client must refuse (a wrong `iss`, a resource or issuer that does not match, a scope that never
+ * suffices), the user sees the start or the call refused and the run ends well: the suite's checks say whether
+ * the refusal came at the right step.
  */
-export const AUTH_SCRIPT: ScenarioScript = { does: 'starts the server, which wants OAuth (MCP Warden has no sign-in yet)', run: listOnly };
+export const AUTH_SCRIPT: ScenarioScript = {
+  does: 'starts the server (signing in when asked), lists its tools and calls test-tool when it is offered',
+  run: async (user) => {
+    user.note(`tools: ${user.tools.map((t) => t.name).join(', ') || '(none)'}`);
+    if (user.tools.some((t) => t.name === 'test-tool')) await user.call('test-tool', {});
+  },
+};
+
+/** Auth scenarios in which MCP Warden must refuse to go on; the refusal is what the user sees. */
+export const AUTH_REFUSALS: ReadonlySet<string> = new Set([
+  'auth/resource-mismatch',
+  'auth/iss-supported-missing',
+  'auth/iss-wrong-issuer',
+  'auth/iss-unexpected',
+  'auth/iss-normalized',
+  'auth/metadata-issuer-mismatch',
+  'auth/scope-retry-limit',
+]);
+
+/** The refusing twin of AUTH_SCRIPT: a refused start or call is the expected end. */
+export const AUTH_REFUSAL_SCRIPT: ScenarioScript = {
+  does: 'starts the server and expects MCP Warden to refuse the sign-in (or the call) at the step the scenario breaks',
+  refusalExpected: true,
+  run: async (user, context) => {
+    await AUTH_SCRIPT.run(user, context).catch((error: unknown) => user.note(`the call was refused, as expected: ${String(error)}`));
+  },
+};
 
 /** The script of a scenario, or an error naming the scenarios there are scripts for. */
 export function scenarioScript(name: string | undefined): ScenarioScript {
-  const script = name === undefined ? undefined : name.startsWith('auth/') ? AUTH_SCRIPT : SCENARIOS[name];
+  const script = name === undefined ? undefined : AUTH_REFUSALS.has(name) ? AUTH_REFUSAL_SCRIPT : name.startsWith('auth/') ? AUTH_SCRIPT : SCENARIOS[name];
   if (script) return script;
   const known = [...Object.keys(SCENARIOS), 'auth/*'].join(', ');
   throw new Error(name === undefined ? `MCP_CONFORMANCE_SCENARIO is not set; known scenarios: ${known}` : `unknown scenario '${name}'; known scenarios: ${known}`);
