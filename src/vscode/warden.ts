@@ -224,7 +224,7 @@ export class Warden implements vscode.Disposable {
     this.disposables.add(this.registry.onDidChange(() => permissionsTree.refresh()));
     this.disposables.add(new PermissionsStatusBar(permissions.prompter));
 
-    const signIn = auth.attach(this.registry);
+    const signIn = auth.attach(this.registry, this.audit.pipeline);
     for (const command of signIn.commands) this.disposables.add(command);
     const tree = this.disposables.add(new ServersTreeProvider(this.registry, sandboxes, signIn.accounts));
     this.treeView = this.disposables.add(vscode.window.createTreeView(Views.servers, { treeDataProvider: tree, showCollapseAll: true }));

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { AccountSummary, AuthSecretStore, ServerAuthDeps } from '../../core/auth/authPorts';
+import { authAuditInput, type AuditSink } from '../../core/audit/auditEvent';
+import type { AccountSummary, AuthEvent, AuthSecretStore, ServerAuthDeps } from '../../core/auth/authPorts';
 import { DisposableStore, type Disposable } from '../../core/disposable';
 import type { ServerRegistry } from '../../core/lifecycle/serverRegistry';
 import { errorMessage, type Logger } from '../../core/ports';
@@ -14,8 +15,8 @@ import { VsCodeSignInUser } from './signInUser';
 /** The engine's accounts API (src/node/auth/accounts.ts), passed in so this file stays an editor adapter. */
 export interface AccountsApi {
   accountOf(store: AuthSecretStore, url: string): Promise<AccountSummary | undefined>;
-  signOut(store: AuthSecretStore, url: string): Promise<unknown>;
-  signOutEverywhere(store: AuthSecretStore): Promise<unknown>;
+  signOut(store: AuthSecretStore, url: string, options: { record: (event: AuthEvent) => void }): Promise<unknown>;
+  signOutEverywhere(store: AuthSecretStore, options: { record: (event: AuthEvent) => void }): Promise<unknown>;
 }
 
 /** Account rows are read again this long after the last change of a burst (a start fires several). */
@@ -55,7 +56,7 @@ export class WardenAuth implements vscode.Disposable {
   }
 
   /** The accounts of the registry's http/sse servers, kept current; the Sign In / Out commands. */
-  attach(registry: ServerRegistry): { accounts: ServerAccounts; commands: Disposable[] } {
+  attach(registry: ServerRegistry, audit: AuditSink): { accounts: ServerAccounts; commands: Disposable[] } {
     const servers = (): RemoteServer[] =>
       registry.servers.flatMap((s) => (s.status === 'configured' && s.definition && s.definition.type !== 'stdio' ? [{ name: s.name, url: s.definition.url }] : []));
     const accounts = (this.accountsModel = this.disposables.add(
@@ -68,12 +69,14 @@ export class WardenAuth implements vscode.Disposable {
     this.disposables.add(registry.onDidChange(() => this.scheduleRefresh()));
     this.disposables.add(this.context.secrets.onDidChange((event) => event.key.startsWith(AUTH_KEY_PREFIX) && this.scheduleRefresh()));
     this.scheduleRefresh();
+    // A sign-out is audited in the server's current (or last) session; the engine says what was revoked.
+    const record = (event: AuthEvent) => audit.record(() => authAuditInput(event, registry.sessionOf(event.server)));
     const commands = registerAuthCommands({
       registry,
       user: this.user,
       accounts,
-      signOut: (url) => this.api.signOut(this.store, url),
-      signOutEverywhere: () => this.api.signOutEverywhere(this.store),
+      signOut: (url) => this.api.signOut(this.store, url, { record }),
+      signOutEverywhere: () => this.api.signOutEverywhere(this.store, { record }),
       logger: this.logger,
     });
     return { accounts, commands };

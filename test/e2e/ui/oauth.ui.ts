@@ -3,8 +3,8 @@
 // (code-server's openExternal opens a page of the test's browser); the login and consent forms are filled there;
 // the redirect reaches MCP Warden's loopback callback (through env.asExternalUri); the server then runs with its
 // tool `whoami`, which answers with the signed-in user; the Servers view shows the account (issuer, scopes,
-// expiry); the audit log has the sign-in and no token; settings.json has nothing of it. Screenshots go to
-// docs/images. Every wait is for a state of a page or a file, never a fixed time.
+// expiry); the audit log has the sign-in and no token; settings.json has nothing of it; Sign Out forgets the
+// account and the server asks again; Sign In from the palette signs in again. Screenshots go to docs/images. Every wait is for a state of a page or a file, never a fixed time.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -95,7 +95,9 @@ export async function runOAuthTests(options: OAuthUiOptions): Promise<number> {
     await account.waitFor({ state: 'detached', timeout: 30_000 });
     await answerToast(page, `Server '${SERVER}' needs you to sign in to ${options.issuer}.`, 'Cancel', 60_000);
     await serverRow.locator('.label-description', { hasText: /^error: sign-in to .* was cancelled/ }).waitFor({ timeout: 30_000 });
-    options.log('UI: Sign Out removed the account and restarted the server, which asked again; Cancel stopped it with an error');
+    const signedOut = await waitForRecord(auditFolder(options.workspace), (r) => r['type'] === 'auth' && r['action'] === 'signed-out' && r['server'] === SERVER, 30_000);
+    if (signedOut['issuer'] !== options.issuer) throw new Error(`unexpected sign-out record: ${JSON.stringify(signedOut)}`);
+    options.log(`UI: Sign Out removed the account (audited: ${String(signedOut['detail'])}) and restarted the server, which asked again; Cancel stopped it with an error`);
 
     // Sign In from the palette: the server starts again and asks; the browser still has its session at the
     // authorization server, so it goes straight back to the callback.
