@@ -14,7 +14,7 @@ interface Waiting {
 export interface SignInUserDeps {
   /**
    * Sign In clicked on a notification whose question was withdrawn (the start was stopped or timed out meanwhile):
-   * the user still wants to sign in, so the server is started again.
+   * the user still wants to sign in, so a server that is stopped is started again.
    */
   readonly signInAgain: (server: string) => void;
   readonly logger: Logger;
@@ -25,7 +25,7 @@ export interface SignInUserDeps {
  * (`env.openExternal`); and `env.asExternalUri` for the loopback callback, so that code-server and remote windows
  * give the browser an address it reaches (their port forwarding). Sign In in the Servers view answers the question
  * too. A question withdrawn by its signal settles at once; VS Code cannot take a notification back, so its buttons
- * then answer nothing (Sign In starts the server again instead).
+ * then answer nothing (Sign In starts a stopped server again instead).
  */
 export class VsCodeSignInUser implements SignInUser, vscode.Disposable {
   private readonly waiting = new Set<Waiting>();

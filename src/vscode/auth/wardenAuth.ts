@@ -33,6 +33,7 @@ export class WardenAuth implements vscode.Disposable {
   private readonly disposables = new DisposableStore();
   private readonly deps: ServerAuthDeps;
   private accountsModel: ServerAccounts | undefined;
+  private registry: ServerRegistry | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -42,7 +43,7 @@ export class WardenAuth implements vscode.Disposable {
   ) {
     this.store = new SecretStorageAuthStore(context.secrets);
     this.user = this.disposables.add(
-      new VsCodeSignInUser({ signInAgain: (server) => void vscode.commands.executeCommand(AuthCommands.signIn, server), logger }),
+      new VsCodeSignInUser({ signInAgain: (server) => this.signInAgain(server), logger }),
     );
     this.deps = { store: this.store, user: this.user, clientMetadataUrl, signInTimeoutMs };
   }
@@ -57,6 +58,7 @@ export class WardenAuth implements vscode.Disposable {
 
   /** The accounts of the registry's http/sse servers, kept current; the Sign In / Out commands. */
   attach(registry: ServerRegistry, audit: AuditSink): { accounts: ServerAccounts; commands: Disposable[] } {
+    this.registry = registry;
     const servers = (): RemoteServer[] =>
       registry.servers.flatMap((s) => (s.status === 'configured' && s.definition && s.definition.type !== 'stdio' ? [{ name: s.name, url: s.definition.url }] : []));
     const accounts = (this.accountsModel = this.disposables.add(
@@ -85,6 +87,15 @@ export class WardenAuth implements vscode.Disposable {
   dispose(): void {
     clearTimeout(this.refreshTimer);
     this.disposables.dispose();
+  }
+
+  /**
+   * Sign In on a notification whose question was withdrawn: only a server that is not running and not signing in
+   * (a later question, or its browser hand-off) is started again, so a stale button never interrupts a sign-in.
+   */
+  private signInAgain(server: string): void {
+    const state = this.registry?.server(server)?.state.kind;
+    if (state === 'stopped' || state === 'error') void vscode.commands.executeCommand(AuthCommands.signIn, server);
   }
 
   private scheduleRefresh(): void {
