@@ -4,6 +4,7 @@
 //  3. drives the workbench UI (command palette, Servers view, Permissions) and saves screenshots in test-results/
 //     (the permission screenshots of the README in docs/images).
 // Exit code: 0 when every step passed.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumPath, ensureHost, installFixtureExtension, installVsix, launchBrowser, log, makeRunDir, ROOT, startCodeServer } from './vscodeHost.mjs';
@@ -13,8 +14,8 @@ const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const vsix = join(ROOT, `mcp-warden-${version}.vsix`);
 const results = join(ROOT, 'test-results');
 const EXT_TEST_TIMEOUT_MS = 240_000;
-/** E2E_ONLY=ext,ui,audit,permissions,sandbox,elicitation,sampling,content,gateway,multiroot,trust runs only those steps (for focused runs while iterating). */
-const STEPS = ['ext', 'ui', 'audit', 'permissions', 'sandbox', 'elicitation', 'sampling', 'content', 'gateway', 'multiroot', 'trust'];
+/** E2E_ONLY=ext,ui,audit,permissions,sandbox,elicitation,sampling,content,gateway,oauth,multiroot,trust runs only those steps (for focused runs while iterating). */
+const STEPS = ['ext', 'ui', 'audit', 'permissions', 'sandbox', 'elicitation', 'sampling', 'content', 'gateway', 'oauth', 'multiroot', 'trust'];
 const only = process.env.E2E_ONLY ? new Set(process.env.E2E_ONLY.split(',').map((s) => s.trim())) : new Set(STEPS);
 for (const step of only) if (!STEPS.includes(step)) throw new Error(`E2E_ONLY: unknown step '${step}' (steps: ${STEPS.join(', ')})`);
 
@@ -229,6 +230,26 @@ async function main() {
       failed += await closeEditor(gateway);
     }
 
+    // 3i: OAuth: an http server behind a real authorization server; the sign-in notification, the browser (login and
+    // consent), the loopback callback; the server runs with its tools and the Servers view shows the account
+    if (only.has('oauth')) {
+      const oauthUi = await import(join(ROOT, 'out/test/e2e/ui/oauth.ui.js'));
+      const servers = await startOAuthServers(host.node24);
+      cleanups.push(servers.stop);
+      const oauth = await openEditor('oauth', { detachedGrandchild: false, writeWorkspace: (dir) => oauthUi.writeOAuthWorkspace(dir, { url: servers.url }) });
+      failed += await oauthUi.runOAuthTests({
+        serverUrl: oauth.server.url,
+        workspace: oauth.workspace,
+        images: join(ROOT, 'docs', 'images'),
+        results,
+        launchBrowser: oauth.launchBrowser,
+        issuer: servers.issuer,
+        url: servers.url,
+        log,
+      });
+      failed += await closeEditor(oauth);
+    }
+
     // 3b: a multi-root workspace, opened on its .code-workspace file (its settings live there)
     // (its folder's settings.json does not apply in a multi-root window, so server "helper" never runs there)
     if (only.has('multiroot')) {
@@ -256,6 +277,41 @@ async function main() {
   }
   log(failed === 0 ? 'e2e passed' : `e2e failed: ${failed} failing step(s)`);
   return failed === 0 ? 0 : 1;
+}
+
+/**
+ * The OAuth fixture (test/fixtures/oauth/oauth-servers.mjs: an authorization server and the MCP server it protects)
+ * as a process group of its own; resolves with the {issuer, url} it prints. Its start-up alone is retried.
+ */
+async function startOAuthServers(node) {
+  for (let attempt = 1; ; attempt++) {
+    const child = spawn(node, [join(ROOT, 'test/fixtures/oauth/oauth-servers.mjs')], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AT_TTL: '3600' } });
+    let errors = '';
+    child.stderr.on('data', (chunk) => (errors = (errors + chunk).slice(-4000)));
+    const stop = () => {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // gone
+      }
+    };
+    const started = await new Promise((resolve) => {
+      let out = '';
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+        const line = out.split('\n', 1)[0];
+        if (out.includes('\n')) resolve(JSON.parse(line));
+      });
+      child.once('exit', () => resolve(undefined));
+      setTimeout(() => resolve(undefined), 30_000);
+    });
+    if (started) {
+      log(`OAuth fixture: authorization server ${started.issuer}, protected MCP server ${started.url}`);
+      return { ...started, stop };
+    }
+    stop();
+    if (attempt >= 3) throw new Error(`the OAuth fixture did not start:\n${errors}`);
+  }
 }
 
 /** Opens the workbench with the test payload; the workbench reports the mocha result through codeAutomationExit. */

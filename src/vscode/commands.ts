@@ -28,7 +28,7 @@ const handlers: Record<(typeof Commands)[keyof typeof Commands], CommandHandler>
     reportFailedStart(warden, name);
   },
   [Commands.stopServer]: async (warden, arg) => {
-    const name = await serverArgument(warden, arg, 'Stop which server?', ['running', 'starting', 'waiting']);
+    const name = await serverArgument(warden, arg, 'Stop which server?', ['running', 'starting', 'waiting', 'needs-sign-in']);
     if (name) await warden.registry.stop(name);
   },
   [Commands.restartServer]: async (warden, arg) => {

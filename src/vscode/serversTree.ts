@@ -6,6 +6,8 @@ import { ServerState } from '../core/lifecycle/serverState';
 import type { PromptInfo, ResourceInfo, ResourceTemplateInfo, ToolInfo } from '../core/lifecycle/session';
 import type { Event } from '../core/events';
 import type { SandboxStatus } from '../core/sandbox/sandboxProfile';
+import type { AccountSummary } from '../core/auth/authPorts';
+import { accountDescription, accountTooltip } from './auth/signInText';
 
 type GroupKind = 'tools' | 'prompts' | 'resources' | 'capabilities';
 
@@ -19,7 +21,8 @@ export type ServersTreeNode =
   | { readonly kind: 'resource'; readonly serverName: string; readonly resource: ResourceInfo }
   | { readonly kind: 'resourceTemplate'; readonly serverName: string; readonly template: ResourceTemplateInfo }
   | { readonly kind: 'detail'; readonly id: string; readonly label: string; readonly description: string; readonly tooltip?: string }
-  | { readonly kind: 'sandbox'; readonly serverName: string; readonly status: SandboxStatus };
+  | { readonly kind: 'sandbox'; readonly serverName: string; readonly status: SandboxStatus }
+  | { readonly kind: 'account'; readonly serverName: string; readonly account: AccountSummary };
 
 /** How each server's runs are contained (sandbox/serverSandboxes.ts), for the view. */
 export interface SandboxStatusSource {
@@ -27,20 +30,36 @@ export interface SandboxStatusSource {
   readonly onDidChange: Event<string>;
 }
 
+/** Which account each http/sse server is signed in with (auth/serverAccounts.ts), for the view. */
+export interface AccountSource {
+  get(server: string): AccountSummary | undefined;
+  /** True when some server is signed in: its expiry text changes with time. */
+  readonly any: boolean;
+  readonly onDidChange: Event<void>;
+}
+
+/** How often an account's "expires in N min" is redrawn. */
+const EXPIRY_REDRAW_MS = 30_000;
+
 /** The Servers view: each server with its state, and under a running one its tools, prompts, resources and capabilities. */
 export class ServersTreeProvider implements vscode.TreeDataProvider<ServersTreeNode>, Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly subscription: Disposable;
   private readonly sandboxSubscription: Disposable | undefined;
+  private readonly accountSubscription: Disposable | undefined;
+  private readonly expiryTimer: ReturnType<typeof setInterval> | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly registry: ServerRegistry,
     private readonly sandbox?: SandboxStatusSource,
+    private readonly accounts?: AccountSource,
   ) {
     this.subscription = registry.onDidChange(() => this.scheduleRefresh());
     this.sandboxSubscription = sandbox?.onDidChange(() => this.scheduleRefresh());
+    this.accountSubscription = accounts?.onDidChange(() => this.scheduleRefresh());
+    if (accounts) this.expiryTimer = setInterval(() => accounts.any && this.scheduleRefresh(), EXPIRY_REDRAW_MS);
   }
 
   getChildren(node?: ServersTreeNode): ServersTreeNode[] {
@@ -53,7 +72,8 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<ServersTreeN
     if (node.kind === 'server') {
       const status = this.sandbox?.status(node.server.name);
       const sandbox: ServersTreeNode[] = status && status.kind !== 'not-applicable' && hasChildren(node.server) && node.server.status === 'configured' ? [{ kind: 'sandbox', serverName: node.server.name, status }] : [];
-      return [...serverChildren(node.server), ...sandbox];
+      const account = this.accountOf(node.server);
+      return [...(account ? [account] : []), ...serverChildren(node.server), ...sandbox];
     }
     if (node.kind === 'group') return groupChildren(node.group, node.server);
     return [];
@@ -62,9 +82,11 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<ServersTreeN
   getTreeItem(node: ServersTreeNode): vscode.TreeItem {
     switch (node.kind) {
       case 'server':
-        return serverItem(node.server, this.sandbox?.status(node.server.name));
+        return serverItem(node.server, this.sandbox?.status(node.server.name), this.accountOf(node.server)?.account);
       case 'sandbox':
         return sandboxItem(node.serverName, node.status);
+      case 'account':
+        return accountItem(node.serverName, node.account);
       case 'problem': {
         const item = new vscode.TreeItem(node.problem.keyPath);
         item.id = `problem:${node.parent ?? ''}:${node.problem.keyPath}:${node.problem.message}`;
@@ -127,9 +149,17 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<ServersTreeN
 
   dispose(): void {
     clearTimeout(this.refreshTimer);
+    clearInterval(this.expiryTimer);
     this.subscription.dispose();
     this.sandboxSubscription?.dispose();
+    this.accountSubscription?.dispose();
     this.changeEmitter.dispose();
+  }
+
+  /** The Account row of a configured http/sse server that is signed in. */
+  private accountOf(server: ServerSnapshot): Extract<ServersTreeNode, { kind: 'account' }> | undefined {
+    const account = server.status === 'configured' && server.definition && server.definition.type !== 'stdio' ? this.accounts?.get(server.name) : undefined;
+    return account && { kind: 'account', serverName: server.name, account };
   }
 
   /** State changes come in bursts (start all, a settings change): redraw once per burst. */
@@ -142,8 +172,8 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<ServersTreeN
   }
 }
 
-function serverItem(server: ServerSnapshot, sandbox: SandboxStatus | undefined): vscode.TreeItem {
-  const item = new vscode.TreeItem(server.name, hasChildren(server) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+function serverItem(server: ServerSnapshot, sandbox: SandboxStatus | undefined, account: AccountSummary | undefined): vscode.TreeItem {
+  const item = new vscode.TreeItem(server.name, hasChildren(server) || account ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `server:${server.name}`;
   const { state } = server;
   if (server.status === 'invalid') {
@@ -157,11 +187,25 @@ function serverItem(server: ServerSnapshot, sandbox: SandboxStatus | undefined):
   } else {
     // `server.needs-approval` shows Approve Launch and Deny Launch inline (package.json menus).
     // `.sandboxed` offers Show Sandbox Profile; the state stays first for the menus' `^server\.(running|…)\b`.
-    item.contextValue = `server.${state.kind}${sandbox?.kind === 'sandboxed' ? '.sandboxed' : ''}`;
+    // `.remote` (http/sse) offers Sign In, `.signedIn` Sign Out; `server.needs-sign-in` shows Sign In inline.
+    const remote = server.definition && server.definition.type !== 'stdio' ? `.remote${account ? '.signedIn' : ''}` : '';
+    item.contextValue = `server.${state.kind}${sandbox?.kind === 'sandboxed' ? '.sandboxed' : ''}${remote}`;
     item.description = stateDescription(server) + (state.kind === 'running' && sandbox && sandbox.kind !== 'not-applicable' ? (sandbox.kind === 'sandboxed' ? ' · sandboxed' : ' · not sandboxed') : '');
     item.iconPath = stateIcon(state);
   }
-  item.tooltip = serverTooltip(server);
+  item.tooltip = serverTooltip(server, account);
+  return item;
+}
+
+/** The Account row under a signed-in http/sse server: issuer, scopes, expiry; never a token. */
+function accountItem(serverName: string, account: AccountSummary): vscode.TreeItem {
+  const item = new vscode.TreeItem('Account', vscode.TreeItemCollapsibleState.None);
+  item.id = `account:${serverName}`;
+  const now = Date.now();
+  item.description = accountDescription(account, now);
+  item.tooltip = accountTooltip(account, now);
+  item.iconPath = new vscode.ThemeIcon('account');
+  item.contextValue = 'account';
   return item;
 }
 
@@ -231,7 +275,7 @@ function stateIcon(state: ServerState): vscode.ThemeIcon {
   }
 }
 
-function serverTooltip(server: ServerSnapshot): vscode.MarkdownString {
+function serverTooltip(server: ServerSnapshot, account: AccountSummary | undefined): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escape(server.name)}** — ${server.status === 'configured' ? ServerState.label(server.state) : server.status}\n\n`);
   md.appendMarkdown(`Defined in \`${server.keyPath}\`\n\n`);
@@ -251,7 +295,10 @@ function serverTooltip(server: ServerSnapshot): vscode.MarkdownString {
   } else if (state.kind === 'needs-approval') {
     md.appendMarkdown(`$(shield) Not started until you approve this launch: it ${escape(state.summary)}\n\n`);
     md.appendMarkdown('Approve Launch or Deny Launch (inline, or from the notification).\n\n');
+  } else if (state.kind === 'needs-sign-in') {
+    md.appendMarkdown(`$(account) Waiting for you to sign in to ${escape(state.issuer)}${state.reason === 'expired' ? ' again' : state.reason === 'step-up' ? ' for more access' : ''}: Sign In (inline, or from the notification) opens your browser. The start deadline waits meanwhile.\n\n`);
   }
+  if (account) md.appendMarkdown(`$(account) Signed in to ${escape(account.issuer)}${account.scope ? ` (${escape(account.scope)})` : ''}\n\n`);
   return md;
 }
 

@@ -43,6 +43,8 @@ import { ServerSandboxes } from '../node/sandbox/serverSandboxes';
 import { editorStoragePaths, sandboxMode } from './sandbox/sandboxSettings';
 import { QuickInputElicitationPrompter } from './clientFeatures/elicitationPrompter';
 import type { DelegationPort } from '../core/gateway/delegation';
+import { accountOf, signOut, signOutEverywhere } from '../node/auth/accounts';
+import { WardenAuth } from './auth/wardenAuth';
 
 /** Workspace state key of which gateway agents used each grant (GrantUsage). */
 const GRANT_USAGE_KEY = 'mcpWarden.grantUsage';
@@ -69,6 +71,8 @@ export class Warden implements vscode.Disposable {
   readonly broker: PermissionBroker;
   readonly grantUsage: GrantUsage;
   readonly sandboxes: ServerSandboxes;
+  /** OAuth: tokens in SecretStorage, the sign-in notification, the accounts in the Servers view. */
+  readonly auth: WardenAuth;
   private inputDefinitions: readonly InputDefinition[] = [];
   /** The gateway, once built (it needs the registry): delegating servers get their address and token from it. */
   private delegationTarget: DelegationPort | undefined;
@@ -147,6 +151,7 @@ export class Warden implements vscode.Disposable {
       onServerFailure: (request, text) => sandboxes.inspectFailure(request.serverName, request.sessionId, text),
     });
     const elicitation = new QuickInputElicitationPrompter();
+    const auth = (this.auth = this.disposables.add(new WardenAuth(context, { accountOf, signOut, signOutEverywhere }, this.logger)));
     this.registry = this.disposables.add(
       new ServerRegistry({
         supervisor: {
@@ -183,6 +188,10 @@ export class Warden implements vscode.Disposable {
             this.gate.endSession(server, session);
             sandboxes.endSession(server, session);
           },
+          // Read as each server's supervisor is made: OAuth only in a trusted workspace.
+          get auth() {
+            return auth.serverDeps;
+          },
         },
         loggerFor: (name) => this.channels.logger(name),
         logger: this.logger,
@@ -215,7 +224,9 @@ export class Warden implements vscode.Disposable {
     this.disposables.add(this.registry.onDidChange(() => permissionsTree.refresh()));
     this.disposables.add(new PermissionsStatusBar(permissions.prompter));
 
-    const tree = this.disposables.add(new ServersTreeProvider(this.registry, sandboxes));
+    const signIn = auth.attach(this.registry, this.audit.pipeline);
+    for (const command of signIn.commands) this.disposables.add(command);
+    const tree = this.disposables.add(new ServersTreeProvider(this.registry, sandboxes, signIn.accounts));
     this.treeView = this.disposables.add(vscode.window.createTreeView(Views.servers, { treeDataProvider: tree, showCollapseAll: true }));
     this.auditTree = this.disposables.add(new AuditTreeProvider(this.audit));
     this.auditTree.attach(this.disposables.add(vscode.window.createTreeView(Views.audit, { treeDataProvider: this.auditTree, showCollapseAll: true })));

@@ -7,6 +7,7 @@ import { Commands, EXTENSION_ID, PermissionCommands } from '../../../src/core/id
 import type { McpWardenApi, WardenServer } from '../../../src/vscode/api';
 import { alive, allowWhenAsked, approveLaunch, callAllowed, isRunning, needsApproval, pidOf, waitForServer, wardenApi } from './helpers';
 import { AgentCommands } from '../../../src/core/gateway/agentConfigs/agents';
+import { AuthCommands } from '../../../src/vscode/auth/authIds';
 
 
 function session(server: WardenServer) {
@@ -37,7 +38,7 @@ describe('MCP Warden in a real VS Code', function () {
   it('registers every command package.json contributes, and ids.ts names exactly those', async function () {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     const contributed = (extension?.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command).sort();
-    assert.deepEqual([...Object.values(Commands), ...Object.values(PermissionCommands), ...Object.values(AgentCommands)].sort(), contributed);
+    assert.deepEqual([...Object.values(Commands), ...Object.values(PermissionCommands), ...Object.values(AgentCommands), ...Object.values(AuthCommands)].sort(), contributed);
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const id of contributed) assert.ok(registered.has(id), `${id} is contributed but not registered`);
   });
