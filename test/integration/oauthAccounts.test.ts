@@ -2,7 +2,7 @@
 // revoked at the AS, the next start signs in again) and Sign Out Everywhere (every oauth key gone, nothing else).
 import * as assert from 'node:assert/strict';
 import { accountOf, listAccounts, signOut, signOutEverywhere } from '../../src/node/auth/accounts';
-import { disposeOAuthRuns, isRunning, oauthServer, startOAuthServers, startWarden, until } from './oauthHarness';
+import { disposeOAuthRuns, isRunning, oauthServer, preRegisteredClient, startOAuthServers, startWarden, until } from './oauthHarness';
 
 describe('oauth accounts', function () {
   this.timeout(60_000);
@@ -54,16 +54,7 @@ describe('oauth accounts', function () {
     const secret = 'accounts-preregistered-secret-2c9d';
     const servers = await startOAuthServers({
       clients: [
-        {
-          client_id: 'warden-accounts',
-          client_secret: secret,
-          application_type: 'native',
-          redirect_uris: ['http://127.0.0.1/callback'],
-          grant_types: ['authorization_code', 'refresh_token'],
-          response_types: ['code'],
-          token_endpoint_auth_method: 'client_secret_basic',
-          scope: 'mcp:tools mcp:admin offline_access',
-        },
+        preRegisteredClient('warden-accounts', secret),
       ],
     });
     const warden = await startWarden(

@@ -310,6 +310,23 @@ export async function startWarden(servers: Record<string, unknown>, options: War
 }
 
 /** An http server definition with `oauth` settings (absent: the spec's default client identity order). */
+/**
+ * A confidential client registered at the AS beforehand (`oauth.clientId` + secret): a native app, so its loopback
+ * redirect URI matches on any port (RFC 8252 §7.3), allowed to refresh and to ask for every MCP scope.
+ */
+export function preRegisteredClient(clientId: string, clientSecret: string): ClientMetadata {
+  return {
+    client_id: clientId,
+    client_secret: clientSecret,
+    application_type: 'native',
+    redirect_uris: ['http://127.0.0.1/callback'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+    scope: 'mcp:tools mcp:admin offline_access',
+  };
+}
+
 export function oauthServer(url: string, oauth?: Record<string, unknown>): Record<string, unknown> {
   return { type: 'http', url, ...(oauth && { oauth }) };
 }

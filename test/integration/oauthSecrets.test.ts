@@ -10,6 +10,7 @@ import {
   hasFailed,
   isRunning,
   oauthServer,
+  preRegisteredClient,
   startOAuthServers,
   startWarden,
   untilExpired,
@@ -29,16 +30,7 @@ describe('oauth secrets', function () {
       // 'broken' signs in to a resource of its own: with the first one's tokens it would never use its wrong secret.
       second: true,
       clients: [
-        {
-          client_id: 'warden-confidential',
-          client_secret: CLIENT_SECRET,
-          application_type: 'native',
-          redirect_uris: ['http://127.0.0.1/callback'],
-          grant_types: ['authorization_code', 'refresh_token'],
-          response_types: ['code'],
-          token_endpoint_auth_method: 'client_secret_basic',
-          scope: 'mcp:tools mcp:admin offline_access',
-        },
+        preRegisteredClient('warden-confidential', CLIENT_SECRET),
       ],
     });
     const oauth = (input: string) => ({ clientId: 'warden-confidential', clientSecret: `\${input:${input}}` });

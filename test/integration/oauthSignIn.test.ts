@@ -10,6 +10,7 @@ import {
   disposeOAuthRuns,
   isRunning,
   oauthServer,
+  preRegisteredClient,
   startOAuthServers,
   startWarden,
   textOf,
@@ -98,16 +99,7 @@ describe('oauth sign-in', function () {
     const secret = 'pre-registered-secret-7d1c0b5a9e';
     const servers = await startOAuthServers({
       clients: [
-        {
-          client_id: 'warden-preregistered',
-          client_secret: secret,
-          application_type: 'native', // loopback redirect URIs match on any port (RFC 8252 §7.3)
-          redirect_uris: ['http://127.0.0.1/callback'],
-          grant_types: ['authorization_code', 'refresh_token'],
-          response_types: ['code'],
-          token_endpoint_auth_method: 'client_secret_basic',
-          scope: 'mcp:tools mcp:admin offline_access',
-        },
+        preRegisteredClient('warden-preregistered', secret),
       ],
     });
     const warden = await startWarden(

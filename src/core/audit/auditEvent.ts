@@ -1,5 +1,5 @@
 /** What the audit log records: the events producers hand in, and the records it stores. */
-import type { AuthAction, AuthEvent } from '../auth/authPorts';
+import type { AuthEvent } from '../auth/authPorts';
 
 export type AuditOutcome = 'ok' | 'error' | 'info';
 /** `to-server`: the client asked the server; `to-client`: the server asked the client. */
@@ -107,18 +107,8 @@ export type AuditInput =
       /** Grant events: the agents the grant covers. */
       readonly agents?: readonly string[];
     }
-  | {
-      /** An OAuth event (AuthEvent): sign-in, refresh, step-up, registration, sign-out; never a token or a secret. */
-      readonly type: 'auth';
-      readonly server: string;
-      readonly session: string;
-      readonly action: AuthAction;
-      readonly issuer?: string;
-      readonly resource?: string;
-      readonly scope?: string;
-      readonly client?: string;
-      readonly detail?: string;
-    }
+  /** An OAuth event (AuthEvent): sign-in, refresh, step-up, registration, sign-out; never a token or a secret. */
+  | (AuthEvent & { readonly type: 'auth'; readonly session: string })
   | {
       readonly type: 'audit';
       readonly action: AuditMetaAction;
