@@ -142,7 +142,12 @@ export class McpLauncher implements SessionLauncher {
         try {
           return await this.connect(request, transport, kind, explainEnd, { legacyOnly }, reauthorize && { reauthorize, pending: () => oauth?.signInPending ?? false });
         } catch (error) {
-          if (!oauth || round > MAX_SIGN_IN_ROUNDS || !(await oauth.signInAfter(error, transport, request.signal, fetch))) throw error;
+          if (!oauth || round > MAX_SIGN_IN_ROUNDS) throw error;
+          if (await oauth.askClientIdAfter(request.signal)) {
+            request.logger.info('a client id was entered: connecting again');
+            continue;
+          }
+          if (!(await oauth.signInAfter(error, transport, request.signal, fetch))) throw error;
           request.logger.info('signed in: connecting again');
         }
       }

@@ -23,7 +23,10 @@ describe('oauth accounts', function () {
     await signOut(warden.store, servers.url);
 
     assert.equal(warden.store.tokensFor(servers.url), undefined);
-    assert.deepEqual(warden.store.oauthKeys().filter((k) => k.includes('/tokens/') || k.includes('/account/')), []);
+    assert.deepEqual(warden.store.oauthKeys().filter((k) => k.includes('/tokens/')), []);
+    // What stays of the account is the redirect URI its registration is kept under: no token, no server.
+    const left = warden.store.oauthKeys().filter((k) => k.includes('/account/'));
+    assert.deepEqual(left.map((k) => Object.keys(JSON.parse(warden.store.entries.get(k)!)).sort()), [['issuer', 'redirectUri', 'servers']]);
     assert.equal(await accountOf(warden.store, servers.url), undefined);
     assert.equal(await servers.as.refreshTokenActive(tokens.refresh_token!), false, 'revoked at the AS');
 

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AuditInput } from '../../src/core/audit/auditEvent';
-import type { AuthSecretStore, ServerAuthDeps } from '../../src/core/auth/authPorts';
+import type { ServerAuthDeps } from '../../src/core/auth/authPorts';
 import { resolveLaunchSpec } from '../../src/core/config/launchSpec';
 import { parseServers } from '../../src/core/config/parseServers';
 import { ServerRegistry, type ServerSnapshot } from '../../src/core/lifecycle/serverRegistry';
@@ -16,6 +16,7 @@ import { LogLineRedactor, redactingLogger } from '../../src/core/logRedaction';
 import { systemClock, type Logger } from '../../src/core/ports';
 import { Redactor } from '../../src/core/redaction';
 import { loadEnvFile } from '../../src/node/envFile';
+import { MemoryAuthStore as BaseMemoryAuthStore } from '../../src/node/auth/memoryAuthStore';
 import { McpLauncher } from '../../src/node/mcpLauncher';
 import { nodeHasher } from '../../src/node/permissions/hasher';
 import { approveEverything, approveEveryLaunch } from '../support/approveEverything';
@@ -24,19 +25,10 @@ import { RecordingLogger } from '../unit/fakes';
 import { ROOT } from './harness';
 
 /** SecretStorage in memory: what the engine stored, for the test to read (and tamper with). */
-export class MemoryAuthStore implements AuthSecretStore {
-  readonly entries = new Map<string, string>();
-  async get(key: string) {
-    return this.entries.get(key);
-  }
-  async set(key: string, value: string) {
-    this.entries.set(key, value);
-  }
-  async delete(key: string) {
-    this.entries.delete(key);
-  }
-  async keys() {
-    return [...this.entries.keys()];
+export class MemoryAuthStore extends BaseMemoryAuthStore {
+  /** The stored values by key (the base class's map). */
+  get entries(): Map<string, string> {
+    return this.values;
   }
   oauthKeys(): string[] {
     return [...this.entries.keys()].filter((k) => k.startsWith('mcpWarden.oauth/'));
@@ -125,6 +117,8 @@ export interface ServerOptions {
   readonly clients?: ClientMetadata[];
   /** The AS offers DPoP (oidc-provider's default); the MCP servers take Bearer tokens only either way. */
   readonly dpop?: boolean;
+  /** Dynamic client registration (default true); false: the AS advertises none. */
+  readonly registration?: boolean;
 }
 interface FixtureModules {
   startOAuthServers(options: ServerOptions): Promise<OAuthServers>;

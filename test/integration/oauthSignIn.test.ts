@@ -4,10 +4,15 @@
 // are URLs, so CIMD is covered by the conformance suite's auth/basic-cimd scenario.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { signOut } from '../../src/node/auth/accounts';
+import { HeadlessBrowser } from '../support/oauthBrowser';
 import {
   asCalls,
+  authEvents,
   claimsOf,
   disposeOAuthRuns,
+  failureOf,
+  hasFailed,
   isRunning,
   oauthServer,
   preRegisteredClient,
@@ -119,6 +124,40 @@ describe('oauth sign-in', function () {
     assert.equal(JSON.parse(textOf(await warden.registry.callTool('remote', 'whoami', {}))).client_id, 'warden-preregistered');
     assert.ok(!warden.states.get('remote')!.some((s) => s.kind === 'error'));
     assert.ok(warden.states.get('remote')!.some((s) => s.kind === 'needs-sign-in'));
+  });
+
+  it('oauth: an AS with no dynamic registration: the user is asked for the client id once, outside the start deadline', async () => {
+    const servers = await startOAuthServers({
+      registration: false,
+      clients: [{ ...preRegisteredClient('warden-public', ''), client_secret: undefined, token_endpoint_auth_method: 'none' }],
+    });
+    const metadata = (await (await fetch(`${servers.issuer}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    assert.equal(metadata['registration_endpoint'], undefined, 'the AS offers no registration');
+    const browser = new HeadlessBrowser();
+    browser.clientId = 'warden-public';
+    const warden = await startWarden({ remote: oauthServer(servers.url) }, { startupTimeoutMs: 3000, browser });
+    await warden.waitFor('remote', isRunning, 'running');
+
+    assert.deepEqual(warden.browser.askedForClientId, [servers.issuer]);
+    assert.equal(warden.browser.visits[0]!.url.searchParams.get('client_id'), 'warden-public');
+    assert.equal(JSON.parse(textOf(await warden.registry.callTool('remote', 'whoami', {}))).client_id, 'warden-public');
+    assert.ok(authEvents(warden.audited).some((e) => e.action === 'client-registered' && e['client'] === 'entered'));
+    // Kept like a registration: signing in again (after a sign-out) does not ask again.
+    await warden.registry.stop('remote');
+    await signOut(warden.store, servers.url);
+    await warden.registry.start('remote');
+    await warden.waitFor('remote', isRunning, 'running again');
+    assert.equal(warden.browser.askedForClientId.length, 1);
+    assert.equal(warden.browser.visits.length, 2);
+  });
+
+  it('oauth: an AS with no dynamic registration and no client id entered: a start error naming oauth.clientId', async () => {
+    const servers = await startOAuthServers({ registration: false });
+    const warden = await startWarden({ remote: oauthServer(servers.url) });
+    const failed = await warden.waitFor('remote', hasFailed, 'failed');
+    assert.deepEqual(warden.browser.askedForClientId, [servers.issuer]);
+    assert.match(failureOf(failed) ?? '', /oauth\.clientId/);
+    assert.equal(warden.browser.visits.length, 0);
   });
 
   it('oauth: an AS that offers DPoP and a server that takes only Bearer tokens (no DPoP in its metadata): the server starts', async () => {

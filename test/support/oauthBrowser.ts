@@ -35,6 +35,16 @@ export class HeadlessBrowser implements SignInUser {
     this.behaviour = behaviour;
   }
 
+  /** The client id the user enters when MCP Warden asks for one (undefined: the user enters nothing). */
+  clientId: string | undefined;
+  /** Every "enter the client id" question: the issuer it named. */
+  readonly askedForClientId: string[] = [];
+
+  async askClientId(request: { readonly server: string; readonly issuer: string }): Promise<string | undefined> {
+    this.askedForClientId.push(request.issuer);
+    return this.clientId;
+  }
+
   async confirm(request: SignInRequest, signal: AbortSignal): Promise<boolean> {
     if (signal.aborted) throw signal.reason;
     this.asked.push(request);

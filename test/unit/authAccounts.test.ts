@@ -47,7 +47,9 @@ describe('auth accounts', () => {
     assert.equal(await signOut(store, RESOURCE, { fetch: fakeFetch, record: (e) => events.push(e) }), true);
     assert.deepEqual(posted, ['token=rt-secret&token_type_hint=refresh_token&client_id=dyn-1']);
     assert.equal(await accountOf(store, RESOURCE), undefined);
-    assert.deepEqual([...store.values.keys()], [clientKey(ISSUER, REDIRECT)]);
+    assert.deepEqual([...store.values.keys()].sort(), [accountKey(RESOURCE), clientKey(ISSUER, REDIRECT)].sort());
+    // What stays of the account is the redirect URI the registration is kept under, so it is used again.
+    assert.deepEqual(JSON.parse(store.values.get(accountKey(RESOURCE))!), { issuer: ISSUER, servers: [], redirectUri: REDIRECT });
     assert.equal(events[0]?.action, 'signed-out');
     assert.doesNotMatch(JSON.stringify(events), /secret/);
   });

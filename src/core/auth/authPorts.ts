@@ -41,6 +41,12 @@ export interface SignInUser {
    * `env.asExternalUri` (a forwarded port in a remote window or code-server). Identity when absent.
    */
   externalUrl?(url: string): Promise<string>;
+  /**
+   * The last way to identify MCP Warden (the spec's order: pre-registered, metadata document, dynamic registration,
+   * then the user): the authorization server offers neither registration nor a metadata document MCP Warden can
+   * use, so the user enters the client id registered there for it. Undefined: the user gave none.
+   */
+  askClientId?(request: { readonly server: string; readonly issuer: string }, signal: AbortSignal): Promise<string | undefined>;
 }
 
 /** What the supervisor gives a launch of an http/sse server that may need OAuth. */
@@ -87,7 +93,7 @@ export interface AuthEvent {
   readonly issuer?: string;
   readonly resource?: string;
   readonly scope?: string;
-  /** How the client identified itself: pre-registered, metadata-document, dynamic, client-credentials. */
+  /** How the client identified itself: pre-registered, metadata-document, dynamic, entered (by the user), client-credentials. */
   readonly client?: string;
   /** A failure's reason, with no token, code, verifier or secret in it. */
   readonly detail?: string;

@@ -52,14 +52,18 @@ export async function signOut(store: AuthSecretStore, resourceUrl: string, optio
   if (!index) return false;
   const key = tokensKey(index.issuer, resource);
   const tokens = parseStored<StoredTokens>(await store.get(key));
+  if (!tokens) return false;
   let revoked = 'no revocation endpoint';
-  if (tokens && index.revocationEndpoint) {
+  if (index.revocationEndpoint) {
     const client =
       index.preRegisteredClient ?? (index.redirectUri ? parseStored<{ client_id?: string; client_secret?: string }>(await store.get(clientKey(index.issuer, index.redirectUri))) : undefined);
     revoked = await revoke(index.revocationEndpoint, tokens, client, options.fetch ?? fetch);
   }
   await store.delete(key);
-  await store.delete(accountKey(resource));
+  // The redirect URI stays: the client registration (or client id the user entered) is kept under it, so the next
+  // sign-in uses it again instead of registering (or asking) once more.
+  if (index.redirectUri) await store.set(accountKey(resource), JSON.stringify({ issuer: index.issuer, servers: [], redirectUri: index.redirectUri }));
+  else await store.delete(accountKey(resource));
   for (const server of index.servers.length > 0 ? index.servers : ['(none)']) {
     options.record?.({ server, action: 'signed-out', issuer: index.issuer, resource, detail: `tokens deleted; revocation: ${revoked}` });
   }

@@ -59,6 +59,27 @@ export class ServerAuth {
     return new ServerAuth(provider, launch, url, logger);
   }
 
+  /**
+   * After a start failed because nothing could identify MCP Warden to the authorization server (no registration, no
+   * usable metadata document, no oauth.clientId): asks the user for the client id registered there, outside the
+   * start deadline (the server shows needs-sign-in meanwhile). True when one was entered: connect again.
+   */
+  async askClientIdAfter(signal: AbortSignal): Promise<boolean> {
+    const provider = this.provider;
+    const ask = this.launch.user.askClientId?.bind(this.launch.user);
+    if (!(provider instanceof WardenOAuthProvider) || !provider.clientIdNeededFor || !ask) return false;
+    const issuer = provider.clientIdNeededFor;
+    this.launch.onWaiting({ server: provider.server, issuer, reason: 'sign-in' });
+    try {
+      const clientId = (await ask({ server: provider.server, issuer }, signal))?.trim();
+      if (!clientId || signal.aborted) return false;
+      await provider.saveEnteredClient(issuer, clientId);
+      return true;
+    } finally {
+      this.launch.onResumed();
+    }
+  }
+
   /** An authorization URL waits for the user (a request needed a sign-in). */
   get signInPending(): boolean {
     return this.provider instanceof WardenOAuthProvider && this.provider.hasPendingAuthorization;

@@ -34,7 +34,7 @@ export interface WardenOAuthProviderOptions {
 }
 
 /** How the client identified itself to the authorization server, as the audit log says it. */
-export type ClientIdentity = 'pre-registered' | 'metadata-document' | 'dynamic';
+export type ClientIdentity = 'pre-registered' | 'metadata-document' | 'dynamic' | 'entered';
 
 export class WardenOAuthProvider implements OAuthClientProvider {
   private redirectUri: string;
@@ -129,7 +129,37 @@ export class WardenOAuthProvider implements OAuthClientProvider {
     }
     const issuer = ctx?.issuer ?? this.currentIssuer;
     if (!issuer) return undefined;
-    return parseStored<StoredOAuthClientInformation>(await this.options.store.get(clientKey(issuer, this.redirectUri)));
+    const stored = parseStored<StoredOAuthClientInformation>(await this.options.store.get(clientKey(issuer, this.redirectUri)));
+    return stored ?? this.enteredClient(issuer);
+  }
+
+  /**
+   * The spec's last resort: an authorization server with neither dynamic registration nor a metadata document MCP
+   * Warden can use. Notes it (the launcher asks the user outside the start deadline, then connects again) and
+   * returns nothing, so this attempt fails as the SDK says it.
+   */
+  private enteredClient(issuer: string): undefined {
+    const metadata = this.discovery?.authorizationServerMetadata as
+      | { issuer?: unknown; registration_endpoint?: unknown; client_id_metadata_document_supported?: unknown }
+      | undefined;
+    if (!metadata || metadata.issuer !== issuer || typeof metadata.registration_endpoint === 'string') return undefined;
+    if (metadata.client_id_metadata_document_supported === true && this.options.clientMetadataUrl) return undefined;
+    this.clientIdNeededFor = issuer;
+    return undefined;
+  }
+
+  /** The issuer whose client id only the user can give (see enteredClient), until one is saved. */
+  clientIdNeededFor: string | undefined;
+
+  /**
+   * Keeps the client id the user entered like a registration (a public client: no secret is asked; a confidential
+   * one belongs in oauth.clientId / clientSecret), so it is asked once.
+   */
+  async saveEnteredClient(issuer: string, clientId: string): Promise<void> {
+    const info = { client_id: clientId, token_endpoint_auth_method: 'none', redirect_uris: [this.redirectUri] };
+    await this.options.store.set(clientKey(issuer, this.redirectUri), JSON.stringify(info));
+    this.clientIdNeededFor = undefined;
+    this.options.record?.({ server: this.server, action: 'client-registered', issuer, resource: this.resource, client: 'entered' });
   }
 
   async saveClientInformation(info: StoredOAuthClientInformation, ctx?: OAuthClientInformationContext): Promise<void> {

@@ -64,6 +64,27 @@ export class VsCodeSignInUser implements SignInUser, vscode.Disposable {
     return open.length > 0;
   }
 
+  async askClientId(request: { readonly server: string; readonly issuer: string }, signal: AbortSignal): Promise<string | undefined> {
+    const cancel = new vscode.CancellationTokenSource();
+    const onAbort = () => cancel.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await vscode.window.showInputBox(
+        {
+          title: `MCP Warden: sign in to ${request.issuer}`,
+          prompt: `Server '${request.server}': ${request.issuer} has no dynamic client registration. Enter the client id registered there for MCP Warden (a public client; for one with a secret, set oauth.clientId and oauth.clientSecret instead).`,
+          placeHolder: 'client id',
+          ignoreFocusOut: true,
+          validateInput: (value) => (value.trim() === '' || /\s/.test(value.trim()) ? 'A client id is one word, with no spaces.' : undefined),
+        },
+        cancel.token,
+      );
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      cancel.dispose();
+    }
+  }
+
   async openBrowser(url: string): Promise<boolean> {
     // The string itself, not Uri.parse(url): the extension host opens a string as given, while a Uri would be
     // re-encoded (a `+` between scopes in the query would become `%2B`, another scope).
