@@ -4,11 +4,10 @@
 //  3. drives the workbench UI (command palette, Servers view, Permissions) and saves screenshots in test-results/
 //     (the permission screenshots of the README in docs/images).
 // Exit code: 0 when every step passed.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromiumPath, ensureHost, installFixtureExtension, installVsix, launchBrowser, log, makeRunDir, ROOT, startCodeServer } from './vscodeHost.mjs';
-import { DETACHED_GRANDCHILD, E2E_MARKER, FIXTURE, startHttpEverything, writeE2eWorkspace } from './workspaces.mjs';
+import { DETACHED_GRANDCHILD, E2E_MARKER, FIXTURE, startHttpEverything, startOAuthServers, writeE2eWorkspace } from './workspaces.mjs';
 
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const vsix = join(ROOT, `mcp-warden-${version}.vsix`);
@@ -234,7 +233,7 @@ async function main() {
     // consent), the loopback callback; the server runs with its tools and the Servers view shows the account
     if (only.has('oauth')) {
       const oauthUi = await import(join(ROOT, 'out/test/e2e/ui/oauth.ui.js'));
-      const servers = await startOAuthServers(host.node24);
+      const servers = await startOAuthServers(host.node24, { accessTokenTTL: 3600 });
       cleanups.push(servers.stop);
       const oauth = await openEditor('oauth', { detachedGrandchild: false, writeWorkspace: (dir) => oauthUi.writeOAuthWorkspace(dir, { url: servers.url }) });
       failed += await oauthUi.runOAuthTests({
@@ -277,41 +276,6 @@ async function main() {
   }
   log(failed === 0 ? 'e2e passed' : `e2e failed: ${failed} failing step(s)`);
   return failed === 0 ? 0 : 1;
-}
-
-/**
- * The OAuth fixture (test/fixtures/oauth/oauth-servers.mjs: an authorization server and the MCP server it protects)
- * as a process group of its own; resolves with the {issuer, url} it prints. Its start-up alone is retried.
- */
-async function startOAuthServers(node) {
-  for (let attempt = 1; ; attempt++) {
-    const child = spawn(node, [join(ROOT, 'test/fixtures/oauth/oauth-servers.mjs')], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AT_TTL: '3600' } });
-    let errors = '';
-    child.stderr.on('data', (chunk) => (errors = (errors + chunk).slice(-4000)));
-    const stop = () => {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // gone
-      }
-    };
-    const started = await new Promise((resolve) => {
-      let out = '';
-      child.stdout.on('data', (chunk) => {
-        out += chunk;
-        const line = out.split('\n', 1)[0];
-        if (out.includes('\n')) resolve(JSON.parse(line));
-      });
-      child.once('exit', () => resolve(undefined));
-      setTimeout(() => resolve(undefined), 30_000);
-    });
-    if (started) {
-      log(`OAuth fixture: authorization server ${started.issuer}, protected MCP server ${started.url}`);
-      return { ...started, stop };
-    }
-    stop();
-    if (attempt >= 3) throw new Error(`the OAuth fixture did not start:\n${errors}`);
-  }
 }
 
 /** Opens the workbench with the test payload; the workbench reports the mocha result through codeAutomationExit. */

@@ -35,35 +35,34 @@ export async function startHttpEverything(node) {
 }
 
 /**
- * Starts a real authorization server (oidc-provider) and an MCP server it protects (test/fixtures/oauth), in a
- * process group of their own; resolves with their URLs once both answer. Any login and password sign in.
+ * Starts a real authorization server (oidc-provider) and an MCP server it protects (test/fixtures/oauth), as a
+ * process group of their own; resolves with the {issuer, url} they print. Any login and password sign in. Its
+ * start-up alone is retried.
  */
 export async function startOAuthServers(node, { accessTokenTTL = 300 } = {}) {
   for (let attempt = 1; ; attempt++) {
     const child = spawn(node, [join(ROOT, 'test/fixtures/oauth/oauth-servers.mjs')], {
-      env: { ...process.env, AT_TTL: String(accessTokenTTL) },
       detached: true,
-      stdio: ['ignore', 'pipe', 'ignore'],
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, AT_TTL: String(accessTokenTTL) },
     });
-    const line = await new Promise((resolve) => {
-      let text = '';
-      const timer = setTimeout(() => resolve(undefined), 20_000);
+    let errors = '';
+    child.stderr.on('data', (chunk) => (errors = (errors + chunk).slice(-4000)));
+    const started = await new Promise((resolve) => {
+      let out = '';
       child.stdout.on('data', (chunk) => {
-        text += chunk;
-        if (text.includes('\n')) {
-          clearTimeout(timer);
-          resolve(text.split('\n')[0]);
-        }
+        out += chunk;
+        if (out.includes('\n')) resolve(JSON.parse(out.split('\n', 1)[0]));
       });
       child.once('exit', () => resolve(undefined));
+      setTimeout(() => resolve(undefined), 30_000);
     });
-    if (line) {
-      const { issuer, url } = JSON.parse(line);
-      log(`authorization server ${issuer}, protected MCP server ${url}`);
-      return { issuer, url, stop: () => killGroup(child.pid) };
+    if (started) {
+      log(`OAuth fixture: authorization server ${started.issuer}, protected MCP server ${started.url}`);
+      return { ...started, stop: () => killGroup(child.pid) };
     }
     killGroup(child.pid);
-    if (attempt >= 3) throw new Error('the OAuth fixture servers did not start');
+    if (attempt >= 3) throw new Error(`the OAuth fixture did not start:\n${errors}`);
   }
 }
 
