@@ -1,8 +1,8 @@
-// What ServerAuth's fetch lets out: the bearer token stays with the server's own origin, and OAuth traffic off this
-// machine is https only. An attacker's metadata or a redirect the SDK follows by hand must not carry the token away.
+// What ServerAuth lets out: the bearer token stays with the server's own origin, OAuth traffic off this machine is
+// https only, and the tokens of a grant without a browser are hidden and audited like any other.
 import * as assert from 'node:assert/strict';
 import type { FetchLike } from '@modelcontextprotocol/client';
-import type { LaunchAuth, SignInUser } from '../../src/core/auth/authPorts';
+import type { AuthEvent, LaunchAuth, SignInUser } from '../../src/core/auth/authPorts';
 import { DEFAULT_OAUTH_SETTINGS } from '../../src/core/auth/oauthSettings';
 import { MemoryAuthStore } from '../../src/node/auth/memoryAuthStore';
 import { ServerAuth } from '../../src/node/auth/serverAuth';
@@ -44,5 +44,32 @@ describe('OAuth fetch boundaries', () => {
     await assert.rejects(fetch('http://auth.example/token', { method: 'POST' }), /https outside this machine/);
     await fetch('http://127.0.0.1:9000/token', { method: 'POST' });
     assert.deepEqual(sent.map((s) => s.url), ['http://127.0.0.1:9000/token']);
+  });
+});
+
+describe('OAuth grants without a browser', () => {
+  it('hide what they get from every log and audit it: signed-in for the first tokens of a run, refreshed for the next', async () => {
+    const secrets: string[] = [];
+    const events: AuthEvent[] = [];
+    const machine: LaunchAuth = {
+      ...launch,
+      settings: { enabled: true, grant: 'client_credentials', clientId: 'm2m' },
+      clientSecret: 'the-client-secret',
+      record: (event) => events.push(event),
+      addSecrets: (values) => secrets.push(...values),
+    };
+    const auth = await ServerAuth.create('remote', SERVER, machine, 'mcpWarden.servers.remote', new RecordingLogger());
+    await auth.provider.saveTokens({ access_token: 'first-access-token', token_type: 'Bearer', scope: 'read' }, { issuer: 'https://as.example' });
+    await auth.provider.saveTokens({ access_token: 'second-access-token', token_type: 'Bearer' }, { issuer: 'https://as.example' });
+    assert.ok(secrets.includes('first-access-token') && secrets.includes('second-access-token') && secrets.includes('the-client-secret'));
+    assert.deepEqual(
+      events.map((e) => [e.action, e.client, e.issuer, e.resource, e.scope]),
+      [
+        ['signed-in', 'client_credentials', 'https://as.example', SERVER, 'read'],
+        ['refreshed', 'client_credentials', 'https://as.example', SERVER, undefined],
+      ],
+    );
+    assert.doesNotMatch(JSON.stringify(events), /access-token|client-secret/);
+    assert.equal((await auth.provider.tokens())?.access_token, 'second-access-token', 'the SDK provider still keeps them');
   });
 });

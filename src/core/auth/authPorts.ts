@@ -93,7 +93,7 @@ export interface AuthEvent {
   readonly issuer?: string;
   readonly resource?: string;
   readonly scope?: string;
-  /** How the client identified itself: pre-registered, metadata-document, dynamic, entered (by the user), client-credentials. */
+  /** How the client identified itself: pre-registered, metadata-document, dynamic, entered (by the user), or the grant without a browser (client_credentials, jwt_bearer, enterprise_managed). */
   readonly client?: string;
   /** A failure's reason, with no token, code, verifier or secret in it. */
   readonly detail?: string;

@@ -9,7 +9,7 @@ import { signInThroughBrowser, SignInError } from './browserSignIn';
 import { LoopbackReceiver } from './loopbackReceiver';
 import { machineProvider } from './machineGrants';
 import { SharedSignIn } from './sharedSignIn';
-import { WardenOAuthProvider } from './wardenOAuthProvider';
+import { secretsOf, WardenOAuthProvider } from './wardenOAuthProvider';
 
 /** A token this close to its expiry (or half its lifetime, if shorter) is refreshed before a request rather than after the server's 401. */
 export const REFRESH_MARGIN_MS = 60_000;
@@ -41,7 +41,7 @@ export class ServerAuth {
     const url = new URL(serverUrl);
     const { settings } = launch;
     const machine = machineProvider(launch, keyPath);
-    if (machine) return new ServerAuth(machine, launch, url, logger);
+    if (machine) return new ServerAuth(observedMachineProvider(machine, server, serverUrl, launch), launch, url, logger);
     const account = parseStored<AccountIndex>(await launch.store.get(accountKey(resourceOf(serverUrl))));
     const redirectUri = account?.redirectUri ?? (await freshRedirectUri(launch));
     const provider = new WardenOAuthProvider({
@@ -188,6 +188,29 @@ export class ServerAuth {
     await this.refreshing;
     return (await this.provider.tokens())?.access_token;
   }
+}
+
+/**
+ * A grant without a browser keeps its tokens in the SDK provider's memory; what it gets is still hidden from every log
+ * and audited like a browser sign-in: `signed-in` for the first tokens of a run, `refreshed` for the next.
+ */
+export function observedMachineProvider(provider: OAuthClientProvider, server: string, serverUrl: string, launch: LaunchAuth): OAuthClientProvider {
+  const save = provider.saveTokens.bind(provider);
+  let saved = false;
+  provider.saveTokens = async (tokens, ctx) => {
+    launch.addSecrets?.(secretsOf(tokens));
+    await save(tokens, ctx);
+    launch.record({
+      server,
+      action: saved ? 'refreshed' : 'signed-in',
+      resource: resourceOf(serverUrl),
+      client: launch.settings.grant,
+      ...(ctx?.issuer && { issuer: ctx.issuer }),
+      ...(typeof tokens.scope === 'string' && tokens.scope && { scope: tokens.scope }),
+    });
+    saved = true;
+  };
+  return provider;
 }
 
 /** A loopback redirect URI on a port free right now; the receiver listens on it again when a sign-in starts. */

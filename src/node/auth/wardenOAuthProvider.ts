@@ -340,6 +340,6 @@ export class WardenOAuthProvider implements OAuthClientProvider {
   }
 }
 
-function secretsOf(tokens: { readonly access_token?: unknown; readonly refresh_token?: unknown; readonly id_token?: unknown }): string[] {
+export function secretsOf(tokens: { readonly access_token?: unknown; readonly refresh_token?: unknown; readonly id_token?: unknown }): string[] {
   return [tokens.access_token, tokens.refresh_token, tokens.id_token].filter((v): v is string => typeof v === 'string' && v.length >= 4);
 }
