@@ -35,9 +35,21 @@ describe('auth loopback receiver', () => {
 
   it('rejects with the authorization server error', async () => {
     const receiver = await LoopbackReceiver.open();
-    const waited = receiver.wait('s', 5000);
+    const refused = assert.rejects(receiver.wait('s', 5000), (e: unknown) => e instanceof AuthorizationDeniedError && e.error === 'access_denied');
     await fetch(`${receiver.url}?error=access_denied&state=s`);
-    await assert.rejects(waited, (e: unknown) => e instanceof AuthorizationDeniedError && e.error === 'access_denied');
+    await refused;
+  });
+
+  it("never passes on the page's own words: error_description, or an error that is not an RFC 6749 code", async () => {
+    const receiver = await LoopbackReceiver.open();
+    const phishing = encodeURIComponent('Your account is locked. Call +1 555 0100 to unlock it');
+    const refused = assert.rejects(receiver.wait('s', 5000), (e: unknown) => e instanceof AuthorizationDeniedError && e.message === 'the authorization server answered an error');
+    await fetch(`${receiver.url}?error=${phishing}&error_description=${phishing}&state=s`);
+    await refused;
+    const second = await LoopbackReceiver.open();
+    const denied = assert.rejects(second.wait('t', 5000), (e: unknown) => e instanceof Error && e.message === 'the authorization server answered access_denied');
+    await fetch(`${second.url}?error=access_denied&error_description=${phishing}&state=t`);
+    await denied;
   });
 
   it('times out and closes the port', async () => {

@@ -62,7 +62,7 @@ export async function signInThroughBrowser(handOff: HandOff, pending: URL, reaso
     if (!(await auth.user.openBrowser(url.href))) fail(`could not open the browser to sign in to ${issuer}; check that a default browser is set, then start the server again`);
     return await callback.catch((error: unknown) => {
       if (error instanceof SignInTimeoutError) return fail(`sign-in to ${issuer} did not finish within ${Math.round(timeoutMs / 1000)} s; start the server again (or use MCP Warden: Sign In) to try again`, 'cancelled');
-      if (error instanceof AuthorizationDeniedError) return fail(`sign-in to ${issuer} was refused: ${error.error}${error.description ? ` (${error.description})` : ''}`, error.error === 'access_denied' ? 'cancelled' : 'failed');
+      if (error instanceof AuthorizationDeniedError) return fail(`sign-in to ${issuer} was refused: ${error.error}`, error.error === 'access_denied' ? 'cancelled' : 'failed');
       throw error;
     });
   } finally {

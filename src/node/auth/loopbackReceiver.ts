@@ -14,13 +14,17 @@ export class SignInTimeoutError extends Error {
   }
 }
 
-/** The authorization server sent the browser back with an error (e.g. access_denied). */
+/**
+ * The authorization server sent the browser back with an error (e.g. access_denied). Only an error code of RFC 6749's
+ * shape is shown: `error_description` is whatever the page the browser came from wrote (in a mix-up, an attacker's
+ * text), so it never reaches a notification or a log.
+ */
 export class AuthorizationDeniedError extends Error {
-  constructor(
-    readonly error: string,
-    readonly description: string | undefined,
-  ) {
-    super(`the authorization server answered ${error}${description ? `: ${description}` : ''}`);
+  readonly error: string;
+  constructor(error: string) {
+    const code = /^[a-z_]{1,64}$/.test(error) ? error : 'an error';
+    super(`the authorization server answered ${code}`);
+    this.error = code;
     this.name = 'AuthorizationDeniedError';
   }
 }
@@ -97,7 +101,7 @@ export class LoopbackReceiver {
     const error = url.searchParams.get('error');
     if (error) {
       page(res, 200, 'The sign-in was not completed. You can close this tab and return to VS Code.');
-      pending.reject(new AuthorizationDeniedError(error, url.searchParams.get('error_description') ?? undefined));
+      pending.reject(new AuthorizationDeniedError(error));
       return;
     }
     page(res, 200, 'Signed in. You can close this tab and return to VS Code.');
