@@ -4,6 +4,8 @@
 // are URLs, so CIMD is covered by the conformance suite's auth/basic-cimd scenario.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { signOut } from '../../src/node/auth/accounts';
 import { HeadlessBrowser } from '../support/oauthBrowser';
 import {
@@ -100,6 +102,25 @@ describe('oauth sign-in', function () {
     assert.equal(JSON.parse(textOf(await warden.registry.callTool('remote', 'whoami', {}))).client_id, firstClient);
   });
 
+  it('oauth: behind a forwarded callback address (code-server, remote windows) a later sign-in keeps the address and the registration', async () => {
+    const servers = await startOAuthServers();
+    const proxy = await startPortProxy();
+    const browser = new ForwardedBrowser(proxy.url);
+    const warden = await startWarden({ remote: oauthServer(servers.url) }, { browser });
+    await warden.waitFor('remote', isRunning, 'running');
+    const first = warden.browser.visits[0]!.url.searchParams.get('redirect_uri');
+    assert.match(first ?? '', /\/proxy\/\d+\/callback$/, 'the browser came back through the forwarded address');
+
+    await warden.registry.stop('remote');
+    await signOut(warden.store, servers.url);
+    await warden.registry.start('remote');
+    await warden.waitFor('remote', isRunning, 'running again');
+
+    assert.equal(warden.browser.visits[1]!.url.searchParams.get('redirect_uri'), first, 'the same forwarded address');
+    assert.equal(asCalls(servers, 'POST', '/reg').length, 1, 'registered once');
+    assert.ok(proxy.forwarded >= 2, 'both callbacks went through the forwarding');
+  });
+
   it('oauth: a pre-registered client id and its secret (an ${input:…}) are used, with no dynamic registration', async () => {
     const secret = 'pre-registered-secret-7d1c0b5a9e';
     const servers = await startOAuthServers({
@@ -175,4 +196,41 @@ describe('oauth sign-in', function () {
     assert.equal(JSON.parse(textOf(await warden.registry.callTool('remote', 'whoami', {}))).sub, 'alice');
     assert.ok(servers.requests.filter((r) => r.authorization).every((r) => r.authorization!.startsWith('Bearer ')));
   });
+});
+
+/** What code-server's asExternalUri does to a loopback URL: its own address, the port only inside the path. */
+class ForwardedBrowser extends HeadlessBrowser {
+  constructor(private readonly proxyUrl: string) {
+    super();
+  }
+  async externalUrl(url: string): Promise<string> {
+    const local = new URL(url);
+    return `${this.proxyUrl}/proxy/${local.port}${local.pathname}`;
+  }
+}
+
+/** A forwarder like code-server's `/proxy/<port>/…`: GET requests to a loopback port, answered as that port answers. */
+async function startPortProxy(): Promise<{ url: string; forwarded: number }> {
+  const state = { url: '', forwarded: 0 };
+  const server = createServer((req, res) => {
+    const match = /^\/proxy\/(\d+)(\/.*)$/.exec(req.url ?? '');
+    if (!match) return void res.writeHead(404).end();
+    state.forwarded++;
+    void fetch(`http://127.0.0.1:${match[1]}${match[2]}`).then(
+      async (answer) => res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' }).end(await answer.text()),
+      () => res.writeHead(502).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  proxies.push(server);
+  return state;
+}
+
+const proxies: Server[] = [];
+afterEach(() => {
+  for (const server of proxies.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
 });

@@ -66,6 +66,11 @@ export interface AccountIndex {
   readonly servers: readonly string[];
   /** The loopback redirect URI the last browser sign-in used: reused so a dynamic registration is reused too. */
   readonly redirectUri?: string;
+  /**
+   * The loopback port behind it: in code-server or a remote window the redirect URI is a forwarded address that
+   * does not show the port, and listening on the same one again keeps that address (and its registration).
+   */
+  readonly loopbackPort?: number;
   /** The authorization server's revocation endpoint (RFC 7009), when its metadata has one. */
   readonly revocationEndpoint?: string;
   /**

@@ -62,7 +62,7 @@ export async function signOut(store: AuthSecretStore, resourceUrl: string, optio
   await store.delete(key);
   // The redirect URI stays: the client registration (or client id the user entered) is kept under it, so the next
   // sign-in uses it again instead of registering (or asking) once more.
-  if (index.redirectUri) await store.set(accountKey(resource), JSON.stringify({ issuer: index.issuer, servers: [], redirectUri: index.redirectUri }));
+  if (index.redirectUri) await store.set(accountKey(resource), JSON.stringify({ issuer: index.issuer, servers: [], redirectUri: index.redirectUri, ...(index.loopbackPort !== undefined && { loopbackPort: index.loopbackPort }) }));
   else await store.delete(accountKey(resource));
   for (const server of index.servers.length > 0 ? index.servers : ['(none)']) {
     options.record?.({ server, action: 'signed-out', issuer: index.issuer, resource, detail: `tokens deleted; revocation: ${revoked}` });

@@ -47,12 +47,15 @@ export async function signInThroughBrowser(handOff: HandOff, pending: URL, reaso
   if (!(await auth.user.confirm(request, signal))) {
     fail(`sign-in to ${issuer} was cancelled; use MCP Warden: Sign In (or start the server again) to sign in`, 'cancelled');
   }
-  const receiver = await LoopbackReceiver.open(loopbackPort(pending.searchParams.get('redirect_uri')));
+  // The same port as last time when it is free: the redirect URI (a forwarded address in code-server and remote
+  // windows, which hides the port) then stays the same, and so does the registration made for it.
+  const receiver = await LoopbackReceiver.open(provider.loopbackPort ?? loopbackPort(pending.searchParams.get('redirect_uri')));
   try {
     const redirectUri = (await auth.user.externalUrl?.(receiver.url)) ?? receiver.url;
     let url = pending;
+    provider.loopbackPort = receiver.port;
     if (redirectUri !== pending.searchParams.get('redirect_uri')) {
-      provider.setRedirectUri(redirectUri);
+      provider.setRedirectUri(redirectUri, receiver.port);
       url = (await handOff.reissue(scope)) ?? fail(`sign-in to ${issuer} could not start: no authorization URL for the new redirect URI`);
     }
     const state = url.searchParams.get('state') ?? fail(`sign-in to ${issuer} could not start: the authorization URL has no state`);

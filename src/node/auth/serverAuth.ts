@@ -43,18 +43,19 @@ export class ServerAuth {
     const machine = machineProvider(launch, keyPath);
     if (machine) return new ServerAuth(observedMachineProvider(machine, server, serverUrl, launch), launch, url, logger);
     const account = parseStored<AccountIndex>(await launch.store.get(accountKey(resourceOf(serverUrl))));
-    const redirectUri = account?.redirectUri ?? (await freshRedirectUri(launch));
+    const redirect = account?.redirectUri ? { uri: account.redirectUri, port: account.loopbackPort } : await freshRedirectUri(launch);
     const provider = new WardenOAuthProvider({
       server,
       serverUrl,
       store: launch.store,
       settings,
-      redirectUri,
+      redirectUri: redirect.uri,
       record: launch.record,
       ...(launch.clientSecret !== undefined && { clientSecret: launch.clientSecret }),
       ...(launch.clientMetadataUrl && { clientMetadataUrl: launch.clientMetadataUrl }),
       ...(launch.addSecrets && { addSecrets: launch.addSecrets }),
     });
+    provider.loopbackPort = redirect.port;
     if (launch.clientSecret) launch.addSecrets?.([launch.clientSecret]);
     return new ServerAuth(provider, launch, url, logger);
   }
@@ -214,10 +215,10 @@ export function observedMachineProvider(provider: OAuthClientProvider, server: s
 }
 
 /** A loopback redirect URI on a port free right now; the receiver listens on it again when a sign-in starts. */
-async function freshRedirectUri(launch: LaunchAuth): Promise<string> {
+async function freshRedirectUri(launch: LaunchAuth): Promise<{ uri: string; port: number }> {
   const probe = await LoopbackReceiver.open();
   await probe.close();
-  return (await launch.user.externalUrl?.(probe.url)) ?? probe.url;
+  return { uri: (await launch.user.externalUrl?.(probe.url)) ?? probe.url, port: probe.port };
 }
 
 /** The message of a failed start or call that OAuth explains better than HTTP does. */

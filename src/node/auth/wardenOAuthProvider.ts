@@ -73,9 +73,13 @@ export class WardenOAuthProvider implements OAuthClientProvider {
   }
 
   /** A new loopback receiver took over: registrations are per redirect URI, so this may register again. */
-  setRedirectUri(uri: string): void {
+  setRedirectUri(uri: string, loopbackPort?: number): void {
     this.redirectUri = uri;
+    if (loopbackPort !== undefined) this.loopbackPort = loopbackPort;
   }
+
+  /** The local port the redirect URI leads to (see AccountIndex.loopbackPort). */
+  loopbackPort: number | undefined;
 
   get clientMetadataUrl(): string | undefined {
     return this.options.settings.clientId ? undefined : this.options.clientMetadataUrl;
@@ -331,7 +335,14 @@ export class WardenOAuthProvider implements OAuthClientProvider {
     const revocationEndpoint = this.revocationEndpoint ?? (before?.issuer === issuer ? before.revocationEndpoint : undefined);
     const { settings, clientSecret } = this.options;
     const preRegisteredClient = settings.clientId ? { client_id: settings.clientId, ...(clientSecret !== undefined && { client_secret: clientSecret }) } : undefined;
-    const index: AccountIndex = { issuer, servers, redirectUri: this.redirectUri, ...(revocationEndpoint && { revocationEndpoint }), ...(preRegisteredClient && { preRegisteredClient }) };
+    const index: AccountIndex = {
+      issuer,
+      servers,
+      redirectUri: this.redirectUri,
+      ...(this.loopbackPort !== undefined && { loopbackPort: this.loopbackPort }),
+      ...(revocationEndpoint && { revocationEndpoint }),
+      ...(preRegisteredClient && { preRegisteredClient }),
+    };
     await this.options.store.set(accountKey(this.resource), JSON.stringify(index));
   }
 
