@@ -26,7 +26,7 @@ describe('oauth accounts', function () {
     assert.deepEqual(warden.store.oauthKeys().filter((k) => k.includes('/tokens/')), []);
     // What stays of the account is the redirect URI its registration is kept under: no token, no server.
     const left = warden.store.oauthKeys().filter((k) => k.includes('/account/'));
-    assert.deepEqual(left.map((k) => Object.keys(JSON.parse(warden.store.entries.get(k)!)).sort()), [['issuer', 'redirectUri', 'servers']]);
+    assert.deepEqual(left.map((k) => Object.keys(JSON.parse(warden.store.entries.get(k)!)).sort()), [['issuer', 'loopbackPort', 'redirectUri', 'servers']]);
     assert.equal(await accountOf(warden.store, servers.url), undefined);
     assert.equal(await servers.as.refreshTokenActive(tokens.refresh_token!), false, 'revoked at the AS');
 
