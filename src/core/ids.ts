@@ -43,6 +43,13 @@ export const PermissionCommands = {
   answerPermission: 'mcpWarden.answerPermission',
 } as const;
 
+/** The sign-in commands: registered by registerAuthCommands (src/vscode/auth). */
+export const AuthCommands = {
+  signIn: 'mcpWarden.signIn',
+  signOut: 'mcpWarden.signOut',
+  signOutEverywhere: 'mcpWarden.signOutEverywhere',
+} as const;
+
 export const Views = {
   container: 'mcpWarden',
   servers: 'mcpWarden.servers',
@@ -81,6 +88,9 @@ export const Settings = {
   gatewayPort: 'gateway.port',
   gatewayExposeDirectly: 'gateway.exposeDirectly',
   gatewayEditorDefinitions: 'gateway.editorDefinitions',
+  /** MCP Warden's Client ID Metadata Document URL: a user (application) setting, never a workspace's. */
+  oauthClientMetadataUrl: 'oauth.clientMetadataUrl',
+  oauthSignInTimeoutSeconds: 'oauth.signInTimeoutSeconds',
 } as const;
 
 /** The full key of a setting, e.g. `mcpWarden.servers`. */

@@ -5,7 +5,6 @@ import { Commands, Views } from '../core/ids';
 import type { ServerSnapshot } from '../core/lifecycle/serverRegistry';
 import type { ServerStateKind } from '../core/lifecycle/serverState';
 import type { ToolCallResult } from '../core/lifecycle/session';
-import { errorMessage } from '../core/ports';
 import { addServerInteractively } from './addServerCommand';
 import { auditCommandHandlers } from './audit/auditCommands';
 import { callToolInteractively } from './callToolCommand';
@@ -13,12 +12,12 @@ import { contentCommandHandlers, contentDocuments } from './content/contentComma
 import { importServersInteractively } from './importServersCommand';
 import type { ServersTreeNode } from './serversTree';
 import type { Warden } from './warden';
+import { registerCommandHandlers, type CommandHandler } from './commandHandlers';
 import { revealServerDefinition, serverPathInSettings, workspaceSettingsFile } from './workspaceSettingsFile';
 
-type CommandHandler = (warden: Warden, ...args: unknown[]) => unknown;
 
 /** Every command, by ID. Each takes a tree node, a server name, or nothing (then it asks). */
-const handlers: Record<(typeof Commands)[keyof typeof Commands], CommandHandler> = {
+const handlers: Record<(typeof Commands)[keyof typeof Commands], CommandHandler<Warden>> = {
   ...auditCommandHandlers,
   ...contentCommandHandlers,
   [Commands.startServer]: async (warden, arg) => {
@@ -83,18 +82,8 @@ const handlers: Record<(typeof Commands)[keyof typeof Commands], CommandHandler>
 
 /** Registers every command. A failing command shows its error and logs it; it never rejects into the host. */
 export function registerCommands(warden: Warden): Disposable[] {
-  return Object.entries(handlers).map(([id, handler]) =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        return await handler(warden, ...args);
-      } catch (error) {
-        if (id === Commands.callTool && typeof args[0] === 'string' && typeof args[1] === 'string') throw error; // a caller's own error
-        warden.logger.error(`${id}: ${errorMessage(error)}`);
-        void vscode.window.showErrorMessage(`MCP Warden: ${errorMessage(error)}`);
-        return undefined;
-      }
-    }),
-  );
+  // A programmatic Call Tool (server and tool given) gets its own error back.
+  return registerCommandHandlers(handlers, warden, warden.logger, (id, args) => id === Commands.callTool && typeof args[0] === 'string' && typeof args[1] === 'string');
 }
 
 /**

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { AuditInput, AuditSink } from '../../src/core/audit/auditEvent';
+import type { ServerAuthDeps } from '../../src/core/auth/authPorts';
 import type { LaunchSpec } from '../../src/core/config/launchSpec';
 import type { ClientRequestHandler, OfferedFeatures, Session } from '../../src/core/lifecycle/session';
 import { resolveLaunchSpec } from '../../src/core/config/launchSpec';
@@ -67,6 +68,12 @@ export interface HarnessOptions {
   };
   /** `mcpWarden.minProtocolVersion`. */
   readonly minProtocolVersion?: string;
+  /** OAuth for http servers (SupervisorDeps.auth): a store and a user, as the editor gives them. */
+  readonly auth?: ServerAuthDeps;
+  /** waitFor fails at once when the server lands in an error state (it stays there until the next start). */
+  readonly failWaitOnError?: boolean;
+  /** More to say when a waitFor fails (appended to the server's log lines). */
+  readonly explainWait?: (name: string) => string;
   /** What the registry offers servers besides roots (the editor offers everything). */
   readonly offered?: OfferedFeatures;
   /** The gateway as delegating servers reach it (the editor's GatewayController). */
@@ -118,6 +125,7 @@ export async function startServers(servers: Record<string, unknown>, options: Ha
       ...(options.permissions?.onSessionEnd && { onSessionEnd: options.permissions.onSessionEnd }),
       ...(options.delegation && { delegation: options.delegation }),
       ...(options.redactor && { addSecrets: (values: readonly string[]) => options.redactor!.addSecrets(values), redact: (t: string) => options.redactor!.text(t) }),
+      ...(options.auth && { auth: options.auth }),
     },
     loggerFor,
     logger: loggerFor('(registry)'),
@@ -127,7 +135,10 @@ export async function startServers(servers: Record<string, unknown>, options: Ha
     hasher: nodeHasher,
   });
   const snapshot = { servers: parseServers(servers, 'mcpWarden.servers', { kind: 'settings' }, { strict: true }), discovered: [], problems: [] };
+  let disposed = false;
   const dispose = async () => {
+    if (disposed) return;
+    disposed = true;
     await registry.stopAll();
     registry.dispose();
   };
@@ -145,17 +156,21 @@ export async function startServers(servers: Record<string, unknown>, options: Ha
     server,
     waitFor: (name, condition, what, timeoutMs = 30_000) =>
       new Promise((resolve, reject) => {
+        const explain = () => `\n${(logs.get(name)?.lines ?? []).join('\n')}${options.explainWait?.(name) ?? ''}`;
         const check = () => {
           const s = registry.server(name);
           if (s && condition(s)) {
             cleanup();
             resolve(s);
+          } else if (options.failWaitOnError && s?.state.kind === 'error') {
+            cleanup();
+            reject(new Error(`'${name}' failed instead of being ${what}: ${s.state.message}${explain()}`));
           }
         };
         const subscription = registry.onDidChange(check);
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`'${name}' is not ${what} after ${timeoutMs} ms: ${JSON.stringify(registry.server(name)?.state)}\n${(logs.get(name)?.lines ?? []).join('\n')}`));
+          reject(new Error(`'${name}' is not ${what} after ${timeoutMs} ms: ${JSON.stringify(registry.server(name)?.state)}${explain()}`));
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);

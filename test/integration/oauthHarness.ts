@@ -7,22 +7,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AuditInput } from '../../src/core/audit/auditEvent';
 import type { ServerAuthDeps } from '../../src/core/auth/authPorts';
-import { resolveLaunchSpec } from '../../src/core/config/launchSpec';
-import { parseServers } from '../../src/core/config/parseServers';
-import { ServerRegistry, type ServerSnapshot } from '../../src/core/lifecycle/serverRegistry';
-import type { SupervisorDeps } from '../../src/core/lifecycle/serverSupervisor';
+import type { ServerRegistry, ServerSnapshot } from '../../src/core/lifecycle/serverRegistry';
 import type { ServerState } from '../../src/core/lifecycle/serverState';
-import { LogLineRedactor, redactingLogger } from '../../src/core/logRedaction';
-import { systemClock, type Logger } from '../../src/core/ports';
 import { Redactor } from '../../src/core/redaction';
-import { loadEnvFile } from '../../src/node/envFile';
 import { MemoryAuthStore as BaseMemoryAuthStore } from '../../src/node/auth/memoryAuthStore';
-import { McpLauncher } from '../../src/node/mcpLauncher';
-import { nodeHasher } from '../../src/node/permissions/hasher';
-import { approveEverything, approveEveryLaunch } from '../support/approveEverything';
 import { HeadlessBrowser } from '../support/oauthBrowser';
-import { RecordingLogger } from '../unit/fakes';
-import { ROOT } from './harness';
+import { ROOT, startServers } from './harness';
 
 /** SecretStorage in memory: what the engine stored, for the test to read (and tamper with). */
 export class MemoryAuthStore extends BaseMemoryAuthStore {
@@ -185,57 +175,31 @@ export interface WardenOptions {
   readonly autostart?: boolean;
 }
 
-/** A registry with the real launcher and the auth deps, configured like `mcpWarden.servers`. */
+/** The integration harness's registry (harness.ts) with the auth deps, an audit in memory, and every log redacted. */
 export async function startWarden(servers: Record<string, unknown>, options: WardenOptions = {}): Promise<Warden> {
   const store = options.store ?? new MemoryAuthStore();
   const browser = options.browser ?? new HeadlessBrowser();
   const redactor = new Redactor();
   const audited: AuditInput[] = [];
   const audit = { record: (e: AuditInput | (() => AuditInput)) => audited.push(typeof e === 'function' ? e() : e) };
-  const logs = new Map<string, RecordingLogger>();
-  const loggers = new Map<string, Logger>();
-  const loggerFor = (name: string): Logger => {
-    let logger = loggers.get(name);
-    if (!logger) {
-      const recorded = new RecordingLogger();
-      logs.set(name, recorded);
-      logger = redactingLogger(recorded, new LogLineRedactor((t) => redactor.text(t)));
-      loggers.set(name, logger);
-    }
-    return logger;
-  };
   const auth: ServerAuthDeps = {
     store,
     user: browser,
     ...(options.signInTimeoutMs !== undefined && { signInTimeoutMs: () => options.signInTimeoutMs! }),
   };
-  // Typed against the contract: `SupervisorDeps.auth` is what the engine adds.
-  const supervisor: Omit<SupervisorDeps, 'logger'> & { readonly auth: ServerAuthDeps } = {
-    launcher: new McpLauncher({ clientInfo: { name: 'mcp-warden-tests', version: '0.0.0' }, audit }),
-    resolveSpec: async (definition, keyPath) => {
-      const spec = await resolveLaunchSpec(definition, keyPath, {
-        variables: { workspaceFolders: [{ name: 'ws', path: ROOT }], userHome: '/home/test', env: process.env, pathSeparator: '/' },
-        askInput: async (id) => options.inputs?.[id],
-        loadEnvFile,
-      });
-      return spec;
-    },
-    limits: () => ({ startupTimeoutMs: options.startupTimeoutMs ?? 20_000, maxMessageBytes: 16 * 1024 * 1024, serverLogLevel: 'debug' }),
-    clock: systemClock,
+  const harness = await startServers(servers, {
     audit,
-    authorizeLaunch: approveEveryLaunch,
-    addSecrets: (values) => redactor.addSecrets(values),
-    redact: (text) => redactor.text(text),
+    redactor,
     auth,
-  };
-  const registry = new ServerRegistry({
-    supervisor,
-    loggerFor,
-    logger: loggerFor('(registry)'),
-    requestTimeoutMs: () => 30_000,
-    authorizer: approveEverything,
-    hasher: nodeHasher,
+    requestTimeoutMs: 30_000,
+    failWaitOnError: true,
+    explainWait: () => `\nvisits: ${browser.visits.map((v) => `${v.url.pathname} prompts=${v.prompts.join(',')} error=${v.error ?? ''}`).join('\n')}`,
+    ...(options.startupTimeoutMs !== undefined && { startupTimeoutMs: options.startupTimeoutMs }),
+    ...(options.inputs && { inputs: options.inputs }),
+    // The states are recorded from the first one: the servers start once they are applied.
+    autostart: false,
   });
+  const { registry } = harness;
   const states = new Map<string, ServerState[]>();
   const subscription = registry.onDidChange((name) => {
     for (const s of name ? [registry.server(name)] : registry.servers) {
@@ -245,65 +209,17 @@ export async function startWarden(servers: Record<string, unknown>, options: War
       states.set(s.name, seen);
     }
   });
-  const snapshot = { servers: parseServers(servers, 'mcpWarden.servers', { kind: 'settings' }, { strict: true }), discovered: [], problems: [] };
-  let disposed = false;
+  // Before the authorization servers close (disposeOAuthRuns runs cleanups newest first): no sign-in outlives a test.
   const dispose = async () => {
-    if (disposed) return;
-    disposed = true;
-    await registry.stopAll();
+    await harness.dispose();
     subscription.dispose();
-    registry.dispose();
     await browser.settled();
   };
   cleanups.push(dispose);
-  await registry.applyConfiguration(snapshot, { autostart: options.autostart ?? true });
-  const server = (name: string) => {
-    const found = registry.server(name);
-    if (!found) throw new Error(`no server ${name}`);
-    return found;
-  };
-  return {
-    registry,
-    store,
-    browser,
-    audited,
-    redactor,
-    states,
-    log: (name) => logs.get(name)?.lines ?? [],
-    server,
-    waitFor: (name, condition, what, timeoutMs = 30_000) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const s = registry.server(name);
-          if (s && condition(s)) {
-            cleanup();
-            resolve(s);
-          } else if (s?.state.kind === 'error') {
-            // An error state stays until the next start: waiting longer cannot help.
-            cleanup();
-            reject(new Error(`'${name}' failed instead of being ${what}: ${s.state.message}${explain()}`));
-          }
-        };
-        const explain = () => {
-          const visits = browser.visits.map((v) => `${v.url.pathname} prompts=${v.prompts.join(',')} error=${v.error ?? ''}`);
-          return `\nvisits: ${visits.join('\n')}\n${(logs.get(name)?.lines ?? []).join('\n')}`;
-        };
-        const sub = registry.onDidChange(check);
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`'${name}' is not ${what} after ${timeoutMs} ms: ${JSON.stringify(registry.server(name)?.state)}${explain()}`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          sub.dispose();
-        };
-        check();
-      }),
-    dispose,
-  };
+  if (options.autostart ?? true) await registry.startAll();
+  return { ...harness, store, browser, audited, redactor, states, dispose };
 }
 
-/** An http server definition with `oauth` settings (absent: the spec's default client identity order). */
 /**
  * A confidential client registered at the AS beforehand (`oauth.clientId` + secret): a native app, so its loopback
  * redirect URI matches on any port (RFC 8252 §7.3), allowed to refresh and to ask for every MCP scope.
@@ -321,6 +237,7 @@ export function preRegisteredClient(clientId: string, clientSecret: string): Cli
   };
 }
 
+/** An http server definition with `oauth` settings (absent: the spec's default client identity order). */
 export function oauthServer(url: string, oauth?: Record<string, unknown>): Record<string, unknown> {
   return { type: 'http', url, ...(oauth && { oauth }) };
 }

@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Commands, EXTENSION_ID, PermissionCommands, SETTINGS_SECTION, Settings, Views } from '../../src/core/ids';
+import { AuthCommands, Commands, EXTENSION_ID, PermissionCommands, SETTINGS_SECTION, Settings, Views } from '../../src/core/ids';
 import { AgentCommands } from '../../src/core/gateway/agentConfigs/agents';
-import { AuthCommands, AuthSettings } from '../../src/vscode/auth/authIds';
 
 const allCommands: string[] = [...Object.values(Commands), ...Object.values(PermissionCommands), ...Object.values(AgentCommands), ...Object.values(AuthCommands)];
 
@@ -32,7 +31,7 @@ describe('ids.ts matches package.json', () => {
 
   it('has exactly the contributed settings, and the view and container', () => {
     const properties = Object.keys(manifest.contributes.configuration.properties).sort();
-    assert.deepEqual(properties, [...Object.values(Settings), ...Object.values(AuthSettings)].map((s) => `${SETTINGS_SECTION}.${s}`).sort());
+    assert.deepEqual(properties, Object.values(Settings).map((s) => `${SETTINGS_SECTION}.${s}`).sort());
     assert.equal(manifest.contributes.viewsContainers.activitybar[0].id, Views.container);
     assert.deepEqual(Object.keys(manifest.contributes.views), [Views.container]);
     assert.deepEqual(

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
+import { registerCommandHandlers, type CommandHandler } from '../commandHandlers';
 import type { Disposable } from '../../core/disposable';
 import type { ServerRegistry, ServerSnapshot } from '../../core/lifecycle/serverRegistry';
 import { errorMessage, type Logger } from '../../core/ports';
 import type { ServersTreeNode } from '../serversTree';
-import { AuthCommands } from './authIds';
+import { AuthCommands } from '../../core/ids';
 import type { ServerAccounts } from './serverAccounts';
 import type { VsCodeSignInUser } from './signInUser';
 
@@ -18,9 +19,8 @@ export interface AuthCommandDeps {
   readonly logger: Logger;
 }
 
-type Handler = (deps: AuthCommandDeps, ...args: unknown[]) => unknown;
 
-const handlers: Record<(typeof AuthCommands)[keyof typeof AuthCommands], Handler> = {
+const handlers: Record<(typeof AuthCommands)[keyof typeof AuthCommands], CommandHandler<AuthCommandDeps>> = {
   [AuthCommands.signIn]: async (deps, arg) => {
     const server = await remoteServer(deps, arg, 'Sign in for which server?', () => true);
     if (server) await signIn(deps, server);
@@ -49,17 +49,7 @@ const handlers: Record<(typeof AuthCommands)[keyof typeof AuthCommands], Handler
 
 /** Registers Sign In, Sign Out and Sign Out Everywhere; a failing one shows its error and logs it. */
 export function registerAuthCommands(deps: AuthCommandDeps): Disposable[] {
-  return Object.entries(handlers).map(([id, handler]) =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        return await handler(deps, ...args);
-      } catch (error) {
-        deps.logger.error(`${id}: ${errorMessage(error)}`);
-        void vscode.window.showErrorMessage(`MCP Warden: ${errorMessage(error)}`);
-        return undefined;
-      }
-    }),
-  );
+  return registerCommandHandlers(handlers, deps, deps.logger);
 }
 
 /**

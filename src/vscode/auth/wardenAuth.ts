@@ -5,7 +5,7 @@ import { DisposableStore, type Disposable } from '../../core/disposable';
 import type { ServerRegistry } from '../../core/lifecycle/serverRegistry';
 import { errorMessage, type Logger } from '../../core/ports';
 import { AUTH_KEY_PREFIX } from '../../core/auth/authKeys';
-import { AuthCommands } from './authIds';
+import { AuthCommands } from '../../core/ids';
 import { registerAuthCommands } from './authCommands';
 import { clientMetadataUrl, signInTimeoutMs } from './authSettings';
 import { SecretStorageAuthStore } from './secretStorageAuthStore';

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
+import { registerCommandHandlers, type CommandHandler } from '../commandHandlers';
 import type { Disposable } from '../../core/disposable';
 import { Commands, PermissionCommands } from '../../core/ids';
 import type { Grant, PermissionKind } from '../../core/permissions/permission';
-import { errorMessage, type Logger } from '../../core/ports';
+import type { Logger } from '../../core/ports';
 import type { PermissionsTreeNode } from './permissionsTree';
 import { grantDescription } from './permissionsTree';
 import { grantLabel } from './questionText';
@@ -15,9 +16,8 @@ export interface PermissionCommandDeps {
   readonly logger: Logger;
 }
 
-type Handler = (deps: PermissionCommandDeps, ...args: unknown[]) => unknown;
 
-const handlers: Record<(typeof PermissionCommands)[keyof typeof PermissionCommands], Handler> = {
+const handlers: Record<(typeof PermissionCommands)[keyof typeof PermissionCommands], CommandHandler<PermissionCommandDeps>> = {
   [PermissionCommands.revoke]: async (deps, arg) => {
     const node = arg as PermissionsTreeNode | undefined;
     const grants = node?.kind === 'grant' ? [node.listed.grant] : node?.kind === 'server' ? node.grants.map((l) => l.grant) : await pickGrants(deps);
@@ -51,17 +51,7 @@ const handlers: Record<(typeof PermissionCommands)[keyof typeof PermissionComman
 
 /** Registers the Permissions commands; a failing one shows its error and logs it. */
 export function registerPermissionCommands(deps: PermissionCommandDeps): Disposable[] {
-  return Object.entries(handlers).map(([id, handler]) =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        return await handler(deps, ...args);
-      } catch (error) {
-        deps.logger.error(`${id}: ${errorMessage(error)}`);
-        void vscode.window.showErrorMessage(`MCP Warden: ${errorMessage(error)}`);
-        return undefined;
-      }
-    }),
-  );
+  return registerCommandHandlers(handlers, deps, deps.logger);
 }
 
 async function revoke(deps: PermissionCommandDeps, grants: Grant[]): Promise<void> {

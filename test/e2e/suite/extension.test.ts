@@ -3,11 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { Commands, EXTENSION_ID, PermissionCommands } from '../../../src/core/ids';
+import { AuthCommands, Commands, EXTENSION_ID, PermissionCommands } from '../../../src/core/ids';
 import type { McpWardenApi, WardenServer } from '../../../src/vscode/api';
 import { alive, allowWhenAsked, approveLaunch, callAllowed, isRunning, needsApproval, pidOf, waitForServer, wardenApi } from './helpers';
 import { AgentCommands } from '../../../src/core/gateway/agentConfigs/agents';
-import { AuthCommands } from '../../../src/vscode/auth/authIds';
 
 
 function session(server: WardenServer) {
