@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AuditInput } from '../../src/core/audit/auditEvent';
 import type { ServerAuthDeps } from '../../src/core/auth/authPorts';
-import type { ServerRegistry, ServerSnapshot } from '../../src/core/lifecycle/serverRegistry';
+import type { ServerSnapshot } from '../../src/core/lifecycle/serverRegistry';
 import type { ServerState } from '../../src/core/lifecycle/serverState';
 import { Redactor } from '../../src/core/redaction';
 import { MemoryAuthStore as BaseMemoryAuthStore } from '../../src/node/auth/memoryAuthStore';
 import { HeadlessBrowser } from '../support/oauthBrowser';
-import { ROOT, startServers } from './harness';
+import { ROOT, startServers, type Harness } from './harness';
 
 /** SecretStorage in memory: what the engine stored, for the test to read (and tamper with). */
 export class MemoryAuthStore extends BaseMemoryAuthStore {
@@ -150,19 +150,14 @@ export async function startHostileMetadata(realIssuer: string, claimedIssuer = r
 
 // ---------- MCP Warden ----------
 
-export interface Warden {
-  readonly registry: ServerRegistry;
+/** The harness (its log is what a server's output channel was given, after redaction), with the OAuth parts. */
+export interface Warden extends Harness {
   readonly store: MemoryAuthStore;
   readonly browser: HeadlessBrowser;
   readonly audited: AuditInput[];
   readonly redactor: Redactor;
   /** Every state each server passed through, in order. */
   readonly states: Map<string, ServerState[]>;
-  /** What a server's output channel was given (after redaction). */
-  log(server: string): string[];
-  server(name: string): ServerSnapshot;
-  waitFor(name: string, condition: (s: ServerSnapshot) => boolean, what: string, timeoutMs?: number): Promise<ServerSnapshot>;
-  dispose(): Promise<void>;
 }
 
 export interface WardenOptions {
